@@ -1,0 +1,25 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ConfigError } from '@gatehouse/config';
+import { planGateways } from './ports.ts';
+
+describe('planGateways', () => {
+  it('puts replica i on the default ports + 100·i', () => {
+    assert.deepEqual(planGateways(2, {}), [
+      { replica: 'gw0', c2s: 5222, c2sTls: 5223, http: 5280 },
+      { replica: 'gw1', c2s: 5322, c2sTls: 5323, http: 5380 },
+    ]);
+  });
+
+  it('starts from C2S_PORT, C2S_TLS_PORT and HTTP_PORT when set', () => {
+    assert.deepEqual(planGateways(2, { C2S_PORT: '20000', C2S_TLS_PORT: '20001', HTTP_PORT: '20002' }), [
+      { replica: 'gw0', c2s: 20000, c2sTls: 20001, http: 20002 },
+      { replica: 'gw1', c2s: 20100, c2sTls: 20101, http: 20102 },
+    ]);
+  });
+
+  it('refuses base ports that push a replica past 65535', () => {
+    assert.throws(() => planGateways(3, { HTTP_PORT: '65400' }), ConfigError);
+    assert.throws(() => planGateways(1, { C2S_PORT: 'http' }), ConfigError);
+  });
+});

@@ -1,0 +1,98 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { it } from 'node:test';
+import { createTestDatabase, natsUrl, setupNats } from '@gatehouse/testing';
+
+const bin = fileURLToPath(new URL('../../bin/gatehouse.js', import.meta.url));
+
+const bindable = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const server = createServer().once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+
+/** Three base ports whose +100 neighbours are free too, away from the real 5222. */
+async function freeBasePorts(): Promise<[number, number, number]> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const base = 20_000 + Math.floor(Math.random() * 300) * 100;
+    const ports = [base, base + 1, base + 2, base + 100, base + 101, base + 102];
+    if ((await Promise.all(ports.map(bindable))).every(Boolean)) return [base, base + 1, base + 2];
+  }
+  throw new Error('no free ports');
+}
+
+const accepts = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.setTimeout(2_000, () => resolve(false));
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+
+it('gatehouse start --gateways 2 prints one ready line, serves every port, and stops cleanly on SIGTERM', { timeout: 90_000 }, async () => {
+  const nats = await setupNats();
+  const database = await createTestDatabase();
+  const dataDir = await mkdtemp(join(tmpdir(), 'gatehouse-start-'));
+  const [c2s, c2sTls, http] = await freeBasePorts();
+  const child = spawn(process.execPath, [bin, 'start', '--gateways', '2'], {
+    env: {
+      ...process.env,
+      NATS_URL: natsUrl(),
+      DATABASE_URL: database.url,
+      GATEHOUSE_NAMESPACE: nats.ns,
+      GATEHOUSE_DATA_DIR: dataDir,
+      GATEWAY_BIND_ADDRESS: '127.0.0.1',
+      C2S_PORT: `${c2s}`,
+      C2S_TLS_PORT: `${c2sTls}`,
+      HTTP_PORT: `${http}`,
+      OTEL_SDK_DISABLED: 'true',
+      LOG_LEVEL: 'info',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  try {
+    const readyLine = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no ready line within 45 s; stderr:\n${stderr}`)), 45_000);
+      child.stdout.on('data', () => {
+        const line = stdout.split('\n').find((candidate) => candidate.startsWith('Gatehouse ready:'));
+        if (line) {
+          clearTimeout(timer);
+          resolve(line);
+        }
+      });
+      void exited.then((code) => reject(new Error(`gatehouse start exited (${code}) before ready; stderr:\n${stderr}`)));
+    });
+    assert.match(readyLine, new RegExp(`gateway gw0 c2s ${c2s} \\(STARTTLS\\) ${c2sTls} \\(TLS\\) http ${http} `));
+    assert.match(readyLine, new RegExp(`gateway gw1 c2s ${c2s + 100} \\(STARTTLS\\) ${c2sTls + 100} \\(TLS\\) http ${http + 100} `));
+    assert.match(readyLine, /domain localhost/);
+    assert.equal(stdout.trim().split('\n').length, 1, `stdout is the ready line only:\n${stdout}`);
+    for (const port of [c2s, c2sTls, http, c2s + 100, c2sTls + 100, http + 100]) {
+      assert.equal(await accepts(port), true, `port ${port} accepts TCP`);
+    }
+
+    const stopped = Date.now();
+    child.kill('SIGTERM');
+    const code = await Promise.race([exited, new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 10_000))]);
+    assert.equal(code, 0, `exit within 10 s after SIGTERM (took ${Date.now() - stopped} ms); stderr:\n${stderr}`);
+    for (const port of [c2s, http + 100]) assert.equal(await accepts(port), false, `port ${port} closed after stop`);
+  } finally {
+    if (child.exitCode === null) child.kill('SIGKILL');
+    await exited;
+    await nats.cleanup();
+    await database.cleanup();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+});

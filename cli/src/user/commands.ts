@@ -1,0 +1,56 @@
+import { bareJid, JidMalformedError, parseJid } from '@gatehouse/xmpp';
+
+/** Endpoints of the token service the user commands call (docs/architecture.md). */
+export type TokenEndpoint = 'account.create' | 'account.password' | 'account.delete' | 'account.list';
+
+/** Asks the token service; injected so the commands run against a fake in unit tests. */
+export type TokenRequest = (endpoint: TokenEndpoint, payload: Record<string, unknown>) => Promise<unknown>;
+
+/** A user command whose password, if any, has been read. */
+export type ResolvedUserCommand =
+  | { action: 'create' | 'password'; jid: string; password: string }
+  | { action: 'delete'; jid: string }
+  | { action: 'list'; domain?: string };
+
+/** Runs one command; returns the lines for stdout. Failures are thrown for describeFailure(). */
+export async function runUserCommand(command: ResolvedUserCommand, request: TokenRequest): Promise<string[]> {
+  switch (command.action) {
+    case 'create': {
+      const jid = checkedJid(command.jid);
+      await request('account.create', { jid, password: command.password });
+      return [`created user ${jid}`];
+    }
+    case 'password': {
+      const jid = checkedJid(command.jid);
+      await request('account.password', { jid, password: command.password });
+      return [`changed the password of user ${jid}`];
+    }
+    case 'delete': {
+      const jid = checkedJid(command.jid);
+      await request('account.delete', { jid });
+      return [`deleted user ${jid}`];
+    }
+    case 'list': {
+      const reply = (await request('account.list', command.domain === undefined ? {} : { domain: command.domain })) as {
+        accounts: string[];
+      };
+      return reply.accounts;
+    }
+    default: {
+      const unexpected: never = command;
+      throw new Error(`unknown command ${JSON.stringify(unexpected)}`);
+    }
+  }
+}
+
+/**
+ * Catches what is wrong with a JID before any network round trip, so a typo gets a precise
+ * answer even when the stack is down; the token service checks again (it knows the domain).
+ */
+function checkedJid(input: string): string {
+  const jid = parseJid(input);
+  if (jid.local === '' || jid.resource !== '') {
+    throw new JidMalformedError(input, 'a user JID is user@domain, without a /resource');
+  }
+  return bareJid(jid);
+}

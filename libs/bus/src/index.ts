@@ -1,0 +1,12 @@
+export { connectBus, type BusOptions } from './connect.ts';
+export { ensureStreams } from './streams.ts';
+export { appendEvent, type AppendOptions } from './append.ts';
+export { EventOutbox } from './outbox.ts';
+export { readAggregate } from './read.ts';
+export { followStream, type FollowOptions, type EventHandler, type Follower } from './follow.ts';
+export { openKv, type KvOptions } from './kv.ts';
+export { startService, type ServiceDefinition, type Endpoints, type RunningService } from './service.ts';
+export { request } from './request.ts';
+export { BusUnavailableError, WrongExpectedSequenceError, ServiceError, ServiceUnavailableError } from './errors.ts';
+export type { NatsConnection } from '@nats-io/transport-node';
+export type { KV } from '@nats-io/kv';

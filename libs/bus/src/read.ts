@@ -1,0 +1,42 @@
+import { jetstream } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { decodeEvent, MalformedEventError, type GatehouseEvent } from '@gatehouse/events';
+
+const BATCH = 256;
+
+/**
+ * Every event stored on one subject, in order, and the stream sequence of the last
+ * one (0 when there is none): what a decider folds, and what the next append expects.
+ * A malformed event throws: an aggregate cannot be rebuilt without it.
+ */
+export async function readAggregate(
+  nc: NatsConnection,
+  streamName: string,
+  subject: string,
+): Promise<{ events: GatehouseEvent[]; lastSequence: number }> {
+  const consumer = await jetstream(nc).consumers.get(streamName, { filter_subjects: subject });
+  try {
+    const events: GatehouseEvent[] = [];
+    let lastSequence = 0;
+    let remaining = (await consumer.info(true)).num_pending;
+    while (remaining > 0) {
+      const batch = await consumer.fetch({ max_messages: Math.min(remaining, BATCH), expires: 5_000 });
+      let received = 0;
+      for await (const message of batch) {
+        received += 1;
+        try {
+          events.push(decodeEvent(message.data));
+        } catch (error) {
+          throw new MalformedEventError(`${subject} seq ${message.seq}: ${(error as Error).message}`, { cause: error });
+        }
+        lastSequence = message.seq;
+        remaining = message.info.pending;
+        if (remaining === 0) break;
+      }
+      if (received === 0) throw new Error(`${streamName} delivered nothing for ${subject} with ${remaining} pending`);
+    }
+    return { events, lastSequence };
+  } finally {
+    await consumer.delete().catch(() => {});
+  }
+}

@@ -1,0 +1,44 @@
+import { NoRespondersError, RequestError, TimeoutError, type Msg, type NatsConnection } from '@nats-io/transport-node';
+import { ServiceError, ServiceUnavailableError } from './errors.ts';
+import { decodeJson, encodeJson } from './json.ts';
+
+/**
+ * Asks a service endpoint (startService) and returns its result. `{ ok: false }` throws
+ * ServiceError with the service's code; nothing answering throws ServiceUnavailableError.
+ */
+export async function request<T>(
+  nc: NatsConnection,
+  subject: string,
+  payload: unknown,
+  { timeoutMs = 5_000 }: { timeoutMs?: number } = {},
+): Promise<T> {
+  let message: Msg;
+  try {
+    message = await nc.request(subject, encodeJson(payload), { timeout: timeoutMs });
+  } catch (error) {
+    if (error instanceof NoRespondersError || error instanceof TimeoutError || error instanceof RequestError) {
+      throw new ServiceUnavailableError(subject, { cause: error });
+    }
+    throw error;
+  }
+  return unwrap<T>(subject, message);
+}
+
+function unwrap<T>(subject: string, message: Msg): T {
+  let reply: unknown;
+  try {
+    reply = decodeJson(message.data);
+  } catch (error) {
+    throw new ServiceError('invalid-reply', `${subject} replied with something other than JSON`, { cause: error });
+  }
+  if (isObject(reply) && reply.ok === true) return reply.result as T;
+  if (isObject(reply) && reply.ok === false && isObject(reply.error)) {
+    const { code, message: text } = reply.error;
+    if (typeof code === 'string' && typeof text === 'string') throw new ServiceError(code, text);
+  }
+  throw new ServiceError('invalid-reply', `${subject} replied without { ok, result | error }`);
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}

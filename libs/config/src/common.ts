@@ -1,0 +1,22 @@
+import { z } from 'zod';
+
+/** "true"/"1"/"yes" are true; anything else, or unset, is the default. */
+export const booleanFromEnv = (fallback: boolean) =>
+  z
+    .string()
+    .optional()
+    .transform((value) => (value === undefined || value === '' ? fallback : /^(1|true|yes|on)$/i.test(value)));
+
+/** Variables every Gatehouse process reads. */
+export const commonEnv = {
+  /** NATS server with JetStream. */
+  NATS_URL: z.string().min(1).default('nats://127.0.0.1:4222'),
+  /** Prefix of every subject, stream and bucket, so stacks can share one NATS server. */
+  GATEHOUSE_NAMESPACE: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]{0,30}$/, 'lower-case letters, digits and _ only, starting with a letter')
+    .default('gatehouse'),
+  /** XMPP domain served. */
+  XMPP_DOMAIN: z.string().min(1).default('localhost').transform((domain) => domain.toLowerCase()),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+};

@@ -1,0 +1,5 @@
+export { resolveDatabase, describeDatabase, redactUrl, LOCAL_POSTGRES_URL, type ResolvedDatabase, type ResolveDatabaseOptions } from './resolve.ts';
+export { probePostgres, type DatabaseProbe } from './probe.ts';
+export { createDb } from './create.ts';
+export { migrateToLatest } from './migrator.ts';
+export { MigrationError } from './errors.ts';

@@ -1,0 +1,37 @@
+import type { z } from 'zod';
+import type { AggregateDefinition, EventSchemas, EventsOf } from './aggregate.ts';
+import { account } from './account.ts';
+import { session } from './session.ts';
+
+/**
+ * Every aggregate of the catalog. Adding one (token grants, clients, roster...) is a
+ * file like account.ts plus one entry here; types, guards, JSON Schemas and the
+ * AsyncAPI document all follow.
+ */
+export const aggregates = [account, session] as const;
+
+type EventsOfAggregate<A> = A extends AggregateDefinition<infer Events extends EventSchemas> ? EventsOf<Events> : never;
+
+export type GatehouseEvent = EventsOfAggregate<(typeof aggregates)[number]>;
+export type EventType = GatehouseEvent['type'];
+export type EventOfType<Type extends EventType> = Extract<GatehouseEvent, { type: Type }>;
+/** Event type → its `data`; index it with a generic type parameter (EventOfType<T>['data'] cannot be). */
+export type EventDataMap = { [Type in EventType]: EventOfType<Type>['data'] };
+
+const dataSchemas = new Map<string, z.ZodType>();
+for (const aggregate of aggregates) {
+  for (const [type, schema] of Object.entries(aggregate.events)) {
+    if (dataSchemas.has(type)) throw new Error(`event type ${type} is registered twice`);
+    dataSchemas.set(type, schema);
+  }
+}
+
+export const eventTypes: readonly EventType[] = Object.freeze([...dataSchemas.keys()] as EventType[]);
+
+export function isEventType(type: string): type is EventType {
+  return dataSchemas.has(type);
+}
+
+export function dataSchemaFor(type: string): z.ZodType | undefined {
+  return dataSchemas.get(type);
+}

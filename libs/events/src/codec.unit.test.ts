@@ -1,0 +1,179 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import {
+  createEvent,
+  decodeEvent,
+  encodeEvent,
+  eventTypes,
+  MalformedEventError,
+  namesFor,
+  parseEvent,
+  type EventDataMap,
+  type EventType,
+} from './index.ts';
+
+const names = namesFor('gatehouse');
+const sid = 'AAAAAAAAAAAAAAAAAAAAAA';
+const credential = { salt: 'c2FsdA==', iterations: 4096, storedKey: 'c3RvcmVk', serverKey: 'c2VydmVy' };
+const credentials = { 'SCRAM-SHA-1': credential, 'SCRAM-SHA-256': credential };
+
+// Typed per event type: adding a type to the catalog fails compilation until it has a sample.
+const samples: EventDataMap = {
+  'gatehouse.account.created.v1': { jid: 'juliet@capulet.lit', credentials },
+  'gatehouse.account.password-changed.v1': { jid: 'juliet@capulet.lit', credentials },
+  'gatehouse.account.deleted.v1': { jid: 'juliet@capulet.lit' },
+  'gatehouse.session.stream-opened.v1': {
+    sessionId: sid,
+    replica: 'gw-1',
+    transport: 'tls',
+    clientIp: '::ffff:127.0.0.1',
+    to: 'capulet.lit',
+  },
+  'gatehouse.session.authentication-succeeded.v1': {
+    sessionId: sid,
+    jid: 'juliet@capulet.lit',
+    mechanism: 'SCRAM-SHA-256',
+    clientIp: '127.0.0.1',
+  },
+  'gatehouse.session.authentication-failed.v1': {
+    sessionId: sid,
+    username: 'juliet',
+    mechanism: 'PLAIN',
+    clientIp: '2001:db8::1',
+    condition: 'not-authorized',
+  },
+  'gatehouse.session.resource-bound.v1': { sessionId: sid, jid: 'juliet@capulet.lit/balcony', replica: 'gw-1' },
+  'gatehouse.session.ended.v1': { sessionId: sid, jid: 'juliet@capulet.lit/balcony', reason: 'closed-by-client' },
+  'gatehouse.session.stream-closed.v1': { sessionId: sid, reason: 'closed-by-client', streamError: 'conflict' },
+};
+
+function sample<Type extends EventType>(type: Type) {
+  return createEvent(type, { subject: names.subjects.session(sid), source: 'gatehouse/test', data: samples[type] });
+}
+
+const valid = () => JSON.parse(JSON.stringify(sample('gatehouse.account.deleted.v1'))) as Record<string, unknown>;
+
+describe('createEvent', () => {
+  it('fills the envelope: specversion, random UUID id, ISO time, content type', () => {
+    const event = sample('gatehouse.account.deleted.v1');
+    assert.equal(event.specversion, '1.0');
+    assert.equal(event.datacontenttype, 'application/json');
+    assert.match(event.id, /^[0-9a-f-]{36}$/);
+    assert.notEqual(event.id, sample('gatehouse.account.deleted.v1').id);
+    assert.ok(!Number.isNaN(Date.parse(event.time)));
+    assert.equal('traceparent' in event, false);
+  });
+
+  it('keeps a given id, time and traceparent', () => {
+    const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+    const event = createEvent('gatehouse.account.deleted.v1', {
+      subject: names.subjects.account('juliet@capulet.lit'),
+      source: 'gatehouse/token',
+      data: { jid: 'juliet@capulet.lit' },
+      id: 'delete-juliet',
+      time: new Date('2024-01-02T03:04:05.000Z'),
+      traceparent,
+    });
+    assert.equal(event.id, 'delete-juliet');
+    assert.equal(event.time, '2024-01-02T03:04:05.000Z');
+    assert.equal(event.traceparent, traceparent);
+  });
+
+  it('rejects data its schema rejects', () => {
+    assert.throws(
+      () =>
+        createEvent('gatehouse.account.deleted.v1', {
+          subject: 's',
+          source: 'x',
+          data: { jid: 'not a jid' },
+        }),
+      MalformedEventError,
+    );
+  });
+});
+
+describe('encode/decode', () => {
+  for (const type of eventTypes) {
+    it(`round-trips ${type}`, () => {
+      const event = sample(type);
+      assert.deepEqual(decodeEvent(encodeEvent(event)), event);
+      assert.deepEqual(parseEvent(JSON.parse(JSON.stringify(event))), event);
+    });
+  }
+});
+
+describe('malformed events are rejected with code malformed-event', () => {
+  const rejects = (name: string, input: () => unknown, message: RegExp) =>
+    it(name, () => {
+      assert.throws(
+        () => parseEvent(input()),
+        (error: unknown) => error instanceof MalformedEventError && error.code === 'malformed-event' && message.test(error.message),
+      );
+    });
+
+  it('bad JSON', () => {
+    assert.throws(() => decodeEvent(new TextEncoder().encode('{"specversion":')), MalformedEventError);
+  });
+  it('invalid UTF-8', () => {
+    assert.throws(() => decodeEvent(new Uint8Array([0x7b, 0xff, 0x7d])), MalformedEventError);
+  });
+  rejects('not an object', () => 'hello', /envelope/);
+  rejects('null', () => null, /envelope/);
+  for (const field of ['specversion', 'id', 'source', 'type', 'subject', 'time', 'datacontenttype']) {
+    rejects(`missing ${field}`, () => {
+      const event = valid();
+      delete event[field];
+      return event;
+    }, new RegExp(field));
+  }
+  rejects('wrong specversion', () => ({ ...valid(), specversion: '0.3' }), /specversion/);
+  rejects('wrong content type', () => ({ ...valid(), datacontenttype: 'text/plain' }), /datacontenttype/);
+  rejects('time not ISO', () => ({ ...valid(), time: 'yesterday' }), /time/);
+  rejects('bad traceparent', () => ({ ...valid(), traceparent: 'abc' }), /traceparent/);
+  rejects('unknown type', () => ({ ...valid(), type: 'gatehouse.account.renamed.v1' }), /unknown event type/);
+  rejects('known type, older version', () => ({ ...valid(), type: 'gatehouse.account.deleted.v0' }), /unknown event type/);
+  rejects('missing data', () => ({ ...valid(), data: undefined }), /invalid data/);
+  rejects('data of another type', () => ({ ...valid(), type: 'gatehouse.account.created.v1' }), /credentials/);
+  rejects('data with a wrong field type', () => ({ ...valid(), data: { jid: 42 } }), /jid/);
+  rejects(
+    'session event with a bad session id',
+    () => ({ ...JSON.parse(JSON.stringify(sample('gatehouse.session.ended.v1'))), data: { ...samples['gatehouse.session.ended.v1'], sessionId: 'a.b' } }),
+    /sessionId/,
+  );
+  rejects(
+    'bad client IP',
+    () => ({
+      ...JSON.parse(JSON.stringify(sample('gatehouse.session.stream-opened.v1'))),
+      data: { ...samples['gatehouse.session.stream-opened.v1'], clientIp: '999.1.1.1' },
+    }),
+    /clientIp/,
+  );
+  rejects(
+    'unknown transport',
+    () => ({
+      ...JSON.parse(JSON.stringify(sample('gatehouse.session.stream-opened.v1'))),
+      data: { ...samples['gatehouse.session.stream-opened.v1'], transport: 'bosh' },
+    }),
+    /transport/,
+  );
+  rejects(
+    'SCRAM credential that is not base64',
+    () => ({
+      ...JSON.parse(JSON.stringify(sample('gatehouse.account.created.v1'))),
+      data: { jid: 'juliet@capulet.lit', credentials: { ...credentials, 'SCRAM-SHA-256': { ...credential, storedKey: 'not base64!' } } },
+    }),
+    /storedKey/,
+  );
+  rejects(
+    'iterations not an integer',
+    () => ({
+      ...JSON.parse(JSON.stringify(sample('gatehouse.account.created.v1'))),
+      data: { jid: 'juliet@capulet.lit', credentials: { ...credentials, 'SCRAM-SHA-1': { ...credential, iterations: 0.5 } } },
+    }),
+    /iterations/,
+  );
+  rejects('bare JID where a full one is required', () => ({
+    ...JSON.parse(JSON.stringify(sample('gatehouse.session.resource-bound.v1'))),
+    data: { ...samples['gatehouse.session.resource-bound.v1'], jid: 'juliet@capulet.lit' },
+  }), /jid/);
+});

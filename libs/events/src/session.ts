@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import { defineAggregate, guardFor, type EventsOf } from './aggregate.ts';
+import type { Event } from './envelope.ts';
+import { bareJid, clientIp, fullJid, replicaId, sessionId } from './fields.ts';
+
+export const sessionStreamOpenedData = z
+  .object({
+    sessionId,
+    replica: replicaId,
+    transport: z.enum(['tcp', 'tls', 'websocket']),
+    clientIp,
+    to: z.string().optional().describe("the stream header's 'to' (the domain the client asked for)"),
+  })
+  .meta({ description: 'A client opened an XMPP stream (TCP after connect, TLS, or WebSocket); first event of every session.' });
+export type SessionStreamOpenedData = z.output<typeof sessionStreamOpenedData>;
+export type SessionStreamOpened = Event<'gatehouse.session.stream-opened.v1', SessionStreamOpenedData>;
+
+export const sessionAuthenticationSucceededData = z
+  .object({ sessionId, jid: bareJid, mechanism: z.string().min(1), clientIp })
+  .meta({ description: 'SASL authentication succeeded on the stream.' });
+export type SessionAuthenticationSucceededData = z.output<typeof sessionAuthenticationSucceededData>;
+export type SessionAuthenticationSucceeded = Event<
+  'gatehouse.session.authentication-succeeded.v1',
+  SessionAuthenticationSucceededData
+>;
+
+export const sessionAuthenticationFailedData = z
+  .object({
+    sessionId,
+    username: z.string().optional().describe('the username the client claimed, when the mechanism carries one'),
+    mechanism: z.string().min(1),
+    clientIp,
+    condition: z.string().min(1).describe('RFC 6120 §6.5 SASL failure condition, e.g. not-authorized'),
+  })
+  .meta({ description: 'A SASL authentication attempt failed.' });
+export type SessionAuthenticationFailedData = z.output<typeof sessionAuthenticationFailedData>;
+export type SessionAuthenticationFailed = Event<
+  'gatehouse.session.authentication-failed.v1',
+  SessionAuthenticationFailedData
+>;
+
+export const sessionResourceBoundData = z
+  .object({ sessionId, jid: fullJid, replica: replicaId })
+  .meta({ description: 'A resource was bound: the session is now addressable by its full JID.' });
+export type SessionResourceBoundData = z.output<typeof sessionResourceBoundData>;
+export type SessionResourceBound = Event<'gatehouse.session.resource-bound.v1', SessionResourceBoundData>;
+
+export const sessionEndedData = z
+  .object({
+    sessionId,
+    jid: fullJid,
+    reason: z
+      .string()
+      .min(1)
+      .describe("e.g. 'closed-by-client', 'conflict', 'system-shutdown', 'connection-lost', 'not-authorized'"),
+  })
+  .meta({ description: 'A bound session ended; its full JID is no longer routed to it.' });
+export type SessionEndedData = z.output<typeof sessionEndedData>;
+export type SessionEnded = Event<'gatehouse.session.ended.v1', SessionEndedData>;
+
+export const sessionStreamClosedData = z
+  .object({
+    sessionId,
+    reason: z.string().min(1),
+    streamError: z.string().optional().describe('RFC 6120 §4.9.3 stream error condition, when the stream closed with one'),
+  })
+  .meta({ description: 'The XMPP stream closed, bound or not; last event of every session.' });
+export type SessionStreamClosedData = z.output<typeof sessionStreamClosedData>;
+export type SessionStreamClosed = Event<'gatehouse.session.stream-closed.v1', SessionStreamClosedData>;
+
+export const session = defineAggregate({
+  name: 'session',
+  stream: 'sessions',
+  key: 'the session id (22 base64url characters, already subject-safe)',
+  events: {
+    'gatehouse.session.stream-opened.v1': sessionStreamOpenedData,
+    'gatehouse.session.authentication-succeeded.v1': sessionAuthenticationSucceededData,
+    'gatehouse.session.authentication-failed.v1': sessionAuthenticationFailedData,
+    'gatehouse.session.resource-bound.v1': sessionResourceBoundData,
+    'gatehouse.session.ended.v1': sessionEndedData,
+    'gatehouse.session.stream-closed.v1': sessionStreamClosedData,
+  },
+});
+
+export type SessionEvent = EventsOf<typeof session.events>;
+export const isSessionEvent = guardFor(session);

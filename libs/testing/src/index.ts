@@ -1,0 +1,14 @@
+export {
+  testNamespace,
+  natsUrl,
+  cleanupNamespace,
+  setupNats,
+  startNatsServer,
+  NatsServerNotFoundError,
+  type NatsTestContext,
+  type PrivateNatsServer,
+} from './nats.ts';
+export * from './postgres.ts';
+export { RawXmppClient } from './raw-xmpp.ts';
+export { startServiceProcess, type ServiceProcess } from './processes.ts';
+export * from './decider-spec.ts';

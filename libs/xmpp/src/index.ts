@@ -1,0 +1,54 @@
+export {
+  NS_BIND,
+  NS_CLIENT,
+  NS_DISCO_INFO,
+  NS_DISCO_ITEMS,
+  NS_FRAMING,
+  NS_PING,
+  NS_SASL,
+  NS_SESSION,
+  NS_STANZAS,
+  NS_STREAM_ERRORS,
+  NS_STREAMS,
+  NS_TLS,
+} from './namespaces.ts';
+export {
+  type Jid,
+  JidMalformedError,
+  bareJid,
+  formatJid,
+  isValidResource,
+  isValidUsername,
+  parseJid,
+  tryParseJid,
+} from './jid.ts';
+export {
+  SASL_FAILURE_CONDITIONS,
+  STREAM_ERROR_CONDITIONS,
+  type SaslFailureCondition,
+  SaslFailure,
+  type StanzaErrorCondition,
+  type StanzaErrorOptions,
+  type StanzaErrorType,
+  type StreamErrorCondition,
+  StreamError,
+  defaultErrorType,
+  stanzaError,
+  streamErrorXml,
+} from './errors.ts';
+export {
+  XmppStreamParser,
+  type XmppStreamParserEvents,
+  type XmppStreamParserOptions,
+} from './stream-parser.ts';
+export { type Frame, closeFrame, openFrame, parseFrame } from './framing.ts';
+export {
+  type DeriveScramOptions,
+  type ScramCredential,
+  type ScramMechanism,
+  type ScramServerOptions,
+  ScramServerExchange,
+  deriveScramCredential,
+} from './scram.ts';
+export { type PlainCredentials, parsePlain, verifyPlain } from './plain.ts';
+export { iqResult, isStanza } from './stanza.ts';

@@ -1,0 +1,13 @@
+/** XML namespaces the gateway speaks (RFC 6120, RFC 7395, XEP-0030, XEP-0199). */
+export const NS_CLIENT = 'jabber:client';
+export const NS_STREAMS = 'http://etherx.jabber.org/streams';
+export const NS_TLS = 'urn:ietf:params:xml:ns:xmpp-tls';
+export const NS_SASL = 'urn:ietf:params:xml:ns:xmpp-sasl';
+export const NS_BIND = 'urn:ietf:params:xml:ns:xmpp-bind';
+export const NS_SESSION = 'urn:ietf:params:xml:ns:xmpp-session';
+export const NS_STANZAS = 'urn:ietf:params:xml:ns:xmpp-stanzas';
+export const NS_STREAM_ERRORS = 'urn:ietf:params:xml:ns:xmpp-streams';
+export const NS_FRAMING = 'urn:ietf:params:xml:ns:xmpp-framing';
+export const NS_PING = 'urn:xmpp:ping';
+export const NS_DISCO_INFO = 'http://jabber.org/protocol/disco#info';
+export const NS_DISCO_ITEMS = 'http://jabber.org/protocol/disco#items';

@@ -1,0 +1,99 @@
+/**
+ * RFC 6120 §6 SASL negotiation for one stream: SCRAM-SHA-1/-256 (RFC 5802, RFC 7677)
+ * and PLAIN (RFC 4616). Independent of the wire so the same steps can serve SASL2
+ * (XEP-0388) later.
+ */
+import { ScramServerExchange, SaslFailure, parsePlain, verifyPlain, tryParseJid, type ScramCredential, type ScramMechanism } from '@gatehouse/xmpp';
+import type { CredentialLookup } from './credentials.ts';
+
+export type SaslStep =
+  | { kind: 'challenge'; data: Buffer }
+  | { kind: 'success'; jid: string; data?: Buffer }
+  | { kind: 'failure'; condition: SaslFailure['condition']; username?: string; text?: string };
+
+type Pending = { mechanism: ScramMechanism; exchange: ScramServerExchange; jid: string; username: string; exists: boolean; credential: ScramCredential };
+
+export class SaslNegotiation {
+  private pending: Pending | undefined;
+  mechanism: string | undefined;
+
+  constructor(
+    private readonly domain: string,
+    private readonly credentials: CredentialLookup,
+    private readonly offered: readonly string[],
+  ) {}
+
+  get inProgress(): boolean {
+    return this.pending !== undefined;
+  }
+
+  async start(mechanism: string, initialResponse: Buffer | null): Promise<SaslStep> {
+    this.mechanism = mechanism;
+    if (!this.offered.includes(mechanism)) return { kind: 'failure', condition: 'invalid-mechanism' };
+    try {
+      if (mechanism === 'PLAIN') return await this.plain(initialResponse ?? Buffer.alloc(0));
+      return await this.scramFirst(mechanism as ScramMechanism, initialResponse ?? Buffer.alloc(0));
+    } catch (error) {
+      return this.fail(error);
+    }
+  }
+
+  async respond(data: Buffer): Promise<SaslStep> {
+    const pending = this.pending;
+    this.pending = undefined;
+    if (!pending) return { kind: 'failure', condition: 'malformed-request', text: 'no exchange in progress' };
+    try {
+      const serverFinal = pending.exchange.clientFinal(data, pending.credential);
+      if (!pending.exists) return { kind: 'failure', condition: 'not-authorized', username: pending.username };
+      return { kind: 'success', jid: pending.jid, data: serverFinal };
+    } catch (error) {
+      return this.fail(error, pending.username);
+    }
+  }
+
+  abort(): SaslStep {
+    this.pending = undefined;
+    return { kind: 'failure', condition: 'aborted' };
+  }
+
+  private async scramFirst(mechanism: ScramMechanism, clientFirst: Buffer): Promise<SaslStep> {
+    const exchange = new ScramServerExchange(mechanism, { domain: this.domain });
+    const { username } = exchange.clientFirst(clientFirst);
+    const jid = this.accountJid(username);
+    if (!jid) return { kind: 'failure', condition: 'not-authorized', username };
+    const { exists, credential } = await this.credentials.lookup(jid, mechanism);
+    this.pending = { mechanism, exchange, jid, username, exists, credential };
+    return { kind: 'challenge', data: exchange.serverFirst(credential) };
+  }
+
+  private async plain(message: Buffer): Promise<SaslStep> {
+    const { username, password, authzid } = parsePlain(message);
+    const jid = this.accountJid(username);
+    if (!jid) return { kind: 'failure', condition: 'not-authorized', username };
+    if (authzid && authzid !== jid) return { kind: 'failure', condition: 'invalid-authzid', username };
+    const { exists, credential } = await this.credentials.lookup(jid, 'SCRAM-SHA-256');
+    // Verify even for an unknown account so both answers cost the same.
+    const valid = verifyPlain(password, credential, 'SCRAM-SHA-256');
+    if (!exists || !valid) return { kind: 'failure', condition: 'not-authorized', username };
+    return { kind: 'success', jid };
+  }
+
+  private accountJid(username: string): string | undefined {
+    const parsed = tryParseJid(`${username}@${this.domain}`);
+    return parsed && parsed.local && !parsed.resource ? `${parsed.local}@${parsed.domain}` : undefined;
+  }
+
+  private fail(error: unknown, username?: string): SaslStep {
+    if (error instanceof SaslFailure) {
+      // A wrong password and an unknown account must read the same, so no detail there.
+      const text = error.condition === 'not-authorized' || error.message === error.condition ? undefined : error.message;
+      return { kind: 'failure', condition: error.condition, username, text };
+    }
+    if (isUnavailable(error)) return { kind: 'failure', condition: 'temporary-auth-failure', username };
+    throw error;
+  }
+}
+
+function isUnavailable(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && 'code' in error && (error as { code: unknown }).code === 'unavailable';
+}

@@ -1,0 +1,151 @@
+/**
+ * What happens around the sessions: the events they leave on JetStream, account
+ * changes cutting live sessions on every replica, a replica dying, NATS going away.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { connect } from '@nats-io/transport-node';
+import { readAggregate, request } from '@gatehouse/bus';
+import { namesFor, type GatehouseEvent } from '@gatehouse/events';
+import { startNatsServer, NatsServerNotFoundError } from '@gatehouse/testing';
+import { connectClient, xml, type ConnectedClient } from './test-support/xmpp-client.ts';
+import { startStack, uniqueUser, type TestStack } from './test-support/stack.ts';
+
+async function waitFor<T>(probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+function closedWith(client: ConnectedClient): Promise<string> {
+  return new Promise((resolve) => {
+    client.xmpp.on('error', (error: { condition?: string }) => resolve(error.condition ?? 'error'));
+    client.xmpp.on('offline', () => resolve('offline'));
+  });
+}
+
+describe('session events and control across replicas', () => {
+  let stack: TestStack;
+  before(async () => {
+    stack = await startStack({ gateways: 2 });
+  });
+  after(() => stack.stop());
+
+  const service = (gateway: number) => `xmpp://127.0.0.1:${stack.gateways[gateway]!.ports.c2s}`;
+
+  it('records a session as events: opened, authenticated, bound, ended, closed', async () => {
+    const user = uniqueUser();
+    await stack.createAccount(user, 'pw');
+    const client = await connectClient({ service: service(0), username: user, password: 'pw', resource: 'r' });
+    await client.stop();
+    const names = namesFor(stack.ns);
+    const types = await waitFor(async () => {
+      const sessions = new Map<string, string[]>();
+      const { events } = await readAggregate(stack.nc, names.streams.sessions, names.subjects.sessions);
+      for (const event of events as GatehouseEvent[]) {
+        const id = (event.data as { sessionId: string }).sessionId;
+        sessions.set(id, [...(sessions.get(id) ?? []), event.type]);
+      }
+      const mine = [...sessions.values()].find((list) => list.includes('gatehouse.session.ended.v1'));
+      return mine && mine.includes('gatehouse.session.stream-closed.v1') ? mine : undefined;
+    });
+    assert.deepEqual(types, [
+      'gatehouse.session.stream-opened.v1',
+      'gatehouse.session.authentication-succeeded.v1',
+      'gatehouse.session.resource-bound.v1',
+      'gatehouse.session.ended.v1',
+      'gatehouse.session.stream-closed.v1',
+    ]);
+  });
+
+  it('closes every session of a deleted account on every replica, and the login then fails', async () => {
+    const user = uniqueUser();
+    const jid = await stack.createAccount(user, 'pw');
+    const one = await connectClient({ service: service(0), username: user, password: 'pw', resource: 'one' });
+    const two = await connectClient({ service: service(1), username: user, password: 'pw', resource: 'two' });
+    const closed = Promise.all([closedWith(one), closedWith(two)]);
+    await request(stack.nc, `${stack.ns}.token.account.delete`, { jid });
+    assert.deepEqual(await closed, ['not-authorized', 'not-authorized']);
+    await assert.rejects(connectClient({ service: service(1), username: user, password: 'pw' }), (e: { condition?: string }) => e.condition === 'not-authorized');
+  });
+
+  it('closes live sessions when the password changes', async () => {
+    const user = uniqueUser();
+    const jid = await stack.createAccount(user, 'old');
+    const client = await connectClient({ service: service(1), username: user, password: 'old' });
+    const closed = closedWith(client);
+    await request(stack.nc, `${stack.ns}.token.account.password`, { jid, password: 'new' });
+    assert.equal(await closed, 'reset');
+    const again = await connectClient({ service: service(0), username: user, password: 'new' });
+    await again.stop();
+  });
+
+  it("removes a killed replica's routes and tells the user's other resources", async () => {
+    const user = uniqueUser();
+    await stack.createAccount(user, 'pw');
+    const extra = await stack.startGateway(2);
+    const doomed = await connectClient({ service: `xmpp://127.0.0.1:${extra.ports.c2s}`, username: user, password: 'pw', resource: 'doomed' });
+    await doomed.xmpp.send(xml('presence'));
+    const survivor = await connectClient({ service: service(0), username: user, password: 'pw', resource: 'survivor' });
+    await survivor.xmpp.send(xml('presence'));
+    await survivor.next((s) => s.is('presence') && s.attrs.from === survivor.jid);
+    await extra.stop('SIGKILL');
+    const gone = await survivor.next((s) => s.is('presence') && s.attrs.type === 'unavailable' && s.attrs.from === doomed.jid, 30_000);
+    assert.equal(gone.attrs.from, `${user}@localhost/doomed`);
+    await survivor.xmpp.send(xml('message', { to: doomed.jid, id: 'x', type: 'normal' }, xml('body', {}, 'anyone?')));
+    const bounce = await survivor.next((s) => s.attrs.id === 'x');
+    assert.equal(bounce.attrs.type, 'error');
+    await survivor.stop();
+  });
+});
+
+describe('NATS briefly unavailable', () => {
+  it('keeps client sockets, reconnects, and loses or doubles no event', async (t) => {
+    let nats;
+    try {
+      nats = await startNatsServer();
+    } catch (error) {
+      if (error instanceof NatsServerNotFoundError) return t.skip(error.message);
+      throw error;
+    }
+    const stack = await startStack({ natsUrl: nats.url });
+    try {
+      const user = uniqueUser();
+      await stack.createAccount(user, 'pw');
+      const client = await connectClient({ service: `xmpp://127.0.0.1:${stack.gateways[0]!.ports.c2s}`, username: user, password: 'pw', resource: 'r' });
+      await stack.nc.close();
+      await nats.stop();
+      // Served locally, so it works while NATS is away: the socket is still ours.
+      await client.xmpp.iqCaller.get(xml('ping', { xmlns: 'urn:xmpp:ping' }), undefined, 5_000);
+      await client.stop(); // session-ended and stream-closed are published while NATS is down
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      await nats.restart();
+      const nc = await connect({ servers: nats.url });
+      const names = namesFor(stack.ns);
+      const events = await waitFor(async () => {
+        const { events } = await readAggregate(nc, names.streams.sessions, names.subjects.sessions);
+        return events.some((e) => e.type === 'gatehouse.session.stream-closed.v1') ? events : undefined;
+      }, 20_000);
+      const ids = events.map((event) => event.id);
+      assert.equal(new Set(ids).size, ids.length, 'no event stored twice');
+      assert.deepEqual(
+        events.map((event) => event.type),
+        [
+          'gatehouse.session.stream-opened.v1',
+          'gatehouse.session.authentication-succeeded.v1',
+          'gatehouse.session.resource-bound.v1',
+          'gatehouse.session.ended.v1',
+          'gatehouse.session.stream-closed.v1',
+        ],
+      );
+      stack.nc = nc;
+    } finally {
+      await stack.stop();
+      await nats.stop();
+    }
+  });
+});

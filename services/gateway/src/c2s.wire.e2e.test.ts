@@ -1,0 +1,230 @@
+/**
+ * RFC 6120 on the wire, byte for byte: stream headers, STARTTLS, SASL, binding and the
+ * stream errors the issue lists. Raw sockets, because a client library hides these.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
+import { RawXmppClient } from '@gatehouse/testing';
+import { startStack, uniqueUser, type TestStack } from './test-support/stack.ts';
+
+let stack: TestStack;
+let port: number;
+let tlsPort: number;
+
+before(async () => {
+  stack = await startStack();
+  port = stack.gateways[0]!.ports.c2s;
+  tlsPort = stack.gateways[0]!.ports.c2sTls;
+});
+after(() => stack.stop());
+
+/** Connects, opens the stream and does STARTTLS; returns a client at the post-TLS features. */
+async function securedClient(): Promise<{ client: RawXmppClient; features: string }> {
+  const client = await RawXmppClient.connect(port);
+  client.open();
+  await client.expect(/<\/stream:features>/);
+  client.send(`<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>`);
+  await client.expect(/<proceed/);
+  await client.upgradeToTls();
+  client.open();
+  const features = await client.expect(/<\/stream:features>/);
+  return { client, features };
+}
+
+function scramClientFirst(user: string, nonce: string): string {
+  return `n,,n=${user},r=${nonce}`;
+}
+
+async function loginScram(client: RawXmppClient, user: string, password: string): Promise<string> {
+  const nonce = randomBytes(12).toString('base64');
+  const bare = `n=${user},r=${nonce}`;
+  client.send(`<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='SCRAM-SHA-256'>${Buffer.from(scramClientFirst(user, nonce)).toString('base64')}</auth>`);
+  const challengeXml = await client.expect(/<\/challenge>/);
+  const serverFirst = Buffer.from(/<challenge[^>]*>([^<]+)</.exec(challengeXml)![1]!, 'base64').toString();
+  const attrs = Object.fromEntries(serverFirst.split(',').map((part) => [part[0], part.slice(2)]));
+  const salted = pbkdf2Sync(password, Buffer.from(attrs.s!, 'base64'), Number(attrs.i), 32, 'sha256');
+  const clientKey = createHmac('sha256', salted).update('Client Key').digest();
+  const storedKey = createHash('sha256').update(clientKey).digest();
+  const withoutProof = `c=biws,r=${attrs.r}`;
+  const authMessage = `${bare},${serverFirst},${withoutProof}`;
+  const signature = createHmac('sha256', storedKey).update(authMessage).digest();
+  const proof = Buffer.from(clientKey.map((byte, i) => byte ^ signature[i]!));
+  client.send(`<response xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>${Buffer.from(`${withoutProof},p=${proof.toString('base64')}`).toString('base64')}</response>`);
+  return client.expect(/<\/success>|<success[^>]*\/>|<\/failure>/, 10_000);
+}
+
+describe('stream setup (RFC 6120 §4)', () => {
+  it('answers a header with from, a fresh id, version 1.0, then features requiring STARTTLS', async () => {
+    const client = await RawXmppClient.connect(port);
+    client.open('localhost', " from='someone@localhost'");
+    const reply = await client.expect(/<\/stream:features>/);
+    assert.match(reply, /<stream:stream [^>]*from='localhost'/);
+    assert.match(reply, /to='someone@localhost'/);
+    assert.match(reply, /version='1.0'/);
+    const id = /id='([^']+)'/.exec(reply)?.[1] ?? '';
+    assert.ok(Buffer.from(id, 'base64url').length >= 16, 'stream id carries at least 128 bits');
+    assert.match(reply, /<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'><required\/><\/starttls>/);
+    assert.doesNotMatch(reply, /mechanisms/, 'no SASL before TLS');
+    client.close();
+  });
+
+  it('offers SCRAM-SHA-256, SCRAM-SHA-1 and PLAIN after TLS, with a new stream id', async () => {
+    const { client, features } = await securedClient();
+    assert.match(features, /<mechanism>SCRAM-SHA-256<\/mechanism><mechanism>SCRAM-SHA-1<\/mechanism><mechanism>PLAIN<\/mechanism>/);
+    assert.doesNotMatch(features, /starttls/);
+    client.close();
+  });
+
+  it('answers an unknown domain with the header, then host-unknown, then the close', async () => {
+    const client = await RawXmppClient.connect(port);
+    client.open('nosuch.example');
+    const reply = await client.expect(/<\/stream:stream>/);
+    assert.match(reply, /<stream:stream [^>]*from='localhost'[\s\S]*<stream:error><host-unknown xmlns='urn:ietf:params:xml:ns:xmpp-streams'\/>/);
+    await client.waitClosed();
+  });
+
+  it('closes on malformed XML with not-well-formed', async () => {
+    const client = await RawXmppClient.connect(port);
+    client.open();
+    await client.expect(/<\/stream:features>/);
+    client.send('<message><body>unclosed</message>');
+    const reply = await client.expect(/<\/stream:stream>/);
+    assert.match(reply, /<not-well-formed xmlns='urn:ietf:params:xml:ns:xmpp-streams'\/>/);
+    await client.waitClosed();
+  });
+
+  for (const [what, payload] of [
+    ['a DTD', "<!DOCTYPE foo [<!ENTITY x 'y'>]>"],
+    ['a processing instruction', "<?evil data?>"],
+    ['a comment', '<!-- hi -->'],
+  ] as const) {
+    it(`answers ${what} with restricted-xml`, async () => {
+      const client = await RawXmppClient.connect(port);
+      client.open();
+      await client.expect(/<\/stream:features>/);
+      client.send(payload);
+      const reply = await client.expect(/<\/stream:stream>/);
+      assert.match(reply, /<restricted-xml xmlns='urn:ietf:params:xml:ns:xmpp-streams'\/>/);
+      await client.waitClosed();
+    });
+  }
+
+  it('refuses anything but STARTTLS before TLS with not-authorized', async () => {
+    const client = await RawXmppClient.connect(port);
+    client.open();
+    await client.expect(/<\/stream:features>/);
+    client.send("<message to='a@localhost'><body>hi</body></message>");
+    const reply = await client.expect(/<\/stream:stream>/);
+    assert.match(reply, /<not-authorized xmlns='urn:ietf:params:xml:ns:xmpp-streams'\/>/);
+  });
+
+  it('refuses stanzas after TLS but before SASL with not-authorized', async () => {
+    const { client } = await securedClient();
+    client.send("<iq type='get' id='1'><ping xmlns='urn:xmpp:ping'/></iq>");
+    const reply = await client.expect(/<\/stream:stream>/);
+    assert.match(reply, /<not-authorized xmlns='urn:ietf:params:xml:ns:xmpp-streams'\/>/);
+  });
+
+  it('closes a stanza over 8 KiB before authentication with policy-violation', async () => {
+    const { client } = await securedClient();
+    client.send(`<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>${'A'.repeat(9 * 1024)}</auth>`);
+    const reply = await client.expect(/<\/stream:stream>/);
+    assert.match(reply, /<policy-violation xmlns='urn:ietf:params:xml:ns:xmpp-streams'\/>/);
+  });
+
+  it('speaks direct TLS on the TLS port', async () => {
+    const client = await RawXmppClient.connect(tlsPort, { tls: true });
+    client.open();
+    const reply = await client.expect(/<\/stream:features>/);
+    assert.match(reply, /<mechanism>SCRAM-SHA-256<\/mechanism>/);
+    client.close();
+  });
+});
+
+describe('SASL (RFC 6120 §6)', () => {
+  it('logs in with SCRAM-SHA-256 and restarts the stream with bind offered', async () => {
+    const user = uniqueUser();
+    await stack.createAccount(user, 'correct horse');
+    const { client } = await securedClient();
+    const outcome = await loginScram(client, user, 'correct horse');
+    assert.match(outcome, /<success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>[A-Za-z0-9+/=]+<\/success>/);
+    client.open();
+    const features = await client.expect(/<\/stream:features>/);
+    assert.match(features, /<bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'\/>/);
+    assert.doesNotMatch(features, /mechanisms/);
+    client.send("<iq type='set' id='b1'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><resource>desk</resource></bind></iq>");
+    const bound = await client.expect(/<\/iq>/);
+    assert.match(bound, new RegExp(`<jid>${user}@localhost/desk</jid>`));
+    client.send("<iq type='set' id='s1'><session xmlns='urn:ietf:params:xml:ns:xmpp-session'/></iq>");
+    assert.match(await client.expect(/id='s1'/), /type='result'/);
+    client.send("<iq type='get' id='p1'><ping xmlns='urn:xmpp:ping'/></iq>");
+    assert.match(await client.expect(/id='p1'/), /type='result'/);
+    client.send("<iq type='get' id='d1' to='localhost'><query xmlns='http://jabber.org/protocol/disco#info'/></iq>");
+    const disco = await client.expect(/<\/iq>/);
+    assert.match(disco, /<identity category='server' type='im'/);
+    assert.match(disco, /var='urn:xmpp:ping'/);
+    client.send('</stream:stream>');
+    await client.expect(/<\/stream:stream>/);
+    await client.waitClosed();
+  });
+
+  it('gives the same not-authorized for a wrong password and an unknown account', async () => {
+    const user = uniqueUser();
+    await stack.createAccount(user, 'right');
+    const wrong = await securedClient();
+    const unknown = await securedClient();
+    assert.equal(wrong.features, unknown.features.replace(/id='[^']+'/, /id='[^']+'/.exec(wrong.features)![0]));
+    const [a, b] = await Promise.all([loginScram(wrong.client, user, 'wrong'), loginScram(unknown.client, uniqueUser('ghost'), 'wrong')]);
+    assert.equal(a, "<failure xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><not-authorized/></failure>");
+    assert.equal(b, a);
+    wrong.client.close();
+    unknown.client.close();
+  });
+
+  it('logs in with PLAIN over TLS and slows down repeated failures', async () => {
+    const user = uniqueUser();
+    await stack.createAccount(user, 'pw');
+    const { client } = await securedClient();
+    const plain = (password: string) => Buffer.from(`\0${user}\0${password}`).toString('base64');
+    const started = Date.now();
+    client.send(`<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>${plain('bad1')}</auth>`);
+    await client.expect(/<\/failure>/);
+    client.send(`<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>${plain('bad2')}</auth>`);
+    await client.expect(/<\/failure>/);
+    assert.ok(Date.now() - started >= 250 + 500, 'the second failure waits longer than the first');
+    client.send(`<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>${plain('pw')}</auth>`);
+    assert.match(await client.expect(/<success/), /<success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/);
+    client.close();
+  });
+
+  it('answers an unknown mechanism, bad base64 and abort with their SASL conditions', async () => {
+    const { client } = await securedClient();
+    client.send("<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='DIGEST-MD5'/>");
+    assert.match(await client.expect(/<\/failure>/), /<invalid-mechanism\/>/);
+    client.send("<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>***</auth>");
+    assert.match(await client.expect(/<\/failure>/), /<incorrect-encoding\/>/);
+    client.send("<abort xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/>");
+    assert.match(await client.expect(/<\/failure>/), /<aborted\/>/);
+    client.close();
+  });
+});
+
+describe('authentication deadline', () => {
+  let quick: TestStack;
+  before(async () => {
+    quick = await startStack({ env: { C2S_AUTH_TIMEOUT_MS: '1500' } });
+  });
+  after(() => quick.stop());
+
+  it('disconnects a client that never authenticates', async () => {
+    const client = await RawXmppClient.connect(quick.gateways[0]!.ports.c2s);
+    client.open();
+    await client.expect(/<\/stream:features>/);
+    const started = Date.now();
+    const reply = await client.expect(/<\/stream:stream>/, 5_000);
+    assert.match(reply, /<connection-timeout xmlns='urn:ietf:params:xml:ns:xmpp-streams'\/>/);
+    assert.ok(Date.now() - started >= 1_000);
+    await client.waitClosed();
+  });
+});

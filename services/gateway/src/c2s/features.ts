@@ -1,0 +1,30 @@
+import { NS_BIND, NS_SASL, NS_SESSION, NS_TLS } from '@gatehouse/xmpp';
+
+export interface FeatureState {
+  canStartTls: boolean;
+  secure: boolean;
+  authenticated: boolean;
+  mechanisms: readonly string[];
+}
+
+/**
+ * RFC 6120 §4.3.2: features after every header. TLS is mandatory on TCP (§5.3.1
+ * `<required/>`), so nothing else is offered before it; after SASL only binding.
+ */
+export function featuresXml(state: FeatureState): string {
+  let body = '';
+  if (state.canStartTls) {
+    body = `<starttls xmlns='${NS_TLS}'><required/></starttls>`;
+  } else if (!state.authenticated) {
+    body = `<mechanisms xmlns='${NS_SASL}'>${state.mechanisms.map((m) => `<mechanism>${m}</mechanism>`).join('')}</mechanisms>`;
+  } else {
+    // RFC 3921 <session/> is kept, marked optional (RFC 6121 Appendix E), for old clients.
+    body = `<bind xmlns='${NS_BIND}'/><session xmlns='${NS_SESSION}'><optional/></session>`;
+  }
+  return `<stream:features>${body}</stream:features>`;
+}
+
+/** PLAIN sends the password itself, so it is offered only when TLS protects it. */
+export function mechanismsFor(secure: boolean): readonly string[] {
+  return secure ? ['SCRAM-SHA-256', 'SCRAM-SHA-1', 'PLAIN'] : ['SCRAM-SHA-256', 'SCRAM-SHA-1'];
+}

@@ -1,0 +1,129 @@
+/**
+ * Where a stanza from a bound session goes: RFC 6120 §8.1.1 / §10 and the RFC 6121
+ * §8.5 delivery rules, for recipients on any replica. Presence subscriptions, rosters
+ * and offline storage come with the roster issue; until then messages that would be
+ * stored are answered with service-unavailable, which §8.5.2.2.1 allows.
+ */
+import type { Element } from '@xmpp/xml';
+import { stanzaError, tryParseJid, type StanzaErrorCondition } from '@gatehouse/xmpp';
+import type { Logger } from '@gatehouse/telemetry';
+import type { Router } from '../routing/router.ts';
+import type { SessionDirectory } from '../routing/session-directory.ts';
+import type { Route } from '../routing/route-table.ts';
+import { answerServerIq, iqShapeError, type IqTarget } from './server-iq.ts';
+
+export interface AccountDirectory {
+  exists(bareJid: string): Promise<boolean>;
+}
+
+export interface OutboundContext {
+  domain: string;
+  router: Router;
+  directory: SessionDirectory;
+  accounts: AccountDirectory;
+  logger: Logger;
+}
+
+export interface Sender {
+  fullJid: string;
+  bareJid: string;
+  /** Writes a stanza back to the sender's own stream. */
+  reply(stanza: Element): void;
+}
+
+export async function routeOutbound(stanza: Element, sender: Sender, ctx: OutboundContext): Promise<void> {
+  stanza.attrs.from = sender.fullJid; // §8.1.2.1: the server stamps the full JID
+  if (stanza.name === 'iq') {
+    const invalid = iqShapeError(stanza);
+    if (invalid) return sender.reply(invalid);
+  }
+  const to = stanza.attrs.to;
+  if (!to) return routeToOwnAccount(stanza, sender, ctx);
+  const target = tryParseJid(to);
+  if (!target) return refuse(stanza, sender, 'jid-malformed');
+  // Hand on the normalised address so every replica keys routes the same way.
+  if (target.domain !== ctx.domain) return refuse(stanza, sender, 'remote-server-not-found');
+  if (!target.local) return routeToServer(stanza, sender);
+  const bareJid = `${target.local}@${target.domain}`;
+  if (target.resource) return routeToFullJid(stanza, sender, `${bareJid}/${target.resource}`, bareJid, ctx);
+  return routeToBareJid(stanza, sender, bareJid, ctx);
+}
+
+function routeToOwnAccount(stanza: Element, sender: Sender, ctx: OutboundContext): Promise<void> | void {
+  // §8.1.1.1: no "to" means the account's bare JID; presence broadcast is handled by the session.
+  if (stanza.name === 'iq') return answer(stanza, sender, { kind: 'account', bareJid: sender.bareJid });
+  if (stanza.name === 'message') return routeToBareJid(stanza, sender, sender.bareJid, ctx);
+}
+
+function routeToServer(stanza: Element, sender: Sender): void {
+  if (stanza.name === 'iq') answer(stanza, sender, { kind: 'server' });
+  // A message or presence for the domain itself has no handler here: silently ignored (§10.3).
+}
+
+async function routeToFullJid(stanza: Element, sender: Sender, fullJid: string, bareJid: string, ctx: OutboundContext): Promise<void> {
+  const route = ctx.directory.table.get(fullJid);
+  if (route && (await ctx.router.deliver(route, stanza.toString()))) return;
+  // §8.5.3.2: no resource matches.
+  const type = stanza.attrs.type;
+  if (stanza.name === 'iq') return refuseIq(stanza, sender, 'service-unavailable');
+  if (stanza.name === 'message') {
+    if (type === 'chat') return routeToBareJid(stanza, sender, bareJid, ctx);
+    if (type === 'error' || type === 'headline') return;
+    return refuse(stanza, sender, 'service-unavailable');
+  }
+  // Presence to a resource that is not there is silently ignored (§8.5.3.2.2).
+}
+
+async function routeToBareJid(stanza: Element, sender: Sender, bareJid: string, ctx: OutboundContext): Promise<void> {
+  const type = stanza.attrs.type;
+  const isOwn = bareJid === sender.bareJid;
+  const known = isOwn || ctx.directory.table.resourcesOf(bareJid).length > 0 || (await accountExists(bareJid, ctx));
+  if (stanza.name === 'iq') {
+    // §8.5.2.1.3: the server answers an IQ to a bare JID on the account's behalf.
+    if (!known) return refuseIq(stanza, sender, 'service-unavailable');
+    return answer(stanza, sender, { kind: 'account', bareJid });
+  }
+  if (stanza.name === 'presence') {
+    // Directed presence (RFC 6121 §4.6); subscription handling comes with rosters.
+    if (type === undefined || type === 'unavailable') await deliverAll(ctx.directory.table.deliverable(bareJid), stanza, ctx);
+    return;
+  }
+  if (type === 'error') return;
+  if (!known) return refuse(stanza, sender, 'service-unavailable'); // §8.5.1
+  if (type === 'groupchat') return refuse(stanza, sender, 'service-unavailable'); // §8.5.2.1.1
+  const routes = type === 'headline' ? ctx.directory.table.deliverable(bareJid) : ctx.directory.table.highestPriority(bareJid);
+  const delivered = await deliverAll(routes, stanza, ctx);
+  if (delivered === 0 && type !== 'headline') refuse(stanza, sender, 'service-unavailable'); // §8.5.2.2.1
+}
+
+async function deliverAll(routes: Route[], stanza: Element, ctx: OutboundContext): Promise<number> {
+  const serialised = stanza.toString();
+  const results = await Promise.all(routes.map((route) => ctx.router.deliver(route, serialised)));
+  return results.filter(Boolean).length;
+}
+
+async function accountExists(bareJid: string, ctx: OutboundContext): Promise<boolean> {
+  try {
+    return await ctx.accounts.exists(bareJid);
+  } catch (error) {
+    ctx.logger.warn({ err: error }, 'could not ask whether an account exists; treating it as unknown');
+    return false;
+  }
+}
+
+function answer(iq: Element, sender: Sender, target: IqTarget): void {
+  const reply = answerServerIq(iq, target);
+  if (reply) sender.reply(reply);
+}
+
+function refuseIq(iq: Element, sender: Sender, condition: StanzaErrorCondition): void {
+  if (iq.attrs.type === 'get' || iq.attrs.type === 'set') sender.reply(stanzaError(iq, condition));
+}
+
+/** Never answer an error with an error (RFC 6120 §8.3.1). */
+function refuse(stanza: Element, sender: Sender, condition: StanzaErrorCondition): void {
+  if (stanza.attrs.type === 'error') return;
+  if (stanza.name === 'iq' && stanza.attrs.type !== 'get' && stanza.attrs.type !== 'set') return;
+  if (stanza.name === 'presence') return;
+  sender.reply(stanzaError(stanza, condition));
+}

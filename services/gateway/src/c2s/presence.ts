@@ -1,0 +1,67 @@
+/**
+ * The session's own availability (RFC 6121 §4.2 initial presence, §4.5 unavailable),
+ * kept in its route so every replica can apply the §8.5 delivery rules, and broadcast
+ * to the account's other available resources (§4.2.2, §4.5.2). Subscriptions and
+ * roster broadcast come with the roster issue.
+ */
+import { escapeXML, type Element } from '@xmpp/xml';
+import { NS_CLIENT } from '@gatehouse/xmpp';
+import type { Router } from '../routing/router.ts';
+import type { SessionDirectory } from '../routing/session-directory.ts';
+
+interface PresenceOwner {
+  readonly fullJid: string | undefined;
+  readonly bareJid: string | undefined;
+  updateRoute(available: boolean, priority: number): Promise<void>;
+}
+
+export class PresenceState {
+  available = false;
+  priority = 0;
+
+  constructor(
+    private readonly owner: PresenceOwner,
+    private readonly deps: { router: Router; directory: SessionDirectory },
+  ) {}
+
+  async fromClient(presence: Element): Promise<void> {
+    const type = presence.attrs.type;
+    if (type !== undefined && type !== 'unavailable') return; // subscription types: roster issue
+    const { fullJid, bareJid } = this.owner;
+    if (!fullJid || !bareJid) return;
+    presence.attrs.from = fullJid;
+    if (type === 'unavailable') {
+      this.available = false;
+    } else {
+      this.available = true;
+      this.priority = parsePriority(presence.getChildText('priority'));
+    }
+    await this.owner.updateRoute(this.available, this.priority);
+    const serialised = withClientNamespace(presence);
+    // §4.2.2: initial presence also goes to the user's own available resources, itself included.
+    const routes = this.deps.directory.table.deliverable(bareJid).filter((route) => type !== 'unavailable' || route.fullJid !== fullJid);
+    await Promise.all(routes.map((route) => this.deps.router.deliver(route, serialised)));
+  }
+
+  /** The session is going away: its other resources learn it is unavailable (§4.5.2). */
+  async ended(): Promise<void> {
+    const { fullJid, bareJid } = this.owner;
+    if (!this.available || !fullJid || !bareJid) return;
+    this.available = false;
+    const serialised = `<presence xmlns='${NS_CLIENT}' type='unavailable' from='${escapeXML(fullJid)}'/>`;
+    const routes = this.deps.directory.table.deliverable(bareJid).filter((route) => route.fullJid !== fullJid);
+    await Promise.all(routes.map((route) => this.deps.router.deliver(route, serialised)));
+  }
+}
+
+/** RFC 6121 §4.7.2.3: an integer from -128 to +127; anything else counts as 0. */
+export function parsePriority(text: string | null | undefined): number {
+  if (text === null || text === undefined || !/^\s*[+-]?\d+\s*$/.test(text)) return 0;
+  const value = Number.parseInt(text, 10);
+  return value >= -128 && value <= 127 ? value : 0;
+}
+
+function withClientNamespace(stanza: Element): string {
+  if (!stanza.attrs.xmlns) stanza.attrs.xmlns = NS_CLIENT;
+  return stanza.toString();
+}

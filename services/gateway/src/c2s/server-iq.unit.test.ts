@@ -1,0 +1,69 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import xml from '@xmpp/xml';
+import { answerServerIq, iqShapeError } from './server-iq.ts';
+import { featuresXml, mechanismsFor } from './features.ts';
+import { parsePriority } from './presence.ts';
+import { accountControlDecision } from '../control/account-control.ts';
+
+const iq = (type: string, child?: ReturnType<typeof xml>, id = 'q1') => xml('iq', { type, id, from: 'a@localhost/r', to: 'localhost' }, ...(child ? [child] : []));
+
+describe('server IQs', () => {
+  it('answers XEP-0199 ping with an empty result', () => {
+    const reply = answerServerIq(iq('get', xml('ping', { xmlns: 'urn:xmpp:ping' })), { kind: 'server' });
+    assert.equal(reply?.attrs.type, 'result');
+    assert.equal(reply?.attrs.id, 'q1');
+    assert.equal(reply?.attrs.to, 'a@localhost/r');
+  });
+
+  it('answers disco#info for the server and for an account', () => {
+    const query = xml('query', { xmlns: 'http://jabber.org/protocol/disco#info' });
+    const server = answerServerIq(iq('get', query), { kind: 'server' })!;
+    assert.equal(server.getChild('query')?.getChild('identity')?.attrs.category, 'server');
+    const account = answerServerIq(iq('get', xml('query', { xmlns: 'http://jabber.org/protocol/disco#info' })), { kind: 'account', bareJid: 'a@localhost' })!;
+    assert.equal(account.getChild('query')?.getChild('identity')?.attrs.category, 'account');
+  });
+
+  it('answers an unknown namespace with service-unavailable and never answers results', () => {
+    const reply = answerServerIq(iq('get', xml('query', { xmlns: 'urn:example:nothing' })), { kind: 'server' })!;
+    assert.equal(reply.attrs.type, 'error');
+    assert.ok(reply.getChild('error')?.getChild('service-unavailable'));
+    assert.equal(answerServerIq(iq('result'), { kind: 'server' }), undefined);
+    assert.equal(answerServerIq(iq('error'), { kind: 'server' }), undefined);
+  });
+
+  it('rejects IQs without exactly one child, an id or a valid type (RFC 6120 §8.2.3)', () => {
+    assert.ok(iqShapeError(iq('get')));
+    assert.ok(iqShapeError(iq('get', xml('ping', { xmlns: 'urn:xmpp:ping' }), '')));
+    assert.ok(iqShapeError(xml('iq', { type: 'bogus', id: '1' }, xml('ping'))));
+    assert.equal(iqShapeError(iq('get', xml('ping', { xmlns: 'urn:xmpp:ping' }))), undefined);
+  });
+});
+
+describe('stream features', () => {
+  it('offers only required STARTTLS before TLS, SASL after, binding after SASL', () => {
+    assert.match(featuresXml({ canStartTls: true, secure: false, authenticated: false, mechanisms: [] }), /^<stream:features><starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'><required\/><\/starttls><\/stream:features>$/);
+    assert.match(featuresXml({ canStartTls: false, secure: true, authenticated: false, mechanisms: mechanismsFor(true) }), /<mechanism>PLAIN<\/mechanism>/);
+    assert.doesNotMatch(featuresXml({ canStartTls: false, secure: false, authenticated: false, mechanisms: mechanismsFor(false) }), /PLAIN/);
+    assert.match(featuresXml({ canStartTls: false, secure: true, authenticated: true, mechanisms: [] }), /<bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'\/>/);
+  });
+});
+
+describe('presence priority (RFC 6121 §4.7.2.3)', () => {
+  it('reads -128..127 and treats anything else as 0', () => {
+    assert.equal(parsePriority('5'), 5);
+    assert.equal(parsePriority('-128'), -128);
+    assert.equal(parsePriority('128'), 0);
+    assert.equal(parsePriority('high'), 0);
+    assert.equal(parsePriority(undefined), 0);
+  });
+});
+
+describe('account control', () => {
+  it('ends sessions on deletion (not-authorized) and password change (reset), nothing else', () => {
+    const base = { specversion: '1.0', id: '1', source: 's', subject: 'x', time: new Date().toISOString(), datacontenttype: 'application/json' } as const;
+    assert.deepEqual(accountControlDecision({ ...base, type: 'gatehouse.account.deleted.v1', data: { jid: 'a@x' } } as never)?.condition, 'not-authorized');
+    assert.deepEqual(accountControlDecision({ ...base, type: 'gatehouse.account.password-changed.v1', data: { jid: 'a@x' } } as never)?.condition, 'reset');
+    assert.equal(accountControlDecision({ ...base, type: 'gatehouse.session.ended.v1', data: {} } as never), undefined);
+  });
+});

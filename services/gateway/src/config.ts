@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import { randomBytes } from 'node:crypto';
+import { commonEnv } from '@gatehouse/config';
+
+const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+const positive = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+export const gatewayConfigSchema = z.object({
+  ...commonEnv,
+  /** Names this replica in routes and delivery subjects; must be unique in the cluster. */
+  GATEWAY_REPLICA_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,32}$/)
+    .default(() => `gw-${randomBytes(4).toString('hex')}`),
+  /** Address the listeners bind to. */
+  GATEWAY_BIND_ADDRESS: z.string().default('0.0.0.0'),
+  C2S_PORT: port(5222),
+  C2S_TLS_PORT: port(5223),
+  HTTP_PORT: port(5280),
+  TLS_CERT_FILE: z.string().optional(),
+  TLS_KEY_FILE: z.string().optional(),
+  /** Where a generated self-signed certificate is kept when none is configured. */
+  GATEHOUSE_DATA_DIR: z.string().default('./.data'),
+  /** Largest stanza (bytes) after authentication; RFC 6120 §13.12 leaves the bound to us. */
+  C2S_STANZA_SIZE_LIMIT: positive(256 * 1024),
+  /** Largest stanza (bytes) before authentication: nothing legitimate is large then. */
+  C2S_PREAUTH_STANZA_SIZE_LIMIT: positive(8 * 1024),
+  /** A client that has not authenticated by then is disconnected (ms). */
+  C2S_AUTH_TIMEOUT_MS: positive(30_000),
+  /** Failed SASL attempts allowed on one stream before it is closed. */
+  C2S_MAX_AUTH_FAILURES: positive(3),
+});
+
+export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;

@@ -1,0 +1,140 @@
+/**
+ * Composition root of one gateway replica. Order matters: the route mirror must be
+ * complete before a client can bind (or conflicts go unseen), and the delivery
+ * subscription must exist before our routes are visible to other replicas.
+ */
+import type { NatsConnection } from '@nats-io/transport-node';
+import { EventOutbox, ensureStreams, openKv, request } from '@gatehouse/bus';
+import { namesFor } from '@gatehouse/events';
+import type { Logger } from '@gatehouse/telemetry';
+import type { GatewayConfig } from './config.ts';
+import { SessionDirectory } from './routing/session-directory.ts';
+import { Router } from './routing/router.ts';
+import { ReplicaLiveness, HEARTBEAT_MAX_AGE_MS } from './routing/replica-liveness.ts';
+import { C2sSession, type SessionDeps } from './c2s/session.ts';
+import { outboxEventSink } from './c2s/outbox-event-sink.ts';
+import { tokenServiceCredentials } from './auth/credentials.ts';
+import { LoginThrottle } from './auth/login-throttle.ts';
+import { startAccountControl } from './control/account-control.ts';
+import { listenDirectTls, listenStartTls, type Listener } from './transports/listeners.ts';
+import { startHttpServer } from './http/http-server.ts';
+import type { Transport } from './transports/transport.ts';
+import type { TlsMaterial } from './tls/index.ts';
+
+export type GatewaySettings = Pick<
+  GatewayConfig,
+  | 'GATEHOUSE_NAMESPACE' | 'XMPP_DOMAIN' | 'GATEWAY_REPLICA_ID' | 'GATEWAY_BIND_ADDRESS' | 'C2S_PORT' | 'C2S_TLS_PORT' | 'HTTP_PORT'
+  | 'C2S_STANZA_SIZE_LIMIT' | 'C2S_PREAUTH_STANZA_SIZE_LIMIT' | 'C2S_AUTH_TIMEOUT_MS' | 'C2S_MAX_AUTH_FAILURES'
+>;
+
+export interface GatewayPorts {
+  c2s: number;
+  c2sTls: number;
+  http: number;
+}
+
+export interface Gateway {
+  start(): Promise<GatewayPorts>;
+  stop(): Promise<void>;
+  readonly replica: string;
+}
+
+export function createGateway(deps: { nc: NatsConnection; settings: GatewaySettings; tls: TlsMaterial; logger: Logger }): Gateway {
+  const { nc, settings, tls, logger } = deps;
+  const names = namesFor(settings.GATEHOUSE_NAMESPACE);
+  const replica = settings.GATEWAY_REPLICA_ID;
+  const sessions = new Set<C2sSession>();
+  const listeners: Listener[] = [];
+  const stoppers: Array<() => Promise<void> | void> = [];
+  let ready = false;
+
+  async function start(): Promise<GatewayPorts> {
+    await ensureStreams(nc, settings.GATEHOUSE_NAMESPACE);
+    const directory = new SessionDirectory(await openKv(nc, names.buckets.sessions, { history: 1 }), logger);
+    await directory.start();
+    stoppers.push(() => directory.stop());
+
+    const router = new Router({ nc, replica, subjectFor: names.subjects.c2s, logger, directory });
+    router.start();
+    stoppers.push(() => router.stop());
+
+    const liveness = new ReplicaLiveness(await openKv(nc, names.buckets.replicas, { maxAgeMs: HEARTBEAT_MAX_AGE_MS }), replica, directory, router, logger);
+    await liveness.start();
+    stoppers.push(() => liveness.stop());
+
+    const outbox = new EventOutbox(nc, logger);
+    stoppers.push(async () => {
+      await Promise.race([outbox.drain(), new Promise((resolve) => setTimeout(resolve, 3_000))]);
+      outbox.stop();
+    });
+
+    const control = startAccountControl({
+      nc,
+      stream: names.streams.accounts,
+      logger,
+      sessionsOf: (bareJid) => [...sessions].filter((session) => session.bareJid === bareJid),
+    });
+    await control.caughtUp;
+    stoppers.push(() => control.stop());
+
+    const sessionDeps: SessionDeps = {
+      domain: settings.XMPP_DOMAIN,
+      replica,
+      limits: {
+        preAuthStanzaBytes: settings.C2S_PREAUTH_STANZA_SIZE_LIMIT,
+        stanzaBytes: settings.C2S_STANZA_SIZE_LIMIT,
+        authTimeoutMs: settings.C2S_AUTH_TIMEOUT_MS,
+        maxAuthFailures: settings.C2S_MAX_AUTH_FAILURES,
+      },
+      credentials: tokenServiceCredentials(nc, names.services.token),
+      throttle: new LoginThrottle(),
+      events: outboxEventSink(outbox, names, replica, logger),
+      router,
+      directory,
+      accounts: {
+        exists: async (jid) => (await request<{ exists: boolean }>(nc, `${names.services.token}.account.exists`, { jid })).exists,
+      },
+      logger,
+    };
+    const accept = (transport: Transport) => {
+      const session = new C2sSession(transport, sessionDeps);
+      sessions.add(session);
+      transport.attach({
+        streamStart: (attrs) => session.streamStart(attrs),
+        stanza: (element) => session.stanza(element),
+        streamEnd: () => session.streamEnd(),
+        streamFault: (error) => session.streamFault(error),
+        closed: () => {
+          sessions.delete(session);
+          session.closed();
+        },
+      });
+    };
+    const host = settings.GATEWAY_BIND_ADDRESS;
+    const stanzaLimit = settings.C2S_PREAUTH_STANZA_SIZE_LIMIT;
+    const c2s = await listenStartTls({ host, port: settings.C2S_PORT, tls, stanzaLimit, accept });
+    const c2sTls = await listenDirectTls({ host, port: settings.C2S_TLS_PORT, tls, stanzaLimit, accept });
+    const http = await startHttpServer({
+      host,
+      port: settings.HTTP_PORT,
+      stanzaLimit,
+      maxMessageBytes: settings.C2S_STANZA_SIZE_LIMIT + 1024,
+      accept,
+      ready: () => ready && nc.isClosed() === false,
+      metrics: () => ({ local_streams: sessions.size, bound_sessions: router.local.size, cluster_routes: directory.table.size, outbox_pending: outbox.pending }),
+    });
+    listeners.push(c2s, c2sTls, http);
+    ready = true;
+    logger.info({ replica, c2s: c2s.port, c2sTls: c2sTls.port, http: http.port }, 'gateway listening');
+    return { c2s: c2s.port, c2sTls: c2sTls.port, http: http.port };
+  }
+
+  async function stop(): Promise<void> {
+    ready = false;
+    await Promise.all([...sessions].map((session) => session.terminate('system-shutdown', 'the server is shutting down')));
+    await Promise.all(listeners.splice(0).map((listener) => listener.close()));
+    for (const stopper of stoppers.splice(0).reverse()) await stopper();
+  }
+
+  return { start, stop, replica };
+}

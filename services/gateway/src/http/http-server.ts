@@ -1,0 +1,68 @@
+/**
+ * Port 5280: XMPP over WebSocket (RFC 7395) at /xmpp-websocket, plus health and
+ * metrics for operators. Later issues mount roster admin, OAuth2 and the admin API here.
+ */
+import { createServer, type IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import express from 'express';
+import { WebSocketServer } from 'ws';
+import { listen, type Listener } from '../transports/listeners.ts';
+import { normaliseAddress } from '../transports/stream-transport.ts';
+import { WebSocketTransport } from '../transports/websocket-transport.ts';
+import type { Transport } from '../transports/transport.ts';
+
+export const WEBSOCKET_PATH = '/xmpp-websocket';
+
+export interface HttpServerOptions {
+  host: string;
+  port: number;
+  stanzaLimit: number;
+  /** Largest WebSocket message accepted at all (bytes); the stanza limit applies inside it. */
+  maxMessageBytes: number;
+  accept(transport: Transport): void;
+  ready(): boolean;
+  metrics(): Record<string, number>;
+}
+
+export function startHttpServer(opts: HttpServerOptions): Promise<Listener> {
+  const app = express();
+  app.disable('x-powered-by');
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', (_req, res) => {
+    const ready = opts.ready();
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready' });
+  });
+  app.get('/metrics', (_req, res) => {
+    const lines = Object.entries(opts.metrics()).map(([name, value]) => `gatehouse_gateway_${name} ${value}`);
+    res.type('text/plain; version=0.0.4').send(`${lines.join('\n')}\n`);
+  });
+
+  const server = createServer(app);
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: opts.maxMessageBytes,
+    handleProtocols: (protocols) => (protocols.has('xmpp') ? 'xmpp' : false),
+  });
+  server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const path = (request.url ?? '').split('?')[0];
+    const offered = String(request.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim());
+    if (path !== WEBSOCKET_PATH || !offered.includes('xmpp')) {
+      // RFC 7395 §3.1: without the "xmpp" subprotocol this is not an XMPP session.
+      socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(request, socket, head, (ws) => {
+      opts.accept(new WebSocketTransport(ws, normaliseAddress(request.socket.remoteAddress), false, opts.stanzaLimit));
+    });
+  });
+  return listen(server, opts.host, opts.port).then((listener) => ({
+    port: listener.port,
+    close: async () => {
+      for (const client of wss.clients) client.terminate();
+      server.closeAllConnections();
+      await listener.close();
+    },
+  }));
+}

@@ -1,0 +1,3 @@
+export { createGateway, type Gateway, type GatewayPorts, type GatewaySettings } from './gateway.ts';
+export { gatewayConfigSchema, type GatewayConfig } from './config.ts';
+export { ensureCertificate, loadSecureContext } from './tls/index.ts';

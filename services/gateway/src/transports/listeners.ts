@@ -1,0 +1,42 @@
+import { createServer as createTcpServer, type Server } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
+import type { TlsMaterial } from '../tls/index.ts';
+import type { AddressInfo } from 'node:net';
+import { StreamTransport } from './stream-transport.ts';
+import type { Transport } from './transport.ts';
+
+export interface Listener {
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+/** 5222: plain TCP, STARTTLS required before anything else (RFC 6120 §5.3.1). */
+export function listenStartTls(opts: { host: string; port: number; tls: TlsMaterial; stanzaLimit: number; accept(t: Transport): void }): Promise<Listener> {
+  const server = createTcpServer((socket) => opts.accept(new StreamTransport(socket, 'tcp', opts.tls.context, opts.stanzaLimit)));
+  return listen(server, opts.host, opts.port);
+}
+
+/** 5223: TLS from the first byte (XEP-0368 direct TLS). */
+export function listenDirectTls(opts: { host: string; port: number; tls: TlsMaterial; stanzaLimit: number; accept(t: Transport): void }): Promise<Listener> {
+  const server = createTlsServer({ cert: opts.tls.cert, key: opts.tls.key, minVersion: 'TLSv1.2', ALPNProtocols: ['xmpp-client'] }, (socket) =>
+    opts.accept(new StreamTransport(socket, 'tls', opts.tls.context, opts.stanzaLimit)),
+  );
+  server.on('tlsClientError', () => {});
+  return listen(server, opts.host, opts.port);
+}
+
+export function listen(server: Server, host: string, port: number): Promise<Listener> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve({
+        port: (server.address() as AddressInfo).port,
+        close: () =>
+          new Promise<void>((done) => {
+            server.close(() => done());
+          }),
+      });
+    });
+  });
+}

@@ -1,0 +1,122 @@
+import type { Socket } from 'node:net';
+import { TLSSocket, type SecureContext } from 'node:tls';
+import { XmppStreamParser, streamErrorXml, type StreamError } from '@gatehouse/xmpp';
+import { escapeXML } from '@xmpp/xml';
+import type { Transport, TransportHandler, TransportKind } from './transport.ts';
+
+/** How long a peer gets to close its side after our `</stream:stream>` (RFC 6120 §4.4). */
+const CLOSE_GRACE_MS = 2_000;
+
+/**
+ * RFC 6120 framing over a TCP socket: plain (STARTTLS on offer) or direct TLS.
+ * The parser sees bytes; the session sees streamStart/stanza/streamEnd.
+ */
+export class StreamTransport implements Transport {
+  readonly remoteAddress: string;
+  secure: boolean;
+  private handler: TransportHandler | undefined;
+  private parser: XmppStreamParser;
+  private stanzaLimit: number;
+  private ended = false;
+
+  constructor(
+    private socket: Socket,
+    readonly kind: Extract<TransportKind, 'tcp' | 'tls'>,
+    private readonly secureContext: SecureContext,
+    initialStanzaLimit: number,
+  ) {
+    this.remoteAddress = normaliseAddress(socket.remoteAddress);
+    this.secure = kind === 'tls';
+    this.stanzaLimit = initialStanzaLimit;
+    this.parser = this.newParser();
+    socket.setNoDelay(true);
+    this.listen(socket);
+  }
+
+  get canStartTls(): boolean {
+    return this.kind === 'tcp' && !this.secure;
+  }
+
+  attach(handler: TransportHandler): void {
+    this.handler = handler;
+  }
+
+  openStream(attrs: Record<string, string>): void {
+    const rendered = Object.entries(attrs)
+      .map(([name, value]) => ` ${name}='${escapeXML(value)}'`)
+      .join('');
+    this.send(
+      `<?xml version='1.0'?><stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'${rendered}>`,
+    );
+  }
+
+  send(xml: string): void {
+    if (!this.ended && this.socket.writable) this.socket.write(xml);
+  }
+
+  streamErrorXml(condition: string, text?: string): string {
+    return streamErrorXml(condition as StreamError['condition'], text);
+  }
+
+  closeStream(): void {
+    if (this.ended) return;
+    this.send('</stream:stream>');
+    this.ended = true;
+    this.socket.end();
+    setTimeout(() => this.socket.destroy(), CLOSE_GRACE_MS).unref();
+  }
+
+  async startTls(): Promise<void> {
+    const raw = this.socket;
+    raw.removeAllListeners('data');
+    raw.removeAllListeners('close');
+    raw.removeAllListeners('error');
+    const secured = new TLSSocket(raw, { isServer: true, secureContext: this.secureContext });
+    await new Promise<void>((resolve, reject) => {
+      secured.once('secure', resolve);
+      secured.once('error', reject);
+    }).catch((error: unknown) => {
+      raw.destroy();
+      throw error;
+    });
+    this.socket = secured;
+    this.secure = true;
+    this.restartStream();
+    this.listen(secured);
+  }
+
+  restartStream(): void {
+    this.parser.removeAllListeners();
+    this.parser = this.newParser();
+  }
+
+  setStanzaLimit(bytes: number): void {
+    this.stanzaLimit = bytes;
+  }
+
+  private newParser(): XmppStreamParser {
+    const parser = new XmppStreamParser({ maxStanzaBytes: () => this.stanzaLimit });
+    parser.on('streamStart', (attrs) => this.handler?.streamStart(attrs));
+    parser.on('stanza', (element) => this.handler?.stanza(element));
+    parser.on('streamEnd', () => this.handler?.streamEnd());
+    parser.on('error', (error) => this.handler?.streamFault(error));
+    return parser;
+  }
+
+  private listen(socket: Socket): void {
+    socket.on('data', (chunk: Buffer) => {
+      if (!this.ended) this.parser.write(chunk);
+    });
+    socket.on('error', () => socket.destroy());
+    socket.on('close', () => {
+      this.ended = true;
+      this.handler?.closed();
+    });
+  }
+}
+
+/** `::ffff:127.0.0.1` is how Node shows IPv4 clients on a dual-stack socket. */
+export function normaliseAddress(address: string | undefined): string {
+  if (!address) return 'unknown';
+  return address.startsWith('::ffff:') ? address.slice(7) : address;
+}

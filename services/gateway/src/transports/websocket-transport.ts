@@ -1,0 +1,97 @@
+import type { WebSocket } from 'ws';
+import { escapeXML } from '@xmpp/xml';
+import { parseFrame, streamErrorXml, StreamError, closeFrame } from '@gatehouse/xmpp';
+import type { Transport, TransportHandler } from './transport.ts';
+
+/** RFC 7395 §3.6: how long the client gets to answer our `<close/>`. */
+const CLOSE_GRACE_MS = 2_000;
+
+/**
+ * RFC 7395 framing: every WebSocket text message is one complete element. TLS, if
+ * any, is the WebSocket's (wss, or a proxy in front), so STARTTLS is never offered
+ * (§3.9).
+ */
+export class WebSocketTransport implements Transport {
+  readonly kind = 'websocket' as const;
+  readonly canStartTls = false;
+  private handler: TransportHandler | undefined;
+  private stanzaLimit: number;
+  private ended = false;
+
+  constructor(
+    private readonly socket: WebSocket,
+    readonly remoteAddress: string,
+    readonly secure: boolean,
+    initialStanzaLimit: number,
+  ) {
+    this.stanzaLimit = initialStanzaLimit;
+    socket.on('message', (data, isBinary) => this.receive(data, isBinary));
+    socket.on('close', () => {
+      this.ended = true;
+      this.handler?.closed();
+    });
+    socket.on('error', () => socket.terminate());
+  }
+
+  attach(handler: TransportHandler): void {
+    this.handler = handler;
+  }
+
+  openStream(attrs: Record<string, string>): void {
+    const rendered = Object.entries(attrs)
+      .map(([name, value]) => ` ${name}='${escapeXML(value)}'`)
+      .join('');
+    this.send(`<open xmlns='urn:ietf:params:xml:ns:xmpp-framing'${rendered}/>`);
+  }
+
+  send(xml: string): void {
+    if (!this.ended && this.socket.readyState === this.socket.OPEN) this.socket.send(xml);
+  }
+
+  streamErrorXml(condition: string, text?: string): string {
+    return streamErrorXml(condition as StreamError['condition'], text, { websocket: true });
+  }
+
+  closeStream(): void {
+    if (this.ended) return;
+    this.send(closeFrame());
+    this.ended = true;
+    this.socket.close(1000);
+    setTimeout(() => this.socket.terminate(), CLOSE_GRACE_MS).unref();
+  }
+
+  async startTls(): Promise<void> {
+    throw new StreamError('unsupported-feature', 'STARTTLS is not available over WebSocket');
+  }
+
+  restartStream(): void {
+    // Each message is parsed on its own (§3.3.3): there is no parser state to reset.
+  }
+
+  setStanzaLimit(bytes: number): void {
+    this.stanzaLimit = bytes;
+  }
+
+  private receive(data: unknown, isBinary: boolean): void {
+    if (this.ended || !this.handler) return;
+    if (isBinary) {
+      // §3.2: XMPP over WebSocket uses text frames only.
+      this.handler.streamFault(new StreamError('bad-format', 'binary WebSocket messages are not XMPP (RFC 7395 §3.2)'));
+      return;
+    }
+    const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : String(data);
+    let frame;
+    try {
+      frame = parseFrame(text, this.stanzaLimit);
+    } catch (error) {
+      if (error instanceof StreamError) {
+        this.handler.streamFault(error);
+        return;
+      }
+      throw error;
+    }
+    if (frame.kind === 'open') this.handler.streamStart(frame.attrs);
+    else if (frame.kind === 'close') this.handler.streamEnd();
+    else this.handler.stanza(frame.element);
+  }
+}

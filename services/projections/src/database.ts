@@ -1,0 +1,8 @@
+import type { AccountsTable } from './account-listing/account-listing.table.ts';
+import type { CheckpointTable } from './checkpoint.table.ts';
+
+/** Every table of the projections database, one entry per `*.table.ts` (conventions §10). */
+export interface Database {
+  projection_checkpoints: CheckpointTable;
+  accounts: AccountsTable;
+}

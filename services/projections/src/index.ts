@@ -1,0 +1,11 @@
+export { createProjectionsService, UnknownProjectionError, type ProjectionsService, type ProjectionsServiceDeps } from './service.ts';
+export { projectionsConfigSchema, type ProjectionsConfig } from './config.ts';
+export { migrations } from './migrations/index.ts';
+export type { Database } from './database.ts';
+export { defineProjection, ProjectionDefinitionError, type Projection, type ProjectionDefinition, type Handler, type Handlers } from './projection.ts';
+export { createProjectionRunner, type ProjectionRunner, type RunnerDeps } from './runner.ts';
+export { rebuildProjection, RebuildTimeoutError, type RebuildProgress, type RebuildOptions } from './rebuild.ts';
+export { applyMessage, type ApplyOutcome, type StoredMessage } from './apply.ts';
+export { accountListing } from './account-listing/projection.ts';
+export { listAccounts } from './account-listing/queries.ts';
+export { BadRequestError } from './endpoints.ts';

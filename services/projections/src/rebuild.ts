@@ -1,0 +1,62 @@
+import { jetstreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { Kysely } from 'kysely';
+import { deleteCheckpoint } from './checkpoint.ts';
+import { deleteConsumer } from './consumer.ts';
+import type { Database } from './database.ts';
+import type { ProjectionRunner } from './runner.ts';
+
+export interface RebuildProgress {
+  /** Messages applied since the rebuild began. */
+  applied: number;
+  /** Messages in the stream when it began. */
+  total: number;
+}
+
+export class RebuildTimeoutError extends Error {
+  readonly code = 'rebuild-timeout';
+  constructor(name: string, progress: RebuildProgress) {
+    super(`rebuilding ${name} did not finish in time (${progress.applied}/${progress.total} events applied)`);
+    this.name = 'RebuildTimeoutError';
+  }
+}
+
+export interface RebuildOptions {
+  nc: NatsConnection;
+  db: Kysely<Database>;
+  runner: ProjectionRunner;
+  onProgress?: (progress: RebuildProgress) => void;
+  /** Default 10 minutes. */
+  timeoutMs?: number;
+}
+
+/**
+ * Drops the projection's rows, checkpoint and durable consumer, then replays the stream from
+ * its first message, resolving once the stream's last sequence at start is applied. It
+ * assumes this process's runner is the only one feeding the projection: a second replica
+ * would recreate the consumer mid-reset and could skip events.
+ */
+export async function rebuildProjection({ nc, db, runner, onProgress, timeoutMs = 600_000 }: RebuildOptions): Promise<RebuildProgress> {
+  const { name } = runner.projection;
+  const jsm = await jetstreamManager(nc);
+  const { state } = await jsm.streams.info(runner.stream);
+  const progress: RebuildProgress = { applied: 0, total: state.messages };
+  await runner.stop();
+  await deleteConsumer(jsm, runner.stream, name);
+  await db.transaction().execute(async (trx) => {
+    await runner.projection.reset(trx);
+    await deleteCheckpoint(trx, name);
+  });
+  onProgress?.({ ...progress });
+  const unsubscribe = runner.onApplied(() => {
+    progress.applied += 1;
+    onProgress?.({ ...progress });
+  });
+  try {
+    await runner.start();
+    if (!(await runner.waitFor(state.last_seq, timeoutMs))) throw new RebuildTimeoutError(name, progress);
+    return { ...progress };
+  } finally {
+    unsubscribe();
+  }
+}

@@ -1,0 +1,41 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { request, ServiceError } from '@gatehouse/bus';
+import { createProjectionsService, type ProjectionsService } from './service.ts';
+import { credentials, setupFixture, testLogger, type Fixture } from './test-fixture.ts';
+
+describe('projections service API over NATS', () => {
+  let fixture: Fixture;
+  let service: ProjectionsService;
+  const ask = <T>(endpoint: string, payload: unknown) => request<T>(fixture.nc, `${fixture.names.services.projections}.${endpoint}`, payload, { timeoutMs: 5_000 });
+
+  before(async () => {
+    fixture = await setupFixture();
+    service = createProjectionsService({ nc: fixture.nc, db: fixture.db, namespace: fixture.ns, logger: testLogger, retryDelayMs: 100 });
+    await service.start();
+  });
+  after(async () => {
+    await service?.stop();
+    await fixture?.cleanup();
+  });
+
+  it('accounts.list answers with accounts appended just before the request', async () => {
+    assert.deepEqual(await ask('accounts.list', {}), { accounts: [] });
+    await fixture.append('gatehouse.account.created.v1', 'alice@localhost', { jid: 'alice@localhost', credentials });
+    await fixture.append('gatehouse.account.created.v1', 'bob@example.org', { jid: 'bob@example.org', credentials });
+    assert.deepEqual(await ask('accounts.list', undefined), { accounts: ['alice@localhost', 'bob@example.org'] });
+    await fixture.append('gatehouse.account.deleted.v1', 'alice@localhost', { jid: 'alice@localhost' });
+    assert.deepEqual(await ask('accounts.list', { domain: 'localhost' }), { accounts: [] });
+    assert.deepEqual(await ask('accounts.list', { domain: 'example.org' }), { accounts: ['bob@example.org'] });
+  });
+
+  it('rebuild replays the stream and reports the count', async () => {
+    assert.deepEqual(await ask('rebuild', { name: 'account-listing' }), { applied: 3, total: 3 });
+    assert.deepEqual(await ask('accounts.list', {}), { accounts: ['bob@example.org'] });
+  });
+
+  it('refuses malformed requests and unknown projections with codes', async () => {
+    await assert.rejects(ask('accounts.list', { domain: 42 }), (error: unknown) => error instanceof ServiceError && error.code === 'bad-request');
+    await assert.rejects(ask('rebuild', { name: 'nope' }), (error: unknown) => error instanceof ServiceError && error.code === 'unknown-projection');
+  });
+});

@@ -1,0 +1,92 @@
+import { ensureStreams, startService, type RunningService } from '@gatehouse/bus';
+import { namesFor } from '@gatehouse/events';
+import type { Logger } from '@gatehouse/telemetry';
+import { jetstreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { Kysely } from 'kysely';
+import { accountListing } from './account-listing/projection.ts';
+import { listAccounts } from './account-listing/queries.ts';
+import type { Database } from './database.ts';
+import { projectionEndpoints } from './endpoints.ts';
+import type { Projection } from './projection.ts';
+import { rebuildProjection, type RebuildProgress } from './rebuild.ts';
+import { createProjectionRunner, type ProjectionRunner } from './runner.ts';
+
+export interface ProjectionsServiceDeps {
+  nc: NatsConnection;
+  /** Already migrated. */
+  db: Kysely<Database>;
+  namespace: string;
+  logger: Logger;
+  /** Default: every projection of this package. */
+  projections?: Projection[];
+  /** Longest a query waits for its projection to catch up with the stream. Default 2 s. */
+  readYourWritesMs?: number;
+  retryDelayMs?: number;
+}
+
+export class UnknownProjectionError extends Error {
+  readonly code = 'unknown-projection';
+  constructor(name: string) {
+    super(`no projection named ${name}`);
+    this.name = 'UnknownProjectionError';
+  }
+}
+
+export interface ProjectionsService {
+  /** Creates the namespace's streams if needed, starts every projection, then the service API. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Live accounts, after the projection has caught up with the accounts stream as of this call. */
+  listAccounts(domain?: string): Promise<string[]>;
+  rebuild(name: string, onProgress?: (progress: RebuildProgress) => void): Promise<RebuildProgress>;
+}
+
+export function createProjectionsService(deps: ProjectionsServiceDeps): ProjectionsService {
+  const { nc, db, namespace, logger, projections = [accountListing], readYourWritesMs = 2_000, retryDelayMs } = deps;
+  const names = namesFor(namespace);
+  const runners = new Map<string, ProjectionRunner>(
+    projections.map((projection) => [projection.name, createProjectionRunner({ nc, db, names, projection, logger, ...(retryDelayMs ? { retryDelayMs } : {}) })]),
+  );
+  const runnerNamed = (name: string) => {
+    const runner = runners.get(name);
+    if (!runner) throw new UnknownProjectionError(name);
+    return runner;
+  };
+
+  /** Read-your-writes: whatever was appended before the query started is in the answer. */
+  async function catchUp(runner: ProjectionRunner): Promise<void> {
+    const jsm = await jetstreamManager(nc);
+    const { state } = await jsm.streams.info(runner.stream);
+    if (!(await runner.waitFor(state.last_seq, readYourWritesMs))) {
+      logger.warn({ projection: runner.projection.name, target: state.last_seq }, 'answering from a projection that has not caught up');
+    }
+  }
+
+  let api: RunningService | undefined;
+  const service: ProjectionsService = {
+    async start() {
+      await ensureStreams(nc, namespace);
+      await Promise.all([...runners.values()].map((runner) => runner.start()));
+      api = await startService(
+        nc,
+        { name: 'projections', version: '0.1.0', description: 'Read models projected from the event streams', group: names.services.projections },
+        projectionEndpoints({ listAccounts: (domain) => service.listAccounts(domain), rebuild: (name, onProgress) => service.rebuild(name, onProgress), logger }),
+        logger,
+      );
+    },
+    async stop() {
+      await api?.stop();
+      api = undefined;
+      await Promise.all([...runners.values()].map((runner) => runner.stop()));
+    },
+    async listAccounts(domain) {
+      await catchUp(runnerNamed(accountListing.name));
+      return listAccounts(db, domain);
+    },
+    rebuild(name, onProgress) {
+      return rebuildProjection({ nc, db, runner: runnerNamed(name), ...(onProgress ? { onProgress } : {}) });
+    },
+  };
+  return service;
+}

@@ -1,0 +1,81 @@
+import type { Endpoints } from '@gatehouse/bus';
+import { z } from 'zod';
+import type { AccountsView } from './account/accounts-view.ts';
+import type { CommandHandler } from './account/command-handler.ts';
+import { deriveCredentials } from './credentials.ts';
+import { BadRequestError } from './errors.ts';
+import { fakeCredential } from './fake-credential.ts';
+import { accountJid } from './jid.ts';
+
+export interface EndpointDeps {
+  /** The XMPP domain served: accounts of any other are refused with `host-unknown`. */
+  domain: string;
+  /** PBKDF2 iterations for new credentials and for fake ones. */
+  iterations: number;
+  view: AccountsView;
+  execute: CommandHandler;
+  /** Key of the fake credentials (fake-secret.ts). */
+  fakeSecret: Uint8Array;
+}
+
+// RFC 7622 caps each JID part at 1023 bytes; these bounds only stop absurd payloads early.
+const jid = z.string().min(1).max(3071);
+const password = z.string().min(1, 'the password is empty').max(1023);
+const mechanism = z.enum(['SCRAM-SHA-1', 'SCRAM-SHA-256']);
+
+const schemas = {
+  'account.create': z.object({ jid, password }),
+  'account.password': z.object({ jid, password }),
+  'account.delete': z.object({ jid }),
+  'account.list': z.object({ domain: z.string().min(1).max(1023).optional() }).optional(),
+  'account.exists': z.object({ jid }),
+  'auth.credentials': z.object({ jid, mechanism }),
+};
+
+/** Validates the payload; zod messages name fields and expectations, never the values. */
+function parse<S extends z.ZodType>(schema: S, payload: unknown): z.output<S> {
+  const parsed = schema.safeParse(payload);
+  if (!parsed.success) {
+    throw new BadRequestError(parsed.error.issues.map((issue) => `${issue.path.join('.') || '(payload)'}: ${issue.message}`).join('; '));
+  }
+  return parsed.data;
+}
+
+/** The token service's account endpoints (docs/architecture.md), pure of NATS. */
+export function accountEndpoints({ domain, iterations, view, execute, fakeSecret }: EndpointDeps): Endpoints {
+  return {
+    'account.create': async (payload) => {
+      const request = parse(schemas['account.create'], payload);
+      const account = accountJid(request.jid, domain);
+      await execute({ type: 'CreateAccount', jid: account, credentials: deriveCredentials(request.password, iterations) });
+      return { jid: account };
+    },
+    'account.password': async (payload) => {
+      const request = parse(schemas['account.password'], payload);
+      const account = accountJid(request.jid, domain);
+      await execute({ type: 'ChangePassword', jid: account, credentials: deriveCredentials(request.password, iterations) });
+      return { jid: account };
+    },
+    'account.delete': async (payload) => {
+      const account = accountJid(parse(schemas['account.delete'], payload).jid, domain);
+      await execute({ type: 'DeleteAccount', jid: account });
+      return { jid: account };
+    },
+    'account.list': async (payload) => {
+      const requested = parse(schemas['account.list'], payload)?.domain;
+      return { accounts: view.list(requested?.toLowerCase()) };
+    },
+    'account.exists': async (payload) => {
+      const account = accountJid(parse(schemas['account.exists'], payload).jid, domain);
+      return { exists: view.get(account).state.status === 'active' };
+    },
+    'auth.credentials': async (payload) => {
+      const request = parse(schemas['auth.credentials'], payload);
+      const account = accountJid(request.jid, domain);
+      const { state } = view.get(account);
+      return state.status === 'active'
+        ? { exists: true, credential: state.credentials[request.mechanism] }
+        : { exists: false, credential: fakeCredential(fakeSecret, request.mechanism, account, iterations) };
+    },
+  };
+}

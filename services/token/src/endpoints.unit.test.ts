@@ -1,0 +1,140 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { ScramCredential } from '@gatehouse/events';
+import { deriveScramCredential } from '@gatehouse/xmpp';
+import { evolve, initialState, type AccountFact } from './account/account.ts';
+import { AccountsView } from './account/accounts-view.ts';
+import { createCommandHandler, type AccountsStream } from './account/command-handler.ts';
+import { accountEndpoints } from './endpoints.ts';
+
+/** Per-account event lists standing in for the accounts stream. */
+function memoryStream(): AccountsStream {
+  const subjects = new Map<string, AccountFact[]>();
+  return {
+    async append(fact, expected) {
+      const stored = subjects.get(fact.data.jid) ?? [];
+      assert.equal(expected, stored.length, 'expected sequence');
+      stored.push(fact);
+      subjects.set(fact.data.jid, stored);
+      return stored.length;
+    },
+    async load(jid) {
+      const stored = subjects.get(jid) ?? [];
+      return { state: stored.reduce(evolve, initialState()), sequence: stored.length };
+    },
+  };
+}
+
+function setup(secret = new Uint8Array(32).fill(7)) {
+  const view = new AccountsView();
+  const execute = createCommandHandler({ view, stream: memoryStream(), clock: () => new Date() });
+  return accountEndpoints({ domain: 'localhost', iterations: 4096, view, execute, fakeSecret: secret });
+}
+
+type CredentialsReply = { exists: boolean; credential: ScramCredential };
+
+async function rejectsWithCode(promise: Promise<unknown>, code: string, check?: (message: string) => void) {
+  await assert.rejects(promise, (error: Error & { code?: string }) => {
+    assert.equal(error.code, code, error.message);
+    check?.(error.message);
+    return true;
+  });
+}
+
+describe('account endpoints', () => {
+  it('creates an account under its normalised JID, with credentials that verify the password', async () => {
+    const endpoints = setup();
+    assert.deepEqual(await endpoints['account.create']!({ jid: 'Alice@LocalHost', password: 'correct horse' }), { jid: 'alice@localhost' });
+    assert.deepEqual(await endpoints['account.exists']!({ jid: 'alice@localhost' }), { exists: true });
+    for (const mechanism of ['SCRAM-SHA-1', 'SCRAM-SHA-256'] as const) {
+      const reply = (await endpoints['auth.credentials']!({ jid: 'alice@localhost', mechanism })) as CredentialsReply;
+      assert.equal(reply.exists, true);
+      assert.equal(reply.credential.iterations, 4096);
+      const again = deriveScramCredential('correct horse', mechanism, { salt: reply.credential.salt, iterations: 4096 });
+      assert.deepEqual(again, reply.credential);
+    }
+  });
+
+  it('refuses a second account with the same JID, and unknown accounts', async () => {
+    const endpoints = setup();
+    await endpoints['account.create']!({ jid: 'alice@localhost', password: 'one' });
+    await rejectsWithCode(endpoints['account.create']!({ jid: 'alice@localhost', password: 'two' }), 'account-exists');
+    await rejectsWithCode(endpoints['account.password']!({ jid: 'bob@localhost', password: 'two' }), 'account-not-found');
+    await rejectsWithCode(endpoints['account.delete']!({ jid: 'bob@localhost' }), 'account-not-found');
+  });
+
+  it('changes a password: the old one no longer verifies', async () => {
+    const endpoints = setup();
+    await endpoints['account.create']!({ jid: 'alice@localhost', password: 'old' });
+    await endpoints['account.password']!({ jid: 'alice@localhost', password: 'new' });
+    const { credential } = (await endpoints['auth.credentials']!({ jid: 'alice@localhost', mechanism: 'SCRAM-SHA-256' })) as CredentialsReply;
+    const derive = (password: string) => deriveScramCredential(password, 'SCRAM-SHA-256', { salt: credential.salt }).storedKey;
+    assert.equal(derive('new'), credential.storedKey);
+    assert.notEqual(derive('old'), credential.storedKey);
+  });
+
+  it('deletes, lists sorted and by domain', async () => {
+    const endpoints = setup();
+    for (const jid of ['carol@localhost', 'alice@localhost', 'bob@localhost']) await endpoints['account.create']!({ jid, password: 'pw' });
+    assert.deepEqual(await endpoints['account.delete']!({ jid: 'bob@localhost' }), { jid: 'bob@localhost' });
+    assert.deepEqual(await endpoints['account.list']!({}), { accounts: ['alice@localhost', 'carol@localhost'] });
+    assert.deepEqual(await endpoints['account.list']!(undefined), { accounts: ['alice@localhost', 'carol@localhost'] });
+    assert.deepEqual(await endpoints['account.list']!({ domain: 'LOCALHOST' }), { accounts: ['alice@localhost', 'carol@localhost'] });
+    assert.deepEqual(await endpoints['account.list']!({ domain: 'example.org' }), { accounts: [] });
+    assert.deepEqual(await endpoints['account.exists']!({ jid: 'bob@localhost' }), { exists: false });
+  });
+
+  it('answers credentials for unknown accounts with a stable fake of the real shape', async () => {
+    const endpoints = setup();
+    const ask = async (jid: string, mechanism: string) => (await endpoints['auth.credentials']!({ jid, mechanism })) as CredentialsReply;
+    const first = await ask('nobody@localhost', 'SCRAM-SHA-256');
+    assert.equal(first.exists, false);
+    assert.deepEqual(await ask('NOBODY@localhost', 'SCRAM-SHA-256'), first);
+    assert.equal(Buffer.from(first.credential.salt, 'base64').length, 16);
+    assert.equal(Buffer.from(first.credential.storedKey, 'base64').length, 32);
+    assert.equal(Buffer.from(first.credential.serverKey, 'base64').length, 32);
+    assert.equal(first.credential.iterations, 4096);
+    const sha1 = await ask('nobody@localhost', 'SCRAM-SHA-1');
+    assert.equal(Buffer.from(sha1.credential.storedKey, 'base64').length, 20);
+    assert.notEqual(sha1.credential.salt, first.credential.salt);
+    assert.notEqual((await ask('other@localhost', 'SCRAM-SHA-256')).credential.salt, first.credential.salt);
+    const otherDeployment = (await setup(new Uint8Array(32).fill(8))['auth.credentials']!({ jid: 'nobody@localhost', mechanism: 'SCRAM-SHA-256' })) as CredentialsReply;
+    assert.notEqual(otherDeployment.credential.salt, first.credential.salt);
+  });
+
+  it('answers a deleted account like one that never existed', async () => {
+    const endpoints = setup();
+    const ask = () => endpoints['auth.credentials']!({ jid: 'alice@localhost', mechanism: 'SCRAM-SHA-1' });
+    const before = await ask();
+    await endpoints['account.create']!({ jid: 'alice@localhost', password: 'pw' });
+    await endpoints['account.delete']!({ jid: 'alice@localhost' });
+    assert.deepEqual(await ask(), before);
+  });
+
+  it('refuses JIDs that cannot name an account here', async () => {
+    const endpoints = setup();
+    for (const jid of ['a@@localhost', 'alice@localhost/phone', 'localhost', 'al ice@localhost']) {
+      await rejectsWithCode(endpoints['account.create']!({ jid, password: 'pw' }), 'jid-malformed');
+    }
+    await rejectsWithCode(endpoints['account.exists']!({ jid: 'alice@example.org' }), 'host-unknown', (message) =>
+      assert.match(message, /serves localhost, not example\.org/),
+    );
+    await rejectsWithCode(endpoints['auth.credentials']!({ jid: 'alice@example.org', mechanism: 'SCRAM-SHA-1' }), 'host-unknown');
+  });
+
+  it('refuses malformed payloads as bad-request without echoing the password', async () => {
+    const endpoints = setup();
+    await rejectsWithCode(endpoints['account.create']!({ jid: 'alice@localhost' }), 'bad-request');
+    await rejectsWithCode(endpoints['account.create']!({ jid: 'alice@localhost', password: '' }), 'bad-request');
+    await rejectsWithCode(endpoints['account.create']!(undefined), 'bad-request');
+    await rejectsWithCode(endpoints['account.delete']!({ jid: 42 }), 'bad-request');
+    await rejectsWithCode(endpoints['account.list']!({ domain: 3 }), 'bad-request');
+    await rejectsWithCode(endpoints['auth.credentials']!({ jid: 'alice@localhost', mechanism: 'PLAIN' }), 'bad-request');
+    await rejectsWithCode(endpoints['account.create']!({ jid: 'alice@localhost', password: 'bell\u0007secret' }), 'bad-request', (message) =>
+      assert.doesNotMatch(message, /secret/),
+    );
+    await rejectsWithCode(endpoints['account.create']!({ jid: 'alice@localhost', password: 'x'.repeat(2000) }), 'bad-request', (message) =>
+      assert.doesNotMatch(message, /xxx/),
+    );
+  });
+});

@@ -1,0 +1,26 @@
+import { connectBus, ensureStreams } from '@gatehouse/bus';
+import { loadConfig } from '@gatehouse/config';
+import { createLogger, runUntilSignal, signalReady, startTelemetry } from '@gatehouse/telemetry';
+import { tokenConfigSchema } from './config.ts';
+import { createTokenService } from './service.ts';
+
+const config = loadConfig(tokenConfigSchema);
+const logger = createLogger('token', config.LOG_LEVEL);
+const telemetry = startTelemetry('token');
+const nc = await connectBus({ url: config.NATS_URL, name: 'token', logger });
+await ensureStreams(nc, config.GATEHOUSE_NAMESPACE);
+const service = createTokenService({
+  nc,
+  ns: config.GATEHOUSE_NAMESPACE,
+  domain: config.XMPP_DOMAIN,
+  logger,
+  iterations: config.SCRAM_ITERATIONS,
+});
+await service.start();
+signalReady({ service: 'token' });
+logger.info({ namespace: config.GATEHOUSE_NAMESPACE, domain: config.XMPP_DOMAIN }, 'ready');
+runUntilSignal(async () => {
+  await service.stop();
+  await nc.drain();
+  await telemetry.shutdown();
+}, logger);

@@ -1,0 +1,142 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { connectBus, ensureStreams, readAggregate, request, ServiceError, type NatsConnection } from '@gatehouse/bus';
+import { namesFor, type ScramCredential } from '@gatehouse/events';
+import { createLogger } from '@gatehouse/telemetry';
+import { natsUrl, setupNats, type NatsTestContext } from '@gatehouse/testing';
+import { deriveScramCredential } from '@gatehouse/xmpp';
+import { createTokenService, type TokenService } from './service.ts';
+
+const logger = createLogger('token-test', process.env.LOG_LEVEL ?? 'silent');
+
+type CredentialsReply = { exists: boolean; credential: ScramCredential };
+
+describe('token service on NATS', { timeout: 60_000 }, () => {
+  let context: NatsTestContext;
+  let nc: NatsConnection;
+  let ns: string;
+  const running: TokenService[] = [];
+
+  const start = async (connection: NatsConnection = nc) => {
+    const service = createTokenService({ nc: connection, ns, domain: 'localhost', logger });
+    await service.start();
+    running.push(service);
+    return service;
+  };
+  const stop = async (service: TokenService) => {
+    await service.stop();
+    running.splice(running.indexOf(service), 1);
+  };
+  const ask = <T>(endpoint: string, payload: unknown) => request<T>(nc, `${namesFor(ns).services.token}.${endpoint}`, payload, { timeoutMs: 5_000 });
+  const rejectsWithCode = (promise: Promise<unknown>, code: string) =>
+    assert.rejects(promise, (error) => error instanceof ServiceError && error.code === code);
+
+  before(async () => {
+    context = await setupNats();
+    ({ nc, ns } = context);
+    await ensureStreams(nc, ns);
+  });
+
+  after(async () => {
+    for (const service of [...running]) await service.stop();
+    await context.cleanup();
+  });
+
+  it('manages an account from creation to deletion', async () => {
+    const service = await start();
+    assert.deepEqual(await ask('account.create', { jid: 'alice@localhost', password: 'wonderland' }), { jid: 'alice@localhost' });
+    assert.deepEqual(await ask('account.exists', { jid: 'alice@localhost' }), { exists: true });
+
+    const { exists, credential } = await ask<CredentialsReply>('auth.credentials', { jid: 'alice@localhost', mechanism: 'SCRAM-SHA-256' });
+    assert.equal(exists, true);
+    const derived = deriveScramCredential('wonderland', 'SCRAM-SHA-256', { salt: credential.salt, iterations: credential.iterations });
+    assert.equal(derived.storedKey, credential.storedKey);
+    assert.equal(derived.serverKey, credential.serverKey);
+
+    await rejectsWithCode(ask('account.create', { jid: 'alice@localhost', password: 'again' }), 'account-exists');
+
+    assert.deepEqual(await ask('account.password', { jid: 'alice@localhost', password: 'looking-glass' }), { jid: 'alice@localhost' });
+    const changed = await ask<CredentialsReply>('auth.credentials', { jid: 'alice@localhost', mechanism: 'SCRAM-SHA-1' });
+    const sha1 = (password: string) => deriveScramCredential(password, 'SCRAM-SHA-1', { salt: changed.credential.salt }).storedKey;
+    assert.equal(sha1('looking-glass'), changed.credential.storedKey);
+    assert.notEqual(sha1('wonderland'), changed.credential.storedKey);
+
+    await ask('account.create', { jid: 'bob@localhost', password: 'builder' });
+    assert.deepEqual(await ask('account.list', { domain: 'localhost' }), { accounts: ['alice@localhost', 'bob@localhost'] });
+    assert.deepEqual(await ask('account.list', { domain: 'example.org' }), { accounts: [] });
+
+    assert.deepEqual(await ask('account.delete', { jid: 'bob@localhost' }), { jid: 'bob@localhost' });
+    assert.deepEqual(await ask('account.exists', { jid: 'bob@localhost' }), { exists: false });
+    await rejectsWithCode(ask('account.delete', { jid: 'bob@localhost' }), 'account-not-found');
+    await rejectsWithCode(ask('account.password', { jid: 'bob@localhost', password: 'x' }), 'account-not-found');
+    assert.deepEqual(await ask('account.list', {}), { accounts: ['alice@localhost'] });
+
+    await rejectsWithCode(ask('account.create', { jid: 'carol@example.org', password: 'x' }), 'host-unknown');
+    await rejectsWithCode(ask('account.create', { jid: 'carol@localhost/phone', password: 'x' }), 'jid-malformed');
+    await rejectsWithCode(ask('account.create', { jid: 'carol@localhost' }), 'bad-request');
+    await stop(service);
+  });
+
+  it('stores events without the password', async () => {
+    const service = await start();
+    await ask('account.create', { jid: 'dave@localhost', password: 'wonderland' });
+    await ask('account.password', { jid: 'dave@localhost', password: 'looking-glass' });
+    await stop(service);
+    const { events } = await readAggregate(nc, namesFor(ns).streams.accounts, namesFor(ns).subjects.account('dave@localhost'));
+    assert.deepEqual(
+      events.map((event) => event.type),
+      ['gatehouse.account.created.v1', 'gatehouse.account.password-changed.v1'],
+    );
+    assert.doesNotMatch(JSON.stringify(events), /wonderland|looking-glass/);
+    assert.ok(events.every((event) => event.source === 'gatehouse/token'));
+  });
+
+  it('rebuilds the accounts, and keeps fake credentials stable, across a restart', async () => {
+    const first = await start();
+    await ask('account.create', { jid: 'erin@localhost', password: 'pw' });
+    await ask('account.create', { jid: 'frank@localhost', password: 'pw' });
+    await ask('account.delete', { jid: 'frank@localhost' });
+    const before = await ask<{ accounts: string[] }>('account.list', {});
+    assert.ok(before.accounts.includes('erin@localhost'));
+    const fake = await ask<CredentialsReply>('auth.credentials', { jid: 'nobody@localhost', mechanism: 'SCRAM-SHA-256' });
+    assert.equal(fake.exists, false);
+    assert.deepEqual(await ask('auth.credentials', { jid: 'nobody@localhost', mechanism: 'SCRAM-SHA-256' }), fake);
+    const real = await ask<CredentialsReply>('auth.credentials', { jid: 'erin@localhost', mechanism: 'SCRAM-SHA-256' });
+    await stop(first);
+
+    const second = await start();
+    assert.deepEqual(await ask('account.list', {}), before);
+    assert.deepEqual(await ask('account.exists', { jid: 'frank@localhost' }), { exists: false });
+    assert.deepEqual(await ask('auth.credentials', { jid: 'erin@localhost', mechanism: 'SCRAM-SHA-256' }), real);
+    assert.deepEqual(await ask('auth.credentials', { jid: 'nobody@localhost', mechanism: 'SCRAM-SHA-256' }), fake);
+    // A JID deleted before the restart can be registered again.
+    assert.deepEqual(await ask('account.create', { jid: 'frank@localhost', password: 'again' }), { jid: 'frank@localhost' });
+    await stop(second);
+  });
+
+  it('lets exactly one of two racing replicas create an account', async () => {
+    // The second replica has a connection of its own, as a separate process would.
+    const secondConnection = await connectBus({ url: natsUrl(), name: 'token-test-2', logger });
+    try {
+      await start();
+      await start(secondConnection);
+      const jids = Array.from({ length: 10 }, (_, i) => `racer${i}@localhost`);
+      // Two creates per JID at once; the queue group spreads them over both replicas, so
+      // most pairs race across replicas and the rest race inside one.
+      const outcomes = await Promise.allSettled(
+        jids.flatMap((jid) => [1, 2].map((n) => ask('account.create', { jid, password: `pw${n}` }))),
+      );
+      for (const [index, jid] of jids.entries()) {
+        const pair = outcomes.slice(index * 2, index * 2 + 2);
+        assert.equal(pair.filter((outcome) => outcome.status === 'fulfilled').length, 1, `${jid}: one create succeeds`);
+        const refused = pair.find((outcome) => outcome.status === 'rejected');
+        assert.ok(refused?.status === 'rejected' && refused.reason instanceof ServiceError && refused.reason.code === 'account-exists');
+        const { events } = await readAggregate(nc, namesFor(ns).streams.accounts, namesFor(ns).subjects.account(jid));
+        assert.equal(events.length, 1, `${jid}: one event stored`);
+      }
+    } finally {
+      for (const service of [...running]) await stop(service);
+      await secondConnection.close();
+    }
+  });
+});
