@@ -14,7 +14,7 @@ export class NatsUnavailableError extends Error {
         '  - install nats-server (Debian/Ubuntu: apt-get install nats-server; or a release from\n' +
         '    https://github.com/nats-io/nats-server/releases) and put it on the PATH: npm start starts it;\n' +
         '  - set NATS_URL to a running NATS server with JetStream enabled (nats-server -js);\n' +
-        '  - run `docker compose up -d nats` in this folder (NATS in Docker on 127.0.0.1:4222).',
+        '  - run `docker compose up -d nats` in the Gatehouse repository (NATS in Docker on 127.0.0.1:4222).',
     );
     this.name = 'NatsUnavailableError';
   }

@@ -26,6 +26,22 @@ async function freeBasePorts(): Promise<[number, number, number]> {
   throw new Error('no free ports');
 }
 
+/** Runs `gatehouse start` to its exit (bounded), for the failure paths. */
+function runToExit(env: NodeJS.ProcessEnv, timeoutMs: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [bin, 'start'], { env: { ...process.env, OTEL_SDK_DISABLED: 'true', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  return new Promise((resolve) =>
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    }),
+  );
+}
+
 const accepts = (port: number) =>
   new Promise<boolean>((resolve) => {
     const socket = connect({ host: '127.0.0.1', port });
@@ -93,6 +109,41 @@ it('gatehouse start --gateways 2 prints one ready line, serves every port, and s
     await exited;
     await nats.cleanup();
     await database.cleanup();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+});
+
+it('says what to do and exits 1 when no NATS answers and nats-server is not installed', { timeout: 30_000 }, async () => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'gatehouse-start-'));
+  try {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    await new Promise((resolve) => server.close(resolve));
+    const { code, stdout, stderr } = await runToExit({ NATS_URL: `nats://127.0.0.1:${port}`, PATH: dataDir, GATEHOUSE_DATA_DIR: dataDir }, 20_000);
+    assert.equal(code, 1, stderr);
+    assert.equal(stdout, '');
+    assert.match(stderr, new RegExp(`no NATS server answers at nats://127\\.0\\.0\\.1:${port}`));
+    assert.match(stderr, /install nats-server/);
+    assert.match(stderr, /set NATS_URL/);
+    assert.match(stderr, /docker compose up -d nats/);
+  } finally {
+    await rm(dataDir, { recursive: true, force: true });
+  }
+});
+
+it('stops everything and exits 1 with the failing service’s last output when one cannot start', { timeout: 60_000 }, async () => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'gatehouse-start-'));
+  try {
+    const { code, stdout, stderr } = await runToExit(
+      { NATS_URL: natsUrl(), GATEHOUSE_NAMESPACE: 'Not-A-Namespace', DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none', GATEHOUSE_DATA_DIR: dataDir },
+      45_000,
+    );
+    assert.equal(code, 1, stderr);
+    assert.equal(stdout, '');
+    assert.match(stderr, /(token|projections) exited \(1\) before it was ready/);
+    assert.match(stderr, /GATEHOUSE_NAMESPACE/);
+  } finally {
     await rm(dataDir, { recursive: true, force: true });
   }
 });

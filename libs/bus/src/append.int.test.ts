@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { jetstreamManager } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { createEvent, namesFor } from '@gatehouse/events';
 import { setupNats, type NatsTestContext } from '@gatehouse/testing';
 import { appendEvent, ensureStreams, readAggregate, WrongExpectedSequenceError } from './index.ts';
@@ -105,7 +105,20 @@ describe('appendEvent and readAggregate', () => {
     assert.deepEqual(await readAggregate(ctx.nc, names.streams.accounts, names.subjects.account('nobody@capulet.lit')), {
       events: [],
       lastSequence: 0,
+      skipped: [],
     });
+  });
+
+  it('skips a malformed message but counts its sequence for the next append', async () => {
+    const subject = names.subjects.account('mercutio@capulet.lit');
+    const first = deleted(subject, 'mercutio@capulet.lit');
+    await appendEvent(ctx.nc, first);
+    const garbage = await jetstream(ctx.nc).publish(subject, '{"half": ');
+    const read = await readAggregate(ctx.nc, names.streams.accounts, subject);
+    assert.deepEqual(read.events.map((e) => e.id), [first.id]);
+    assert.deepEqual(read.skipped, [garbage.seq]);
+    assert.equal(read.lastSequence, garbage.seq);
+    await appendEvent(ctx.nc, deleted(subject, 'mercutio@capulet.lit'), { expectedLastSubjectSequence: read.lastSequence });
   });
 
   it('leaves no consumer behind', async () => {

@@ -7,16 +7,19 @@ const BATCH = 256;
 /**
  * Every event stored on one subject, in order, and the stream sequence of the last
  * one (0 when there is none): what a decider folds, and what the next append expects.
- * A malformed event throws: an aggregate cannot be rebuilt without it.
+ * A malformed message cannot have come from a Gatehouse producer (they validate what
+ * they publish), so, as everywhere on the bus, it is skipped; its sequence still counts
+ * for the next append and is reported in `skipped` for the caller to log.
  */
 export async function readAggregate(
   nc: NatsConnection,
   streamName: string,
   subject: string,
-): Promise<{ events: GatehouseEvent[]; lastSequence: number }> {
+): Promise<{ events: GatehouseEvent[]; lastSequence: number; skipped: number[] }> {
   const consumer = await jetstream(nc).consumers.get(streamName, { filter_subjects: subject });
   try {
     const events: GatehouseEvent[] = [];
+    const skipped: number[] = [];
     let lastSequence = 0;
     let remaining = (await consumer.info(true)).num_pending;
     while (remaining > 0) {
@@ -27,7 +30,8 @@ export async function readAggregate(
         try {
           events.push(decodeEvent(message.data));
         } catch (error) {
-          throw new MalformedEventError(`${subject} seq ${message.seq}: ${(error as Error).message}`, { cause: error });
+          if (!(error instanceof MalformedEventError)) throw error;
+          skipped.push(message.seq);
         }
         lastSequence = message.seq;
         remaining = message.info.pending;
@@ -35,7 +39,7 @@ export async function readAggregate(
       }
       if (received === 0) throw new Error(`${streamName} delivered nothing for ${subject} with ${remaining} pending`);
     }
-    return { events, lastSequence };
+    return { events, lastSequence, skipped };
   } finally {
     await consumer.delete().catch(() => {});
   }

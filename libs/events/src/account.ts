@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineAggregate, guardFor, type EventsOf } from './aggregate.ts';
 import type { Event } from './envelope.ts';
-import { bareJid } from './fields.ts';
+import { bareJidSchema } from './fields.ts';
 
 /** RFC 5802 §3 server-side credential: enough to verify a client proof, never the password. */
 export const scramCredential = z.object({
@@ -23,19 +23,19 @@ export const scramCredentials = z.object({
 export type ScramCredentials = z.output<typeof scramCredentials>;
 
 export const accountCreatedData = z
-  .object({ jid: bareJid, credentials: scramCredentials })
+  .object({ jid: bareJidSchema, credentials: scramCredentials })
   .meta({ description: 'An account was registered, with SCRAM credentials derived from its first password.' });
 export type AccountCreatedData = z.output<typeof accountCreatedData>;
 export type AccountCreated = Event<'gatehouse.account.created.v1', AccountCreatedData>;
 
 export const accountPasswordChangedData = z
-  .object({ jid: bareJid, credentials: scramCredentials })
+  .object({ jid: bareJidSchema, credentials: scramCredentials })
   .meta({ description: "An account's password was changed; the new SCRAM credentials replace the old ones." });
 export type AccountPasswordChangedData = z.output<typeof accountPasswordChangedData>;
 export type AccountPasswordChanged = Event<'gatehouse.account.password-changed.v1', AccountPasswordChangedData>;
 
 export const accountDeletedData = z
-  .object({ jid: bareJid })
+  .object({ jid: bareJidSchema })
   .meta({ description: 'An account was deleted; its sessions are closed and its JID may be registered again.' });
 export type AccountDeletedData = z.output<typeof accountDeletedData>;
 export type AccountDeleted = Event<'gatehouse.account.deleted.v1', AccountDeletedData>;

@@ -2,7 +2,7 @@ export type { Event } from './envelope.ts';
 export { envelopeSchema, eventSchema } from './envelope.ts';
 export { MalformedEventError, InvalidSubjectTokenError } from './errors.ts';
 export { defineAggregate, guardFor, type AggregateDefinition, type EventSchemas, type EventsOf } from './aggregate.ts';
-export { bareJid, fullJid, sessionId, replicaId, clientIp } from './fields.ts';
+export { bareJidSchema, fullJidSchema, sessionIdSchema, replicaIdSchema, clientIpSchema } from './fields.ts';
 export {
   account,
   isAccountEvent,

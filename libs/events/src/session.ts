@@ -1,14 +1,14 @@
 import { z } from 'zod';
 import { defineAggregate, guardFor, type EventsOf } from './aggregate.ts';
 import type { Event } from './envelope.ts';
-import { bareJid, clientIp, fullJid, replicaId, sessionId } from './fields.ts';
+import { bareJidSchema, clientIpSchema, fullJidSchema, replicaIdSchema, sessionIdSchema } from './fields.ts';
 
 export const sessionStreamOpenedData = z
   .object({
-    sessionId,
-    replica: replicaId,
+    sessionId: sessionIdSchema,
+    replica: replicaIdSchema,
     transport: z.enum(['tcp', 'tls', 'websocket']),
-    clientIp,
+    clientIp: clientIpSchema,
     to: z.string().optional().describe("the stream header's 'to' (the domain the client asked for)"),
   })
   .meta({ description: 'A client opened an XMPP stream (TCP after connect, TLS, or WebSocket); first event of every session.' });
@@ -16,7 +16,7 @@ export type SessionStreamOpenedData = z.output<typeof sessionStreamOpenedData>;
 export type SessionStreamOpened = Event<'gatehouse.session.stream-opened.v1', SessionStreamOpenedData>;
 
 export const sessionAuthenticationSucceededData = z
-  .object({ sessionId, jid: bareJid, mechanism: z.string().min(1), clientIp })
+  .object({ sessionId: sessionIdSchema, jid: bareJidSchema, mechanism: z.string().min(1), clientIp: clientIpSchema })
   .meta({ description: 'SASL authentication succeeded on the stream.' });
 export type SessionAuthenticationSucceededData = z.output<typeof sessionAuthenticationSucceededData>;
 export type SessionAuthenticationSucceeded = Event<
@@ -26,10 +26,10 @@ export type SessionAuthenticationSucceeded = Event<
 
 export const sessionAuthenticationFailedData = z
   .object({
-    sessionId,
+    sessionId: sessionIdSchema,
     username: z.string().optional().describe('the username the client claimed, when the mechanism carries one'),
     mechanism: z.string().min(1),
-    clientIp,
+    clientIp: clientIpSchema,
     condition: z.string().min(1).describe('RFC 6120 §6.5 SASL failure condition, e.g. not-authorized'),
   })
   .meta({ description: 'A SASL authentication attempt failed.' });
@@ -40,15 +40,15 @@ export type SessionAuthenticationFailed = Event<
 >;
 
 export const sessionResourceBoundData = z
-  .object({ sessionId, jid: fullJid, replica: replicaId })
+  .object({ sessionId: sessionIdSchema, jid: fullJidSchema, replica: replicaIdSchema })
   .meta({ description: 'A resource was bound: the session is now addressable by its full JID.' });
 export type SessionResourceBoundData = z.output<typeof sessionResourceBoundData>;
 export type SessionResourceBound = Event<'gatehouse.session.resource-bound.v1', SessionResourceBoundData>;
 
 export const sessionEndedData = z
   .object({
-    sessionId,
-    jid: fullJid,
+    sessionId: sessionIdSchema,
+    jid: fullJidSchema,
     reason: z
       .string()
       .min(1)
@@ -60,7 +60,7 @@ export type SessionEnded = Event<'gatehouse.session.ended.v1', SessionEndedData>
 
 export const sessionStreamClosedData = z
   .object({
-    sessionId,
+    sessionId: sessionIdSchema,
     reason: z.string().min(1),
     streamError: z.string().optional().describe('RFC 6120 §4.9.3 stream error condition, when the stream closed with one'),
   })

@@ -136,7 +136,13 @@ export async function startNatsServer(options: { port?: number; storeDir?: strin
   const port = options.port ?? (await freePort());
   const ownsStore = options.storeDir === undefined;
   const storeDir = options.storeDir ?? (await mkdtemp(join(tmpdir(), 'gatehouse-nats-')));
-  let child: ChildProcess | undefined = await launch(binary, port, storeDir);
+  let child: ChildProcess | undefined;
+  try {
+    child = await launch(binary, port, storeDir);
+  } catch (error) {
+    if (ownsStore) await rm(storeDir, { recursive: true, force: true });
+    throw error;
+  }
   const stop = async () => {
     if (child) await terminate(child);
     child = undefined;

@@ -5,6 +5,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from '@nats-io/transport-node';
+import { jetstream } from '@nats-io/jetstream';
 import { readAggregate, request } from '@gatehouse/bus';
 import { namesFor, type GatehouseEvent } from '@gatehouse/events';
 import { startNatsServer, NatsServerNotFoundError } from '@gatehouse/testing';
@@ -68,6 +69,8 @@ describe('session events and control across replicas', () => {
     const one = await connectClient({ service: service(0), username: user, password: 'pw', resource: 'one' });
     const two = await connectClient({ service: service(1), username: user, password: 'pw', resource: 'two' });
     const closed = Promise.all([closedWith(one), closedWith(two)]);
+    // A malformed event on the bus is skipped by every consumer, not a crash.
+    await jetstream(stack.nc).publish(namesFor(stack.ns).subjects.account(jid), '{"not": "an event"');
     await request(stack.nc, `${stack.ns}.token.account.delete`, { jid });
     assert.deepEqual(await closed, ['not-authorized', 'not-authorized']);
     await assert.rejects(connectClient({ service: service(1), username: user, password: 'pw' }), (e: { condition?: string }) => e.condition === 'not-authorized');

@@ -228,3 +228,92 @@ describe('authentication deadline', () => {
     await client.waitClosed();
   });
 });
+
+describe('an authenticated stream (RFC 6120 §7, §8)', () => {
+  /** PLAIN over TLS, then a bound resource: the shortest way to a usable stream. */
+  async function boundClient(resource = 'r'): Promise<{ client: RawXmppClient; jid: string }> {
+    const user = uniqueUser();
+    await stack.createAccount(user, 'pw');
+    const { client } = await securedClient();
+    client.send(`<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>${Buffer.from(`\0${user}\0pw`).toString('base64')}</auth>`);
+    await client.expect(/<success/);
+    client.open();
+    await client.expect(/<\/stream:features>/);
+    client.send(`<iq type='set' id='bind'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><resource>${resource}</resource></bind></iq>`);
+    await client.expect(/<\/iq>/);
+    return { client, jid: `${user}@localhost/${resource}` };
+  }
+
+  it('refuses a stanza before binding with not-authorized', async () => {
+    const user = uniqueUser();
+    await stack.createAccount(user, 'pw');
+    const { client } = await securedClient();
+    client.send(`<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>${Buffer.from(`\0${user}\0pw`).toString('base64')}</auth>`);
+    await client.expect(/<success/);
+    client.open();
+    await client.expect(/<\/stream:features>/);
+    client.send("<message to='someone@localhost'><body>too early</body></message>");
+    assert.match(await client.expect(/<\/stream:stream>/), /<not-authorized xmlns='urn:ietf:params:xml:ns:xmpp-streams'\/>/);
+  });
+
+  it('closes a stanza over 256 KiB with policy-violation', async () => {
+    const { client } = await boundClient();
+    client.send(`<message to='nobody@localhost'><body>${'x'.repeat(257 * 1024)}</body></message>`);
+    assert.match(await client.expect(/<\/stream:stream>/), /<policy-violation xmlns='urn:ietf:params:xml:ns:xmpp-streams'\/>/);
+  });
+
+  it('accepts a large stanza under the limit after authentication', async () => {
+    const { client } = await boundClient();
+    client.send(`<message to='nobody-at-all@localhost' id='big'><body>${'x'.repeat(100 * 1024)}</body></message>`);
+    assert.match(await client.expect(/id='big'/), /<service-unavailable/);
+    client.close();
+  });
+
+  it('answers an unknown top-level element with unsupported-stanza-type', async () => {
+    const { client } = await boundClient();
+    client.send('<foo/>');
+    assert.match(await client.expect(/<\/stream:stream>/), /<unsupported-stanza-type xmlns='urn:ietf:params:xml:ns:xmpp-streams'\/>/);
+  });
+
+  it('answers a forged from with invalid-from', async () => {
+    const { client } = await boundClient();
+    client.send("<message from='someone-else@localhost/x' to='a@localhost'><body>hi</body></message>");
+    assert.match(await client.expect(/<\/stream:stream>/), /<invalid-from xmlns='urn:ietf:params:xml:ns:xmpp-streams'\/>/);
+  });
+
+  it('answers a malformed IQ with bad-request and a bad address with jid-malformed', async () => {
+    const { client } = await boundClient();
+    client.send("<iq type='get' id='two'><ping xmlns='urn:xmpp:ping'/><ping xmlns='urn:xmpp:ping'/></iq>");
+    assert.match(await client.expect(/id='two'/), /type='error'[\s\S]*<bad-request xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'\/>/);
+    client.send("<message to='a@b@localhost' id='bad'><body>x</body></message>");
+    assert.match(await client.expect(/id='bad'/), /<jid-malformed xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'\/>/);
+    client.send("<message to='someone@elsewhere.example' id='remote'><body>x</body></message>");
+    assert.match(await client.expect(/id='remote'/), /<remote-server-not-found xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'\/>/);
+    client.send("<iq type='result' id='unsolicited'/>");
+    client.send("<iq type='get' id='after'><ping xmlns='urn:xmpp:ping'/></iq>");
+    const reply = await client.expect(/id='after'/);
+    assert.doesNotMatch(reply, /unsolicited/, 'a result is never answered (RFC 6120 §8.2.3)');
+    client.close();
+  });
+
+  it('gives a server-generated resource when the client asks for none', async () => {
+    const user = uniqueUser();
+    await stack.createAccount(user, 'pw');
+    const { client } = await securedClient();
+    client.send(`<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>${Buffer.from(`\0${user}\0pw`).toString('base64')}</auth>`);
+    await client.expect(/<success/);
+    client.open();
+    await client.expect(/<\/stream:features>/);
+    client.send("<iq type='set' id='bind'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/></iq>");
+    assert.match(await client.expect(/<\/iq>/), new RegExp(`<jid>${user}@localhost/[A-Za-z0-9_-]{8,}</jid>`));
+    client.close();
+  });
+
+  it('answers whitespace keepalives with nothing and keeps the stream', async () => {
+    const { client } = await boundClient();
+    client.send('   \n  ');
+    client.send("<iq type='get' id='alive'><ping xmlns='urn:xmpp:ping'/></iq>");
+    assert.match(await client.expect(/id='alive'/), /type='result'/);
+    client.close();
+  });
+});

@@ -50,7 +50,7 @@ export function createGateway(deps: { nc: NatsConnection; settings: GatewaySetti
 
   async function start(): Promise<GatewayPorts> {
     await ensureStreams(nc, settings.GATEHOUSE_NAMESPACE);
-    const directory = new SessionDirectory(await openKv(nc, names.buckets.sessions, { history: 1 }), logger);
+    const directory = new SessionDirectory(await openKv(nc, names.buckets.sessions, { history: 1 }), replica, logger);
     await directory.start();
     stoppers.push(() => directory.stop());
 

@@ -1,13 +1,13 @@
 import { decodeEvent, MalformedEventError, type GatehouseEvent } from '@gatehouse/events';
 import type { Kysely } from 'kysely';
 import type { Logger } from '@gatehouse/telemetry';
-import { readCheckpoint, saveCheckpoint } from './checkpoint.ts';
+import { saveCheckpoint, sequenceIn, type StreamIdentity } from './checkpoint.ts';
 import type { Database } from './database.ts';
 import { handlerFor, type Projection } from './projection.ts';
 
 export interface StoredMessage {
-  /** JetStream stream name and the message's sequence in it. */
-  stream: string;
+  stream: StreamIdentity;
+  /** The message's sequence in the stream. */
   seq: number;
   data: Uint8Array;
 }
@@ -26,10 +26,10 @@ export async function applyMessage(db: Kysely<Database>, projection: Projection,
     event = decodeEvent(message.data);
   } catch (error) {
     if (!(error instanceof MalformedEventError)) throw error;
-    logger.warn({ err: error, projection: projection.name, stream: message.stream, seq: message.seq }, 'skipping a malformed event');
+    logger.warn({ err: error, projection: projection.name, stream: message.stream.name, seq: message.seq }, 'skipping a malformed event');
   }
   return db.transaction().execute(async (trx) => {
-    if ((await readCheckpoint(trx, projection.name, { lock: true })) >= message.seq) return 'duplicate';
+    if ((await sequenceIn(trx, projection.name, message.stream, { lock: true })) >= message.seq) return 'duplicate';
     let outcome: ApplyOutcome = 'malformed';
     if (event) {
       const handler = handlerFor(projection, event);

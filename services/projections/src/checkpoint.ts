@@ -1,22 +1,45 @@
 import type { Kysely } from 'kysely';
 import type { Database } from './database.ts';
 
-/**
- * The stored sequence, 0 when the projection has none yet. Inside the apply transaction the
- * row is locked, so two replicas handed the same message cannot both apply it.
- */
-export async function readCheckpoint(db: Kysely<Database>, name: string, options: { lock?: boolean } = {}): Promise<number> {
-  let query = db.selectFrom('projection_checkpoints').select('last_sequence').where('name', '=', name);
-  if (options.lock) query = query.forUpdate();
-  const row = await query.executeTakeFirst();
-  return row ? Number(row.last_sequence) : 0;
+/** Which stream a checkpoint counts in: the same name may be a new stream after a delete. */
+export interface StreamIdentity {
+  name: string;
+  /** Creation time as the server reports it. */
+  created: string;
 }
 
-export async function saveCheckpoint(db: Kysely<Database>, name: string, stream: string, sequence: number): Promise<void> {
+export interface StoredCheckpoint {
+  stream: StreamIdentity;
+  sequence: number;
+}
+
+/**
+ * The stored checkpoint, if any. Inside the apply transaction the row is locked, so two
+ * replicas handed the same message cannot both apply it.
+ */
+export async function readCheckpoint(db: Kysely<Database>, name: string, options: { lock?: boolean } = {}): Promise<StoredCheckpoint | undefined> {
+  let query = db.selectFrom('projection_checkpoints').select(['stream', 'stream_created', 'last_sequence']).where('name', '=', name);
+  if (options.lock) query = query.forUpdate();
+  const row = await query.executeTakeFirst();
+  return row && { stream: { name: row.stream, created: row.stream_created }, sequence: Number(row.last_sequence) };
+}
+
+/** The sequence reached in `stream`: 0 when the checkpoint is missing or counts in another stream. */
+export async function sequenceIn(db: Kysely<Database>, name: string, stream: StreamIdentity, options: { lock?: boolean } = {}): Promise<number> {
+  const checkpoint = await readCheckpoint(db, name, options);
+  return checkpoint && sameStream(checkpoint.stream, stream) ? checkpoint.sequence : 0;
+}
+
+export function sameStream(a: StreamIdentity, b: StreamIdentity): boolean {
+  return a.name === b.name && a.created === b.created;
+}
+
+export async function saveCheckpoint(db: Kysely<Database>, name: string, stream: StreamIdentity, sequence: number): Promise<void> {
+  const row = { stream: stream.name, stream_created: stream.created, last_sequence: sequence };
   await db
     .insertInto('projection_checkpoints')
-    .values({ name, stream, last_sequence: sequence })
-    .onConflict((conflict) => conflict.column('name').doUpdateSet({ stream, last_sequence: sequence }))
+    .values({ name, ...row })
+    .onConflict((conflict) => conflict.column('name').doUpdateSet(row))
     .execute();
 }
 

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { ensureStreams } from '@gatehouse/bus';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { accountListing } from './account-listing/projection.ts';
 import { applyMessage } from './apply.ts';
@@ -7,6 +8,8 @@ import { readCheckpoint } from './checkpoint.ts';
 import { defineProjection } from './projection.ts';
 import { createProjectionsService, type ProjectionsService } from './service.ts';
 import { credentials, setupFixture, testLogger, type Fixture } from './test-fixture.ts';
+
+const sequence = async (fixture: Fixture) => (await readCheckpoint(fixture.db, 'account-listing'))?.sequence;
 
 describe('projection runner with account-listing (NATS + PostgreSQL)', () => {
   let fixture: Fixture;
@@ -43,12 +46,14 @@ describe('projection runner with account-listing (NATS + PostgreSQL)', () => {
   it('leaves the rows unchanged when every event is delivered again', async () => {
     await service.listAccounts();
     const before = await fixture.rows();
-    const checkpoint = await readCheckpoint(fixture.db, 'account-listing');
+    const checkpoint = (await sequence(fixture)) ?? 0;
+    assert.ok(checkpoint > 0);
     const jsm = await jetstreamManager(fixture.nc);
+    const stream = { name: fixture.names.streams.accounts, created: (await jsm.streams.info(fixture.names.streams.accounts)).created };
     const outcomes = [];
     for (let seq = 1; seq <= checkpoint; seq++) {
-      const stored = await jsm.streams.getMessage(fixture.names.streams.accounts, { seq });
-      outcomes.push(await applyMessage(fixture.db, accountListing, { stream: fixture.names.streams.accounts, seq, data: stored!.data }, testLogger));
+      const stored = await jsm.streams.getMessage(stream.name, { seq });
+      outcomes.push(await applyMessage(fixture.db, accountListing, { stream, seq, data: stored!.data }, testLogger));
     }
     assert.deepEqual(outcomes, Array(checkpoint).fill('duplicate'));
 
@@ -58,7 +63,7 @@ describe('projection runner with account-listing (NATS + PostgreSQL)', () => {
     await start();
     assert.deepEqual(await service.listAccounts(), ['alice@localhost', 'bob@example.org']);
     assert.deepEqual(await fixture.rows(), before);
-    assert.equal(await readCheckpoint(fixture.db, 'account-listing'), checkpoint);
+    assert.equal(await sequence(fixture), checkpoint);
   });
 
   it('resumes after a restart from its durable consumer', async () => {
@@ -85,7 +90,7 @@ describe('projection runner with account-listing (NATS + PostgreSQL)', () => {
     const good = await fixture.append('gatehouse.account.created.v1', 'frank@localhost', { jid: 'frank@localhost', credentials });
     assert.ok(good > bad);
     assert.ok((await service.listAccounts('localhost')).includes('frank@localhost'));
-    assert.equal(await readCheckpoint(fixture.db, 'account-listing'), good);
+    assert.equal(await sequence(fixture), good);
   });
 
   it('reads its own writes: an account appended just before the query is listed', async () => {
@@ -93,6 +98,17 @@ describe('projection runner with account-listing (NATS + PostgreSQL)', () => {
       await fixture.append('gatehouse.account.created.v1', `${name}@rw.test`, { jid: `${name}@rw.test`, credentials });
       assert.ok((await service.listAccounts('rw.test')).includes(`${name}@rw.test`));
     }
+  });
+
+  it('starts over when the stream was deleted and created again, its sequences restarting at 1', async () => {
+    await service.stop();
+    const jsm = await jetstreamManager(fixture.nc);
+    await jsm.streams.delete(fixture.names.streams.accounts);
+    await ensureStreams(fixture.nc, fixture.ns);
+    assert.equal(await fixture.append('gatehouse.account.created.v1', 'zoe@localhost', { jid: 'zoe@localhost', credentials }), 1);
+    await start();
+    assert.deepEqual(await service.listAccounts(), ['zoe@localhost']);
+    assert.equal(await sequence(fixture), 1);
   });
 });
 
@@ -122,7 +138,7 @@ describe('projection runner retries a failing transaction', () => {
       const deadline = Date.now() + 5_000;
       while (seen.length < 3 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
       assert.deepEqual(seen, ['a@x.test', 'b@x.test', 'c@x.test']);
-      assert.equal(await readCheckpoint(fixture.db, 'flaky'), 3);
+      assert.equal((await readCheckpoint(fixture.db, 'flaky'))?.sequence, 3);
     } finally {
       await service.stop();
     }

@@ -1,9 +1,9 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Kysely } from 'kysely';
-import { deleteCheckpoint } from './checkpoint.ts';
 import { deleteConsumer } from './consumer.ts';
 import type { Database } from './database.ts';
+import { resetProjection } from './reset.ts';
 import type { ProjectionRunner } from './runner.ts';
 
 export interface RebuildProgress {
@@ -43,10 +43,7 @@ export async function rebuildProjection({ nc, db, runner, onProgress, timeoutMs 
   const progress: RebuildProgress = { applied: 0, total: state.messages };
   await runner.stop();
   await deleteConsumer(jsm, runner.stream, name);
-  await db.transaction().execute(async (trx) => {
-    await runner.projection.reset(trx);
-    await deleteCheckpoint(trx, name);
-  });
+  await resetProjection(db, runner.projection);
   onProgress?.({ ...progress });
   const unsubscribe = runner.onApplied(() => {
     progress.applied += 1;

@@ -1,13 +1,14 @@
 import type { Names } from '@gatehouse/events';
 import type { Logger } from '@gatehouse/telemetry';
-import { jetstream, jetstreamManager, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager, type ConsumerMessages, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Kysely } from 'kysely';
 import { applyMessage, type ApplyOutcome } from './apply.ts';
-import { readCheckpoint } from './checkpoint.ts';
-import { ensureConsumer } from './consumer.ts';
+import { readCheckpoint, sameStream, sequenceIn, type StreamIdentity } from './checkpoint.ts';
+import { deleteConsumer, ensureConsumer } from './consumer.ts';
 import type { Database } from './database.ts';
 import type { Projection } from './projection.ts';
+import { resetProjection } from './reset.ts';
 
 export interface RunnerDeps {
   nc: NatsConnection;
@@ -41,15 +42,32 @@ export function createProjectionRunner({ nc, db, names, projection, logger, retr
   const stream = names.streams[projection.stream];
   const log = logger.child({ projection: projection.name, stream });
   const listeners = new Set<AppliedListener>();
+  let identity: StreamIdentity | undefined;
   let messages: ConsumerMessages | undefined;
   let loop: Promise<void> | undefined;
   let stopping = false;
   let wake: (() => void) | undefined;
 
-  async function handle(message: JsMsg): Promise<void> {
+  /**
+   * Rows built from another stream (this one was deleted and recreated, or the database
+   * served another namespace) would hide events whose sequences the old checkpoint covers:
+   * start over from this stream.
+   */
+  async function reconcile(jsm: JetStreamManager): Promise<StreamIdentity> {
+    const current = { name: stream, created: (await jsm.streams.info(stream)).created };
+    const stored = await readCheckpoint(db, projection.name);
+    if (stored && !sameStream(stored.stream, current)) {
+      log.warn({ checkpoint: stored.stream, current }, 'checkpoint counts in another stream; rebuilding from this one');
+      await deleteConsumer(jsm, stream, projection.name);
+      await resetProjection(db, projection);
+    }
+    return current;
+  }
+
+  async function handle(message: JsMsg, source: StreamIdentity): Promise<void> {
     let outcome: ApplyOutcome;
     try {
-      outcome = await applyMessage(db, projection, { stream, seq: message.seq, data: message.data }, log);
+      outcome = await applyMessage(db, projection, { stream: source, seq: message.seq, data: message.data }, log);
     } catch (error) {
       log.error({ err: error, seq: message.seq }, 'applying an event failed; it will be redelivered');
       message.nak(retryDelayMs);
@@ -59,18 +77,18 @@ export function createProjectionRunner({ nc, db, names, projection, logger, retr
     for (const listener of listeners) listener(message.seq, outcome);
   }
 
-  async function run(): Promise<void> {
+  async function run(jsm: JetStreamManager): Promise<void> {
     const js = jetstream(nc);
-    const jsm = await jetstreamManager(nc);
     while (!stopping && !nc.isClosed()) {
       try {
+        const source = (identity = await reconcile(jsm));
         await ensureConsumer(jsm, stream, projection.name);
         const consumer = await js.consumers.get(stream, projection.name);
-        // Abort rather than wait when the consumer disappears (a rebuild elsewhere, an
-        // operator): the next turn of this loop recreates it.
+        // Abort rather than wait when the consumer or stream disappears: the next turn of
+        // this loop reconciles and recreates them.
         messages = await consumer.consume({ abort_on_missing_resource: true });
         if (stopping) messages.stop();
-        for await (const message of messages) await handle(message);
+        for await (const message of messages) await handle(message, source);
       } catch (error) {
         if (stopping) break;
         log.warn({ err: error }, 'projection consumer stopped; restarting');
@@ -88,7 +106,7 @@ export function createProjectionRunner({ nc, db, names, projection, logger, retr
     async start() {
       if (loop) return;
       stopping = false;
-      loop = run();
+      loop = run(await jetstreamManager(nc));
     },
     async stop() {
       stopping = true;
@@ -101,7 +119,7 @@ export function createProjectionRunner({ nc, db, names, projection, logger, retr
     async waitFor(seq, timeoutMs) {
       const deadline = Date.now() + timeoutMs;
       // The database, not memory: another replica may hold the consumer and apply the events.
-      while ((await readCheckpoint(db, projection.name)) < seq) {
+      while (!identity || (await sequenceIn(db, projection.name, identity)) < seq) {
         if (Date.now() >= deadline) return false;
         await sleep(POLL_MS);
       }

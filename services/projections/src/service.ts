@@ -46,7 +46,7 @@ export function createProjectionsService(deps: ProjectionsServiceDeps): Projecti
   const { nc, db, namespace, logger, projections = [accountListing], readYourWritesMs = 2_000, retryDelayMs } = deps;
   const names = namesFor(namespace);
   const runners = new Map<string, ProjectionRunner>(
-    projections.map((projection) => [projection.name, createProjectionRunner({ nc, db, names, projection, logger, ...(retryDelayMs ? { retryDelayMs } : {}) })]),
+    projections.map((projection) => [projection.name, createProjectionRunner({ nc, db, names, projection, logger, retryDelayMs })]),
   );
   const runnerNamed = (name: string) => {
     const runner = runners.get(name);
@@ -85,7 +85,7 @@ export function createProjectionsService(deps: ProjectionsServiceDeps): Projecti
       return listAccounts(db, domain);
     },
     rebuild(name, onProgress) {
-      return rebuildProjection({ nc, db, runner: runnerNamed(name), ...(onProgress ? { onProgress } : {}) });
+      return rebuildProjection({ nc, db, runner: runnerNamed(name), onProgress });
     },
   };
   return service;

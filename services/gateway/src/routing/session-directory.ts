@@ -28,6 +28,7 @@ export class SessionDirectory {
 
   constructor(
     private readonly kv: KV,
+    private readonly replica: string,
     private readonly logger: Logger,
   ) {}
 
@@ -39,13 +40,15 @@ export class SessionDirectory {
   async start(): Promise<void> {
     const iterator = await this.kv.watch();
     this.watcher = iterator;
-    const marker = `sync.${randomBytes(8).toString('hex')}`;
+    // One marker key per replica (so markers do not pile up), told apart by its value.
+    const marker = `sync.${this.replica}`;
+    const nonce = randomBytes(8).toString('hex');
     let markReady: () => void = () => {};
     const ready = new Promise<void>((resolve) => (markReady = resolve));
     void (async () => {
       for await (const entry of iterator) {
         if (entry.key.startsWith('sync.')) {
-          if (entry.key === marker && entry.operation === 'PUT') markReady();
+          if (entry.key === marker && entry.operation === 'PUT' && entry.string() === nonce) markReady();
           continue;
         }
         if (entry.operation !== 'PUT') {
@@ -59,7 +62,7 @@ export class SessionDirectory {
         }
       }
     })();
-    await this.kv.put(marker, '');
+    await this.kv.put(marker, nonce);
     await ready;
     await this.kv.purge(marker);
   }

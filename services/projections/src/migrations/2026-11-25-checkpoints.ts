@@ -5,6 +5,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .createTable('projection_checkpoints')
     .addColumn('name', 'text', (col) => col.primaryKey())
     .addColumn('stream', 'text', (col) => col.notNull())
+    .addColumn('stream_created', 'text', (col) => col.notNull())
     .addColumn('last_sequence', 'bigint', (col) => col.notNull())
     .execute();
 }
