@@ -13,17 +13,18 @@ describe('ensureStreams', () => {
   before(async () => (ctx = await setupNats()));
   after(() => ctx.cleanup());
 
-  it('creates both streams with file storage and a 2-minute duplicate window, even when racing', async () => {
+  it('creates every stream with file storage and a 2-minute duplicate window, even when racing', async () => {
     await Promise.all([ensureStreams(ctx.nc, ctx.ns), ensureStreams(ctx.nc, ctx.ns)]);
     await ensureStreams(ctx.nc, ctx.ns);
     const jsm = await jetstreamManager(ctx.nc);
     const names = namesFor(ctx.ns);
-    for (const [stream, subject] of [
-      [names.streams.accounts, names.subjects.accounts],
-      [names.streams.sessions, names.subjects.sessions],
+    for (const [stream, subjects] of [
+      [names.streams.accounts, [names.subjects.accounts]],
+      [names.streams.sessions, [names.subjects.sessions]],
+      [names.streams.tokens, [names.subjects.grants, names.subjects.fastTokens]],
     ] as const) {
       const { config } = await jsm.streams.info(stream);
-      assert.deepEqual(config.subjects, [subject]);
+      assert.deepEqual(config.subjects, subjects);
       assert.equal(config.storage, 'file');
       assert.equal(config.discard, 'old');
       assert.equal(config.duplicate_window, 120_000_000_000);

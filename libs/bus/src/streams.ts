@@ -1,6 +1,6 @@
 import { DiscardPolicy, JetStreamApiError, jetstreamManager, RetentionPolicy, StorageType, type JetStreamManager, type StreamConfig } from '@nats-io/jetstream';
 import { nanos, type NatsConnection } from '@nats-io/transport-node';
-import { aggregates, namesFor } from '@gatehouse/events';
+import { streamSubjects } from '@gatehouse/events';
 
 /** JSStreamNameExistErr: a stream of that name exists with another configuration. */
 const STREAM_NAME_EXISTS = 10058;
@@ -8,11 +8,10 @@ const STREAM_NAME_EXISTS = 10058;
 /** Every aggregate stream of the namespace, created or brought up to date. Safe to race. */
 export async function ensureStreams(nc: NatsConnection, ns: string): Promise<void> {
   const jsm = await jetstreamManager(nc);
-  const names = namesFor(ns);
-  for (const aggregate of aggregates) {
+  for (const { name, subjects } of streamSubjects(ns)) {
     await ensureStream(jsm, {
-      name: names.streams[aggregate.stream],
-      subjects: [names.subjects[aggregate.stream]],
+      name,
+      subjects,
       storage: StorageType.File,
       retention: RetentionPolicy.Limits,
       discard: DiscardPolicy.Old,

@@ -9,7 +9,13 @@ export const asyncApiPath = fileURLToPath(new URL('../../../docs/asyncapi.yaml',
 
 const ref = (...path: string[]) => ({ $ref: `#/${path.join('/')}` });
 
-/** AsyncAPI 3.0 document of the catalog: one channel per aggregate, one message per event type. */
+/** `fast-token` → `fastToken`: operation ids read as identifiers in generated code. */
+const camel = (name: string) => name.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
+
+/**
+ * AsyncAPI 3.0 document of the catalog: one channel per aggregate (keyed by its name:
+ * grants and FAST tokens share a stream but not a subject), one message per event type.
+ */
 export function asyncApiDocument(): Record<string, unknown> {
   const schemas = jsonSchemas();
   const channels: Record<string, unknown> = {};
@@ -18,7 +24,7 @@ export function asyncApiDocument(): Record<string, unknown> {
   for (const aggregate of aggregates) {
     const events = Object.entries(aggregate.events) as [EventType, ZodType][];
     const types = events.map(([type]) => type);
-    channels[aggregate.stream] = {
+    channels[aggregate.name] = {
       address: `{namespace}.${aggregate.name}.{key}`,
       title: `${aggregate.name} events`,
       description: `JetStream stream <NAMESPACE>_${aggregate.stream.toUpperCase()}; one subject per ${aggregate.name}.`,
@@ -28,11 +34,11 @@ export function asyncApiDocument(): Record<string, unknown> {
       },
       messages: Object.fromEntries(types.map((type) => [type, ref('components', 'messages', type)])),
     };
-    operations[`${aggregate.name}Events`] = {
+    operations[`${camel(aggregate.name)}Events`] = {
       action: 'send',
       title: `Gatehouse appends ${aggregate.name} events`,
-      channel: ref('channels', aggregate.stream),
-      messages: types.map((type) => ref('channels', aggregate.stream, 'messages', type)),
+      channel: ref('channels', aggregate.name),
+      messages: types.map((type) => ref('channels', aggregate.name, 'messages', type)),
     };
     for (const [type, data] of events) {
       const { $schema: _dialect, ...payload } = schemas[type];

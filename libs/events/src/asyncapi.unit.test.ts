@@ -19,8 +19,11 @@ describe('docs/asyncapi.yaml', () => {
     };
     assert.equal(doc.asyncapi, '3.0.0');
     assert.deepEqual(Object.keys(doc.components.messages).sort(), [...eventTypes].sort());
-    assert.equal(doc.channels.accounts?.address, '{namespace}.account.{key}');
-    assert.equal(doc.channels.sessions?.address, '{namespace}.session.{key}');
+    assert.equal(doc.channels.account?.address, '{namespace}.account.{key}');
+    assert.equal(doc.channels.session?.address, '{namespace}.session.{key}');
+    assert.equal(doc.channels.grant?.address, '{namespace}.grant.{key}');
+    assert.equal(doc.channels['fast-token']?.address, '{namespace}.fast-token.{key}');
+    assert.ok(doc.operations.fastTokenEvents, 'operation ids are identifiers');
     const inChannels = Object.values(doc.channels).flatMap((channel) => Object.keys(channel.messages));
     assert.deepEqual(inChannels.sort(), [...eventTypes].sort());
     const inOperations = Object.values(doc.operations).flatMap((operation) => operation.messages.map((m) => m.$ref));

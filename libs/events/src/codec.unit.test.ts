@@ -16,6 +16,12 @@ const names = namesFor('gatehouse');
 const sid = 'AAAAAAAAAAAAAAAAAAAAAA';
 const credential = { salt: 'c2FsdA==', iterations: 4096, storedKey: 'c3RvcmVk', serverKey: 'c2VydmVy' };
 const credentials = { 'SCRAM-SHA-1': credential, 'SCRAM-SHA-256': credential };
+const clientId = '8d1f6c2e-6f3b-4b7e-9c55-0b1c9e0f4a11';
+const grantId = 'BBBBBBBBBBBBBBBBBBBBBB';
+const tokenId = 'CCCCCCCCCCCCCCCCCCCCCC';
+const tokenHash = 'a'.repeat(64);
+const expiresAt = '2025-02-21T10:15:00.000Z';
+const nurse = { jid: 'nurse@capulet.lit', name: 'Nurse', groups: ['Servants'] };
 
 // Typed per event type: adding a type to the catalog fails compilation until it has a sample.
 const samples: EventDataMap = {
@@ -45,6 +51,44 @@ const samples: EventDataMap = {
   'gatehouse.session.resource-bound.v1': { sessionId: sid, jid: 'juliet@capulet.lit/balcony', replica: 'gw-1' },
   'gatehouse.session.ended.v1': { sessionId: sid, jid: 'juliet@capulet.lit/balcony', reason: 'closed-by-client' },
   'gatehouse.session.stream-closed.v1': { sessionId: sid, reason: 'closed-by-client', streamError: 'conflict' },
+  'gatehouse.grant.created.v1': {
+    jid: 'juliet@capulet.lit',
+    clientId,
+    grantId,
+    authenticatedBy: 'password',
+    userAgent: { software: 'Conversations', device: 'Pixel 8' },
+  },
+  'gatehouse.grant.used.v1': { jid: 'juliet@capulet.lit', clientId, grantId, authenticatedBy: 'fast' },
+  'gatehouse.grant.revoked.v1': { jid: 'juliet@capulet.lit', clientId, grantId, reason: 'password-changed' },
+  'gatehouse.fast-token.issued.v1': { jid: 'juliet@capulet.lit', clientId, tokenId, grantId, mechanism: 'HT-SHA-256-NONE', tokenHash, expiresAt },
+  'gatehouse.fast-token.rotated.v1': {
+    jid: 'juliet@capulet.lit',
+    clientId,
+    tokenId,
+    grantId,
+    mechanism: 'HT-SHA-256-ENDP',
+    tokenHash,
+    expiresAt,
+    replacesTokenId: grantId,
+  },
+  'gatehouse.fast-token.used.v1': { jid: 'juliet@capulet.lit', clientId, tokenId, mechanism: 'HT-SHA-256-NONE', count: 3 },
+  'gatehouse.fast-token.invalidated.v1': { jid: 'juliet@capulet.lit', clientId, tokenId, reason: 'superseded' },
+  'gatehouse.roster.item-set.v1': { owner: 'juliet@capulet.lit', version: 1, item: { ...nurse, subscription: 'none', ask: false, approved: false } },
+  'gatehouse.roster.item-removed.v1': { owner: 'juliet@capulet.lit', version: 2, jid: 'nurse@capulet.lit' },
+  'gatehouse.roster.subscription-changed.v1': {
+    owner: 'juliet@capulet.lit',
+    version: 3,
+    direction: 'inbound',
+    presence: 'subscribe',
+    item: { ...nurse, subscription: 'to', ask: false, approved: false },
+    onRoster: true,
+    itemChanged: false,
+    pendingIn: true,
+    request: "<presence xmlns='jabber:client' type='subscribe' from='nurse@capulet.lit'/>",
+  },
+  'gatehouse.roster.synced.v1': { owner: 'juliet@capulet.lit', version: 4, set: [{ ...nurse, subscription: 'both', ask: false, approved: false }], removed: ['romeo@montague.lit'] },
+  'gatehouse.blocklist.blocked.v1': { owner: 'juliet@capulet.lit', jids: ['tybalt@capulet.lit'] },
+  'gatehouse.blocklist.unblocked.v1': { owner: 'juliet@capulet.lit', jids: ['tybalt@capulet.lit'], all: true },
 };
 
 function sample<Type extends EventType>(type: Type) {
@@ -171,6 +215,22 @@ describe('malformed events are rejected with code malformed-event', () => {
       data: { jid: 'juliet@capulet.lit', credentials: { ...credentials, 'SCRAM-SHA-1': { ...credential, iterations: 0.5 } } },
     }),
     /iterations/,
+  );
+  const tokenEvent = (type: 'gatehouse.fast-token.issued.v1' | 'gatehouse.fast-token.invalidated.v1', data: Record<string, unknown>) => ({
+    ...JSON.parse(JSON.stringify(sample(type))),
+    data: { ...samples[type], ...data },
+  });
+  rejects('token hash that is not hex SHA-256', () => tokenEvent('gatehouse.fast-token.issued.v1', { tokenHash: 'abc' }), /tokenHash/);
+  rejects('mechanism outside the HT family', () => tokenEvent('gatehouse.fast-token.issued.v1', { mechanism: 'PLAIN' }), /mechanism/);
+  rejects('unknown invalidation reason', () => tokenEvent('gatehouse.fast-token.invalidated.v1', { reason: 'bored' }), /reason/);
+  rejects('token id of the wrong shape', () => tokenEvent('gatehouse.fast-token.invalidated.v1', { tokenId: 'a.b' }), /tokenId/);
+  rejects(
+    'revocation reason that is not kebab-case',
+    () => ({
+      ...JSON.parse(JSON.stringify(sample('gatehouse.grant.revoked.v1'))),
+      data: { ...samples['gatehouse.grant.revoked.v1'], reason: 'Password Changed' },
+    }),
+    /reason/,
   );
   rejects('bare JID where a full one is required', () => ({
     ...JSON.parse(JSON.stringify(sample('gatehouse.session.resource-bound.v1'))),

@@ -2,7 +2,18 @@ export type { Event } from './envelope.ts';
 export { envelopeSchema, eventSchema } from './envelope.ts';
 export { MalformedEventError, InvalidSubjectTokenError } from './errors.ts';
 export { defineAggregate, guardFor, type AggregateDefinition, type EventSchemas, type EventsOf } from './aggregate.ts';
-export { bareJidSchema, fullJidSchema, sessionIdSchema, replicaIdSchema, clientIpSchema } from './fields.ts';
+export {
+  bareJidSchema,
+  fullJidSchema,
+  sessionIdSchema,
+  replicaIdSchema,
+  clientIpSchema,
+  clientIdSchema,
+  grantIdSchema,
+  tokenIdSchema,
+  fastMechanismSchema,
+  authenticatedBySchema,
+} from './fields.ts';
 export {
   account,
   isAccountEvent,
@@ -45,6 +56,74 @@ export {
   type SessionStreamClosedData,
 } from './session.ts';
 export {
+  grant,
+  isGrantEvent,
+  userAgentSchema,
+  revocationReasonSchema,
+  grantCreatedData,
+  grantUsedData,
+  grantRevokedData,
+  type UserAgent,
+  type GrantEvent,
+  type GrantCreated,
+  type GrantCreatedData,
+  type GrantUsed,
+  type GrantUsedData,
+  type GrantRevoked,
+  type GrantRevokedData,
+} from './grant.ts';
+export {
+  fastToken,
+  isFastTokenEvent,
+  fastTokenIssuedData,
+  fastTokenRotatedData,
+  fastTokenUsedData,
+  fastTokenInvalidatedData,
+  type FastTokenEvent,
+  type FastTokenIssued,
+  type FastTokenIssuedData,
+  type FastTokenRotated,
+  type FastTokenRotatedData,
+  type FastTokenUsed,
+  type FastTokenUsedData,
+  type FastTokenInvalidated,
+  type FastTokenInvalidatedData,
+  type FastTokenInvalidationReason,
+} from './fast-token.ts';
+export {
+  roster,
+  isRosterEvent,
+  rosterJidSchema,
+  subscriptionSchema,
+  subscriptionPresenceSchema,
+  rosterItemSchema,
+  rosterItemSetData,
+  rosterItemRemovedData,
+  rosterSubscriptionChangedData,
+  rosterSyncedData,
+  type RosterItem,
+  type RosterEvent,
+  type RosterItemSet,
+  type RosterItemSetData,
+  type RosterItemRemoved,
+  type RosterItemRemovedData,
+  type RosterSubscriptionChanged,
+  type RosterSubscriptionChangedData,
+  type RosterSynced,
+  type RosterSyncedData,
+} from './roster.ts';
+export {
+  blocklist,
+  isBlocklistEvent,
+  blocklistBlockedData,
+  blocklistUnblockedData,
+  type BlocklistEvent,
+  type BlocklistBlocked,
+  type BlocklistBlockedData,
+  type BlocklistUnblocked,
+  type BlocklistUnblockedData,
+} from './blocklist.ts';
+export {
   aggregates,
   eventTypes,
   isEventType,
@@ -56,4 +135,5 @@ export {
 export { createEvent, type CreateEventInit } from './create.ts';
 export { parseEvent, encodeEvent, decodeEvent } from './codec.ts';
 export { subjectToken, fromSubjectToken, namesFor, type Names } from './subjects.ts';
+export { streamSubjects, type StreamSubjects } from './stream-subjects.ts';
 export { jsonSchemas, type JsonSchema } from './json-schema.ts';

@@ -31,6 +31,14 @@ export const sessionAuthenticationFailedData = z
     mechanism: z.string().min(1),
     clientIp: clientIpSchema,
     condition: z.string().min(1).describe('RFC 6120 §6.5 SASL failure condition, e.g. not-authorized'),
+    reason: z
+      .string()
+      .min(1)
+      .max(64)
+      .optional()
+      .describe(
+        "why, when the gateway knows: 'unknown-account', 'wrong-password', 'token-expired', 'token-revoked', 'token-unknown', 'client-id-required', 'token-service-unavailable', ...",
+      ),
   })
   .meta({ description: 'A SASL authentication attempt failed.' });
 export type SessionAuthenticationFailedData = z.output<typeof sessionAuthenticationFailedData>;

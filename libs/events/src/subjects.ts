@@ -24,6 +24,10 @@ export function namesFor(ns: string) {
     streams: {
       accounts: `${NS}_ACCOUNTS`,
       sessions: `${NS}_SESSIONS`,
+      tokens: `${NS}_TOKENS`,
+      rosters: `${NS}_ROSTERS`,
+      /** Offline messages (XEP-0160): stored stanzas, not events; owned by roster-sync. */
+      offline: `${NS}_OFFLINE`,
     },
     subjects: {
       /** @param bareJid the normalised bare JID */
@@ -32,6 +36,20 @@ export function namesFor(ns: string) {
       /** @param sessionId already subject-safe (base64url) */
       session: (sessionId: string) => `${ns}.session.${sessionId}`,
       sessions: `${ns}.session.>`,
+      /** One grant per account and XEP-0388 client id: two subject tokens. */
+      grant: (bareJid: string, clientId: string) => `${ns}.grant.${subjectToken(bareJid)}.${subjectToken(clientId)}`,
+      grants: `${ns}.grant.>`,
+      /** The FAST token slots of one account and client id, beside its grant. */
+      fastToken: (bareJid: string, clientId: string) => `${ns}.fast-token.${subjectToken(bareJid)}.${subjectToken(clientId)}`,
+      fastTokens: `${ns}.fast-token.>`,
+      /** @param bareJid the roster owner */
+      roster: (bareJid: string) => `${ns}.roster.${subjectToken(bareJid)}`,
+      rosters: `${ns}.roster.>`,
+      blocklist: (bareJid: string) => `${ns}.blocklist.${subjectToken(bareJid)}`,
+      blocklists: `${ns}.blocklist.>`,
+      /** The offline messages of one account, oldest first. */
+      offline: (bareJid: string) => `${ns}.offline.${subjectToken(bareJid)}`,
+      offlineMessages: `${ns}.offline.>`,
       c2s: (replica: string, sessionId: string) => `${ns}.c2s.${replica}.${sessionId}`,
       c2sReplica: (replica: string) => `${ns}.c2s.${replica}.>`,
     },
@@ -39,10 +57,18 @@ export function namesFor(ns: string) {
       sessions: `${ns}_sessions`,
       replicas: `${ns}_replicas`,
       secrets: `${ns}_secrets`,
+      /** Current presence of every available full JID, for probes answered by any replica. */
+      presence: `${ns}_presence`,
+      /** Block lists by owner, mirrored by every gateway replica (projection of the blocklist events). */
+      blocklists: `${ns}_blocklists`,
+      /** XEP-0012: when each account's last session ended. */
+      lastActivity: `${ns}_last_activity`,
     },
     services: {
       token: `${ns}.token`,
       projections: `${ns}.projections`,
+      /** Not `<ns>.roster`: that prefix is the roster aggregate's subjects, which JetStream captures. */
+      rosterSync: `${ns}.roster-sync`,
     },
   } as const;
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { fromSubjectToken, InvalidSubjectTokenError, namesFor, subjectToken } from './index.ts';
+import { fromSubjectToken, InvalidSubjectTokenError, namesFor, streamSubjects, subjectToken } from './index.ts';
 
 describe('subjectToken', () => {
   const jids = ['juliet@capulet.lit', 'romeo.montague@verona.example.org', 'ñandú@café.example', '用户@例子.测试', 'a*b>c d@x.y'];
@@ -29,19 +29,75 @@ describe('subjectToken', () => {
 describe('namesFor', () => {
   it('derives every name from the namespace (docs/architecture.md)', () => {
     const names = namesFor('t1');
-    assert.deepEqual(names.streams, { accounts: 'T1_ACCOUNTS', sessions: 'T1_SESSIONS' });
+    assert.deepEqual(names.streams, { accounts: 'T1_ACCOUNTS', sessions: 'T1_SESSIONS', tokens: 'T1_TOKENS', rosters: 'T1_ROSTERS', offline: 'T1_OFFLINE' });
+    const grantTokens = `${subjectToken('juliet@capulet.lit')}.${subjectToken('conversations.im/6b1e')}`;
+    assert.equal(names.subjects.grant('juliet@capulet.lit', 'conversations.im/6b1e'), `t1.grant.${grantTokens}`);
+    assert.equal(names.subjects.fastToken('juliet@capulet.lit', 'conversations.im/6b1e'), `t1.fast-token.${grantTokens}`);
+    assert.equal(names.subjects.grants, 't1.grant.>');
+    assert.equal(names.subjects.fastTokens, 't1.fast-token.>');
     assert.equal(names.subjects.account('juliet@capulet.lit'), `t1.account.${subjectToken('juliet@capulet.lit')}`);
     assert.equal(names.subjects.accounts, 't1.account.>');
     assert.equal(names.subjects.session('AAAAAAAAAAAAAAAAAAAAAA'), 't1.session.AAAAAAAAAAAAAAAAAAAAAA');
     assert.equal(names.subjects.sessions, 't1.session.>');
     assert.equal(names.subjects.c2s('gw-1', 'sid'), 't1.c2s.gw-1.sid');
     assert.equal(names.subjects.c2sReplica('gw-1'), 't1.c2s.gw-1.>');
-    assert.deepEqual(names.buckets, { sessions: 't1_sessions', replicas: 't1_replicas', secrets: 't1_secrets' });
-    assert.deepEqual(names.services, { token: 't1.token', projections: 't1.projections' });
+    assert.equal(names.subjects.roster('juliet@capulet.lit'), `t1.roster.${subjectToken('juliet@capulet.lit')}`);
+    assert.equal(names.subjects.blocklist('juliet@capulet.lit'), `t1.blocklist.${subjectToken('juliet@capulet.lit')}`);
+    assert.equal(names.subjects.offline('juliet@capulet.lit'), `t1.offline.${subjectToken('juliet@capulet.lit')}`);
+    assert.equal(names.subjects.offlineMessages, 't1.offline.>');
+    assert.deepEqual(names.buckets, {
+      sessions: 't1_sessions',
+      replicas: 't1_replicas',
+      secrets: 't1_secrets',
+      presence: 't1_presence',
+      blocklists: 't1_blocklists',
+      lastActivity: 't1_last_activity',
+    });
+    assert.deepEqual(names.services, { token: 't1.token', projections: 't1.projections', rosterSync: 't1.roster-sync' });
+  });
+
+  it('puts a JID and a client id with dots into exactly one subject token each', () => {
+    const subject = namesFor('gatehouse').subjects.grant('romeo.montague@verona.example.org', 'im.gajim.client.1');
+    assert.equal(subject.split('.').length, 4);
   });
 
   it('puts a JID with dots into exactly one subject token', () => {
     const subject = namesFor('gatehouse').subjects.account('romeo.montague@verona.example.org');
     assert.equal(subject.split('.').length, 3);
+  });
+});
+
+describe('streamSubjects', () => {
+  it('keeps service endpoints out of every stream (JetStream would store the requests)', () => {
+    for (const group of Object.values(namesFor('t1').services)) {
+      for (const stream of streamSubjects('t1')) {
+        for (const filter of stream.subjects) assert.ok(!`${group}.x.y`.startsWith(filter.slice(0, -1)), `${group} under ${filter}`);
+      }
+    }
+  });
+
+  it('gives each stream the subjects of every aggregate stored in it', () => {
+    assert.deepEqual(streamSubjects('t1'), [
+      { name: 'T1_ACCOUNTS', subjects: ['t1.account.>'] },
+      { name: 'T1_SESSIONS', subjects: ['t1.session.>'] },
+      { name: 'T1_TOKENS', subjects: ['t1.grant.>', 't1.fast-token.>'] },
+      { name: 'T1_ROSTERS', subjects: ['t1.roster.>', 't1.blocklist.>'] },
+    ]);
+  });
+
+  it('covers every subject namesFor makes for an aggregate', () => {
+    const names = namesFor('t1');
+    const covered = (subject: string) =>
+      streamSubjects('t1').some((stream) => stream.subjects.some((filter) => subject.startsWith(filter.slice(0, -1))));
+    for (const subject of [
+      names.subjects.account('a@b.c'),
+      names.subjects.session('AAAAAAAAAAAAAAAAAAAAAA'),
+      names.subjects.grant('a@b.c', 'x'),
+      names.subjects.fastToken('a@b.c', 'x'),
+      names.subjects.roster('a@b.c'),
+      names.subjects.blocklist('a@b.c'),
+    ]) {
+      assert.ok(covered(subject), subject);
+    }
   });
 });

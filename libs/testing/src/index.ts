@@ -12,3 +12,4 @@ export * from './postgres.ts';
 export { RawXmppClient } from './raw-xmpp.ts';
 export { startServiceProcess, type ServiceProcess } from './processes.ts';
 export * from './decider-spec.ts';
+export { startRosterWebApp, type RosterWebApp, type WebAppBehaviour } from './roster-web-app.ts';

@@ -1,5 +1,8 @@
 export {
   NS_BIND,
+  NS_BIND2,
+  NS_FAST,
+  NS_SASL2,
   NS_CLIENT,
   NS_DISCO_INFO,
   NS_DISCO_ITEMS,
@@ -52,3 +55,4 @@ export {
 } from './scram.ts';
 export { type PlainCredentials, parsePlain, verifyPlain } from './plain.ts';
 export { iqResult, isStanza } from './stanza.ts';
+export { blockItemMatches, isBlockedBy } from './block-match.ts';

@@ -11,3 +11,6 @@ export const NS_FRAMING = 'urn:ietf:params:xml:ns:xmpp-framing';
 export const NS_PING = 'urn:xmpp:ping';
 export const NS_DISCO_INFO = 'http://jabber.org/protocol/disco#info';
 export const NS_DISCO_ITEMS = 'http://jabber.org/protocol/disco#items';
+export const NS_SASL2 = 'urn:xmpp:sasl:2';
+export const NS_BIND2 = 'urn:xmpp:bind:0';
+export const NS_FAST = 'urn:xmpp:fast:0';

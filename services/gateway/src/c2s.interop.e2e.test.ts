@@ -33,7 +33,13 @@ describe('@xmpp/client interop', () => {
       const user = uniqueUser();
       await stack.createAccount(user, 'secret');
       const client = await login(0, transport, user, 'secret', 'laptop');
-      assert.equal(client.jid, `${user}@localhost/laptop`);
+      if (transport === 'websocket') {
+        // Plain ws:// is not encrypted, so no SASL2 there: RFC 6120 binding keeps the resource.
+        assert.equal(client.jid, `${user}@localhost/laptop`);
+      } else {
+        // SASL2 + Bind 2 (XEP-0386): `<tag>~<stable hash>`, never the client id itself.
+        assert.match(client.jid, new RegExp(`^${user}@localhost/laptop~[A-Za-z0-9_-]{12}$`));
+      }
       const pong = await client.xmpp.iqCaller.request(xml('iq', { type: 'get', to: 'localhost' }, xml('ping', { xmlns: 'urn:xmpp:ping' })));
       assert.equal(pong.attrs.type, 'result');
       await client.stop();
@@ -94,9 +100,9 @@ describe('@xmpp/client interop', () => {
   it('replaces the older session when a resource is bound twice, across replicas', async () => {
     const user = uniqueUser();
     await stack.createAccount(user, 'pw');
-    const first = await login(0, 'starttls', user, 'pw', 'same');
+    const first = await login(0, 'websocket', user, 'pw', 'same');
     const closed = new Promise<string>((resolve) => first.xmpp.on('error', (error: { condition?: string }) => resolve(error.condition ?? 'closed')));
-    const second = await login(1, 'starttls', user, 'pw', 'same');
+    const second = await login(1, 'websocket', user, 'pw', 'same');
     assert.equal(second.jid, `${user}@localhost/same`);
     assert.equal(await closed, 'conflict');
     // The route now points at the second session.

@@ -4,9 +4,9 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
 import { RawXmppClient } from '@gatehouse/testing';
 import { startStack, uniqueUser, type TestStack } from './test-support/stack.ts';
+import { scramExchange, securedClient as securedTo } from './test-support/raw-session.ts';
 
 let stack: TestStack;
 let port: number;
@@ -19,39 +19,10 @@ before(async () => {
 });
 after(() => stack.stop());
 
-/** Connects, opens the stream and does STARTTLS; returns a client at the post-TLS features. */
-async function securedClient(): Promise<{ client: RawXmppClient; features: string }> {
-  const client = await RawXmppClient.connect(port);
-  client.open();
-  await client.expect(/<\/stream:features>/);
-  client.send(`<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>`);
-  await client.expect(/<proceed/);
-  await client.upgradeToTls();
-  client.open();
-  const features = await client.expect(/<\/stream:features>/);
-  return { client, features };
-}
-
-function scramClientFirst(user: string, nonce: string): string {
-  return `n,,n=${user},r=${nonce}`;
-}
+const securedClient = () => securedTo(port);
 
 async function loginScram(client: RawXmppClient, user: string, password: string): Promise<string> {
-  const nonce = randomBytes(12).toString('base64');
-  const bare = `n=${user},r=${nonce}`;
-  client.send(`<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='SCRAM-SHA-256'>${Buffer.from(scramClientFirst(user, nonce)).toString('base64')}</auth>`);
-  const challengeXml = await client.expect(/<\/challenge>/);
-  const serverFirst = Buffer.from(/<challenge[^>]*>([^<]+)</.exec(challengeXml)![1]!, 'base64').toString();
-  const attrs = Object.fromEntries(serverFirst.split(',').map((part) => [part[0], part.slice(2)]));
-  const salted = pbkdf2Sync(password, Buffer.from(attrs.s!, 'base64'), Number(attrs.i), 32, 'sha256');
-  const clientKey = createHmac('sha256', salted).update('Client Key').digest();
-  const storedKey = createHash('sha256').update(clientKey).digest();
-  const withoutProof = `c=biws,r=${attrs.r}`;
-  const authMessage = `${bare},${serverFirst},${withoutProof}`;
-  const signature = createHmac('sha256', storedKey).update(authMessage).digest();
-  const proof = Buffer.from(clientKey.map((byte, i) => byte ^ signature[i]!));
-  client.send(`<response xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>${Buffer.from(`${withoutProof},p=${proof.toString('base64')}`).toString('base64')}</response>`);
-  return client.expect(/<\/success>|<success[^>]*\/>|<\/failure>/, 10_000);
+  return (await scramExchange(client, user, password)).outcome;
 }
 
 describe('stream setup (RFC 6120 §4)', () => {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { randomBytes } from 'node:crypto';
-import { commonEnv } from '@gatehouse/config';
+import { booleanFromEnv, commonEnv } from '@gatehouse/config';
 
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 const positive = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -29,6 +29,16 @@ export const gatewayConfigSchema = z.object({
   C2S_AUTH_TIMEOUT_MS: positive(30_000),
   /** Failed SASL attempts allowed on one stream before it is closed. */
   C2S_MAX_AUTH_FAILURES: positive(3),
+  /**
+   * Every login must name its client with a SASL2 `<user-agent id>` (Prosody's
+   * enforce_client_ids): legacy SASL is then not offered.
+   */
+  ENFORCE_CLIENT_IDS: booleanFromEnv(false),
+  /**
+   * The WebSocket endpoint is reached only through a TLS-terminating proxy (wss://), so
+   * its streams count as encrypted: PLAIN, SASL2 and FAST are offered there too.
+   */
+  WEBSOCKET_SECURE: booleanFromEnv(false),
 });
 
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;

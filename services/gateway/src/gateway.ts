@@ -14,6 +14,7 @@ import { ReplicaLiveness, HEARTBEAT_MAX_AGE_MS } from './routing/replica-livenes
 import { C2sSession, type SessionDeps } from './c2s/session.ts';
 import { outboxEventSink } from './c2s/outbox-event-sink.ts';
 import { tokenServiceCredentials } from './auth/credentials.ts';
+import { tokenServiceClient } from './auth/token-client.ts';
 import { LoginThrottle } from './auth/login-throttle.ts';
 import { startAccountControl } from './control/account-control.ts';
 import { listenDirectTls, listenStartTls, type Listener } from './transports/listeners.ts';
@@ -25,6 +26,7 @@ export type GatewaySettings = Pick<
   GatewayConfig,
   | 'GATEHOUSE_NAMESPACE' | 'XMPP_DOMAIN' | 'GATEWAY_REPLICA_ID' | 'GATEWAY_BIND_ADDRESS' | 'C2S_PORT' | 'C2S_TLS_PORT' | 'HTTP_PORT'
   | 'C2S_STANZA_SIZE_LIMIT' | 'C2S_PREAUTH_STANZA_SIZE_LIMIT' | 'C2S_AUTH_TIMEOUT_MS' | 'C2S_MAX_AUTH_FAILURES'
+  | 'ENFORCE_CLIENT_IDS' | 'WEBSOCKET_SECURE'
 >;
 
 export interface GatewayPorts {
@@ -87,6 +89,8 @@ export function createGateway(deps: { nc: NatsConnection; settings: GatewaySetti
         maxAuthFailures: settings.C2S_MAX_AUTH_FAILURES,
       },
       credentials: tokenServiceCredentials(nc, names.services.token),
+      tokens: tokenServiceClient(nc, names.services.token),
+      enforceClientIds: settings.ENFORCE_CLIENT_IDS,
       throttle: new LoginThrottle(),
       events: outboxEventSink(outbox, names, replica, logger),
       router,
@@ -118,6 +122,7 @@ export function createGateway(deps: { nc: NatsConnection; settings: GatewaySetti
       host,
       port: settings.HTTP_PORT,
       stanzaLimit,
+      websocketSecure: settings.WEBSOCKET_SECURE,
       maxMessageBytes: settings.C2S_STANZA_SIZE_LIMIT + 1024,
       accept,
       ready: () => ready && nc.isClosed() === false,

@@ -1,4 +1,4 @@
-export { createProjectionsService, UnknownProjectionError, type ProjectionsService, type ProjectionsServiceDeps } from './service.ts';
+export { createProjectionsService, UnknownProjectionError, RebuildInProgressError, type ProjectionsService, type ProjectionsServiceDeps } from './service.ts';
 export { projectionsConfigSchema, type ProjectionsConfig } from './config.ts';
 export { migrations } from './migrations/index.ts';
 export type { Database } from './database.ts';

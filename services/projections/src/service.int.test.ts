@@ -34,6 +34,12 @@ describe('projections service API over NATS', () => {
     assert.deepEqual(await ask('accounts.list', {}), { accounts: ['bob@example.org'] });
   });
 
+  it('refuses a second rebuild of the same projection while one runs', async () => {
+    const first = ask('rebuild', { name: 'account-listing' });
+    await assert.rejects(ask('rebuild', { name: 'account-listing' }), (error: unknown) => error instanceof ServiceError && error.code === 'rebuild-in-progress');
+    assert.deepEqual(await first, { applied: 3, total: 3 });
+  });
+
   it('refuses malformed requests and unknown projections with codes', async () => {
     await assert.rejects(ask('accounts.list', { domain: 42 }), (error: unknown) => error instanceof ServiceError && error.code === 'bad-request');
     await assert.rejects(ask('rebuild', { name: 'nope' }), (error: unknown) => error instanceof ServiceError && error.code === 'unknown-projection');

@@ -33,6 +33,14 @@ export class UnknownProjectionError extends Error {
   }
 }
 
+export class RebuildInProgressError extends Error {
+  readonly code = 'rebuild-in-progress';
+  constructor(name: string) {
+    super(`${name} is already being rebuilt`);
+    this.name = 'RebuildInProgressError';
+  }
+}
+
 export interface ProjectionsService {
   /** Creates the namespace's streams if needed, starts every projection, then the service API. */
   start(): Promise<void>;
@@ -63,6 +71,7 @@ export function createProjectionsService(deps: ProjectionsServiceDeps): Projecti
     }
   }
 
+  const rebuilding = new Set<string>();
   let api: RunningService | undefined;
   const service: ProjectionsService = {
     async start() {
@@ -84,8 +93,16 @@ export function createProjectionsService(deps: ProjectionsServiceDeps): Projecti
       await catchUp(runnerNamed(accountListing.name));
       return listAccounts(db, domain);
     },
-    rebuild(name, onProgress) {
-      return rebuildProjection({ nc, db, runner: runnerNamed(name), onProgress });
+    async rebuild(name, onProgress) {
+      const runner = runnerNamed(name);
+      // Two overlapping rebuilds would stop and restart the runner under each other.
+      if (rebuilding.has(name)) throw new RebuildInProgressError(name);
+      rebuilding.add(name);
+      try {
+        return await rebuildProjection({ nc, db, runner, onProgress });
+      } finally {
+        rebuilding.delete(name);
+      }
     },
   };
   return service;

@@ -17,3 +17,27 @@ describe('token config', () => {
     assert.throws(() => loadConfig(tokenConfigSchema, { SCRAM_ITERATIONS: 'many' }), /SCRAM_ITERATIONS/);
   });
 });
+
+describe('FAST token lifetimes', () => {
+  it('default to 21 days, rotated after 1 day', () => {
+    const config = loadConfig(tokenConfigSchema, {});
+    assert.equal(config.FAST_TOKEN_LIFETIME_S, 21 * 86_400);
+    assert.equal(config.FAST_TOKEN_ROTATE_AFTER_S, 86_400);
+  });
+
+  it('take other values within bounds', () => {
+    const config = loadConfig(tokenConfigSchema, { FAST_TOKEN_LIFETIME_S: '3600', FAST_TOKEN_ROTATE_AFTER_S: '0' });
+    assert.equal(config.FAST_TOKEN_LIFETIME_S, 3600);
+    assert.equal(config.FAST_TOKEN_ROTATE_AFTER_S, 0);
+    assert.throws(() => loadConfig(tokenConfigSchema, { FAST_TOKEN_LIFETIME_S: '59' }), /FAST_TOKEN_LIFETIME_S/);
+    assert.throws(() => loadConfig(tokenConfigSchema, { FAST_TOKEN_LIFETIME_S: String(400 * 86_400) }), /FAST_TOKEN_LIFETIME_S/);
+    assert.throws(() => loadConfig(tokenConfigSchema, { FAST_TOKEN_ROTATE_AFTER_S: '-1' }), /FAST_TOKEN_ROTATE_AFTER_S/);
+  });
+
+  it('refuse a rotation age that is not below the lifetime', () => {
+    assert.throws(
+      () => loadConfig(tokenConfigSchema, { FAST_TOKEN_LIFETIME_S: '3600', FAST_TOKEN_ROTATE_AFTER_S: '3600' }),
+      (error) => error instanceof ConfigError && /FAST_TOKEN_ROTATE_AFTER_S: must be less than FAST_TOKEN_LIFETIME_S/.test(error.message),
+    );
+  });
+});

@@ -3,9 +3,9 @@ import { z } from 'zod';
 import type { AccountsView } from './account/accounts-view.ts';
 import type { CommandHandler } from './account/command-handler.ts';
 import { deriveCredentials } from './credentials.ts';
-import { BadRequestError } from './errors.ts';
 import { fakeCredential } from './fake-credential.ts';
 import { accountJid } from './jid.ts';
+import { parse } from './parse.ts';
 
 export interface EndpointDeps {
   /** The XMPP domain served: accounts of any other are refused with `host-unknown`. */
@@ -14,8 +14,13 @@ export interface EndpointDeps {
   iterations: number;
   view: AccountsView;
   execute: CommandHandler;
-  /** Key of the fake credentials (fake-secret.ts). */
+  /** Key of the fake credentials (shared-secret.ts). */
   fakeSecret: Uint8Array;
+  /**
+   * Ends every grant and FAST token of the account that predates `at` (the password
+   * change or deletion just stored): a new password cuts off every client that had the old.
+   */
+  revokeAccess: (jid: string, reason: 'password-changed' | 'account-deleted', at: string) => Promise<void>;
 }
 
 // RFC 7622 caps each JID part at 1023 bytes; these bounds only stop absurd payloads early.
@@ -32,17 +37,8 @@ const schemas = {
   'auth.credentials': z.object({ jid, mechanism }),
 };
 
-/** Validates the payload; zod messages name fields and expectations, never the values. */
-function parse<S extends z.ZodType>(schema: S, payload: unknown): z.output<S> {
-  const parsed = schema.safeParse(payload);
-  if (!parsed.success) {
-    throw new BadRequestError(parsed.error.issues.map((issue) => `${issue.path.join('.') || '(payload)'}: ${issue.message}`).join('; '));
-  }
-  return parsed.data;
-}
-
 /** The token service's account endpoints (docs/architecture.md), pure of NATS. */
-export function accountEndpoints({ domain, iterations, view, execute, fakeSecret }: EndpointDeps): Endpoints {
+export function accountEndpoints({ domain, iterations, view, execute, fakeSecret, revokeAccess }: EndpointDeps): Endpoints {
   return {
     'account.create': async (payload) => {
       const request = parse(schemas['account.create'], payload);
@@ -54,11 +50,15 @@ export function accountEndpoints({ domain, iterations, view, execute, fakeSecret
       const request = parse(schemas['account.password'], payload);
       const account = accountJid(request.jid, domain);
       await execute({ type: 'ChangePassword', jid: account, credentials: deriveCredentials(request.password, iterations) });
+      const { state } = view.get(account);
+      if (state.status === 'active') await revokeAccess(account, 'password-changed', state.passwordChangedAt);
       return { jid: account };
     },
     'account.delete': async (payload) => {
       const account = accountJid(parse(schemas['account.delete'], payload).jid, domain);
       await execute({ type: 'DeleteAccount', jid: account });
+      const { state } = view.get(account);
+      if (state.status === 'deleted') await revokeAccess(account, 'account-deleted', state.deletedAt);
       return { jid: account };
     },
     'account.list': async (payload) => {

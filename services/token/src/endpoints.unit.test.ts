@@ -25,10 +25,15 @@ function memoryStream(): AccountsStream {
   };
 }
 
-function setup(secret = new Uint8Array(32).fill(7)) {
+type Revocation = [jid: string, reason: string, at: string];
+
+function setup(secret = new Uint8Array(32).fill(7), revocations: Revocation[] = []) {
   const view = new AccountsView();
   const execute = createCommandHandler({ view, stream: memoryStream(), clock: () => new Date() });
-  return accountEndpoints({ domain: 'localhost', iterations: 4096, view, execute, fakeSecret: secret });
+  const revokeAccess = async (...revocation: Revocation) => {
+    revocations.push(revocation);
+  };
+  return accountEndpoints({ domain: 'localhost', iterations: 4096, view, execute, fakeSecret: secret, revokeAccess });
 }
 
 type CredentialsReply = { exists: boolean; credential: ScramCredential };
@@ -71,6 +76,25 @@ describe('account endpoints', () => {
     const derive = (password: string) => deriveScramCredential(password, 'SCRAM-SHA-256', { salt: credential.salt }).storedKey;
     assert.equal(derive('new'), credential.storedKey);
     assert.notEqual(derive('old'), credential.storedKey);
+  });
+
+  it('revokes every grant and token of the account on a password change and on deletion, up to that instant', async () => {
+    const revocations: Revocation[] = [];
+    const endpoints = setup(undefined, revocations);
+    await endpoints['account.create']!({ jid: 'alice@localhost', password: 'old' });
+    assert.equal(revocations.length, 0);
+    await endpoints['account.password']!({ jid: 'alice@localhost', password: 'new' });
+    await endpoints['account.delete']!({ jid: 'Alice@localhost' });
+    assert.deepEqual(
+      revocations.map(([jid, reason]) => [jid, reason]),
+      [
+        ['alice@localhost', 'password-changed'],
+        ['alice@localhost', 'account-deleted'],
+      ],
+    );
+    for (const [, , at] of revocations) assert.ok(Math.abs(Date.parse(at) - Date.now()) < 60_000, at);
+    await rejectsWithCode(endpoints['account.password']!({ jid: 'bob@localhost', password: 'x' }), 'account-not-found');
+    assert.equal(revocations.length, 2, 'nothing revoked for a refused change');
   });
 
   it('deletes, lists sorted and by domain', async () => {

@@ -15,6 +15,8 @@ const service = createTokenService({
   domain: config.XMPP_DOMAIN,
   logger,
   iterations: config.SCRAM_ITERATIONS,
+  fastTokenLifetimeS: config.FAST_TOKEN_LIFETIME_S,
+  fastTokenRotateAfterS: config.FAST_TOKEN_ROTATE_AFTER_S,
 });
 await service.start();
 signalReady({ service: 'token' });

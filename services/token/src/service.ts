@@ -1,11 +1,15 @@
 import { followStream, startService, type Follower, type NatsConnection, type RunningService } from '@gatehouse/bus';
 import { isAccountEvent, namesFor } from '@gatehouse/events';
 import type { Logger } from '@gatehouse/telemetry';
+import { revokeAccountAccess } from './access.ts';
 import { natsAccountsStream } from './account/accounts-stream.ts';
 import { AccountsView } from './account/accounts-view.ts';
 import { createCommandHandler } from './account/command-handler.ts';
 import { accountEndpoints } from './endpoints.ts';
-import { loadFakeSecret } from './fake-secret.ts';
+import { fastEndpoints } from './fast/endpoints.ts';
+import { grantEndpoints } from './grant/endpoints.ts';
+import { loadSharedSecret } from './shared-secret.ts';
+import { applyTokenEvent, createAccess, natsTokenStreams } from './tokens.ts';
 
 export interface TokenServiceDeps {
   nc: NatsConnection;
@@ -17,51 +21,81 @@ export interface TokenServiceDeps {
   clock?: () => Date;
   /** PBKDF2 iterations for new SCRAM credentials (SCRAM_ITERATIONS); default 4096. */
   iterations?: number;
+  /** FAST_TOKEN_LIFETIME_S: seconds a FAST token lives; default 21 days. */
+  fastTokenLifetimeS?: number;
+  /** FAST_TOKEN_ROTATE_AFTER_S: token age in seconds after which a FAST login gets a fresh one; default 1 day. */
+  fastTokenRotateAfterS?: number;
 }
 
 export interface TokenService {
-  /** Resolves once every stored account event is folded in and the endpoints answer. */
+  /** Resolves once every stored event is folded in and the endpoints answer. */
   start(): Promise<void>;
   stop(): Promise<void>;
 }
 
-export const tokenServiceVersion = '0.1.0';
+export const tokenServiceVersion = '0.2.0';
+
+const DAY_S = 86_400;
 
 /**
- * The token service: owner of the account aggregate. Every replica keeps all accounts in
- * memory, rebuilt from the accounts stream at start and kept current by following it;
- * writes go through optimistic concurrency, so replicas never need to coordinate.
+ * The token service: owner of the account, grant and FAST token aggregates. Every replica
+ * keeps all of them in memory, rebuilt from the streams at start and kept current by
+ * following them; writes go through optimistic concurrency, so replicas never coordinate.
  */
-export function createTokenService({ nc, ns, domain, logger, clock = () => new Date(), iterations = 4096 }: TokenServiceDeps): TokenService {
+export function createTokenService({
+  nc,
+  ns,
+  domain,
+  logger,
+  clock = () => new Date(),
+  iterations = 4096,
+  fastTokenLifetimeS = 21 * DAY_S,
+  fastTokenRotateAfterS = DAY_S,
+}: TokenServiceDeps): TokenService {
   const names = namesFor(ns);
   const view = new AccountsView();
-  let follower: Follower | undefined;
+  const followers: Follower[] = [];
   let service: RunningService | undefined;
 
   return {
     async start() {
-      const fakeSecret = await loadFakeSecret(nc, ns);
-      follower = followStream(
-        nc,
-        { stream: names.streams.accounts, filterSubject: names.subjects.accounts, deliver: 'all', logger },
-        (event, seq) => {
+      const [fakeSecret, tokenKey] = await Promise.all([
+        loadSharedSecret(nc, ns, 'scram-fake-salt'),
+        loadSharedSecret(nc, ns, 'fast-token-key'),
+      ]);
+      const access = createAccess(natsTokenStreams(nc, ns), {
+        domain,
+        accounts: view,
+        tokenKey,
+        clock,
+        lifetimeMs: fastTokenLifetimeS * 1000,
+        rotateAfterMs: fastTokenRotateAfterS * 1000,
+      });
+      followers.push(
+        followStream(nc, { stream: names.streams.accounts, filterSubject: names.subjects.accounts, deliver: 'all', logger }, (event, seq) => {
           if (isAccountEvent(event)) view.apply(event, seq);
-        },
+        }),
+        followStream(nc, { stream: names.streams.tokens, deliver: 'all', logger }, (event, seq) => applyTokenEvent(access, event, seq)),
       );
-      // Answering before the history is folded in would report existing accounts as unknown.
-      await follower.caughtUp;
+      // Answering before the history is folded in would report existing accounts and tokens as unknown.
+      await Promise.all(followers.map((follower) => follower.caughtUp));
       const execute = createCommandHandler({ view, stream: natsAccountsStream(nc, ns), clock });
+      const revokeAccess = (jid: string, reason: 'password-changed' | 'account-deleted', at: string) => revokeAccountAccess(access, jid, reason, at);
       service = await startService(
         nc,
-        { name: 'token', version: tokenServiceVersion, description: 'Gatehouse accounts and credentials', group: names.services.token },
-        accountEndpoints({ domain, iterations, view, execute, fakeSecret }),
+        { name: 'token', version: tokenServiceVersion, description: 'Gatehouse accounts, credentials, grants and FAST tokens', group: names.services.token },
+        {
+          ...accountEndpoints({ domain, iterations, view, execute, fakeSecret, revokeAccess }),
+          ...grantEndpoints(access),
+          ...fastEndpoints(access),
+        },
         logger,
       );
       logger.info({ accounts: view.list().length }, 'accounts loaded');
     },
     async stop() {
       await service?.stop();
-      await follower?.stop();
+      await Promise.all(followers.splice(0).map((follower) => follower.stop()));
     },
   };
 }

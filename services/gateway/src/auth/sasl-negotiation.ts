@@ -9,9 +9,11 @@ import type { CredentialLookup } from './credentials.ts';
 export type SaslStep =
   | { kind: 'challenge'; data: Buffer }
   | { kind: 'success'; jid: string; data?: Buffer }
-  | { kind: 'failure'; condition: SaslFailure['condition']; username?: string; text?: string };
+  | { kind: 'failure'; condition: SaslFailure['condition']; username?: string; text?: string; reason?: string };
 
-type Pending = { mechanism: ScramMechanism; exchange: ScramServerExchange; jid: string; username: string; exists: boolean; credential: ScramCredential };
+type Pending =
+  | { mechanism: ScramMechanism; exchange: ScramServerExchange; jid: string; username: string; exists: boolean; credential: ScramCredential }
+  | { mechanism: 'PLAIN' };
 
 export class SaslNegotiation {
   private pending: Pending | undefined;
@@ -31,7 +33,14 @@ export class SaslNegotiation {
     this.mechanism = mechanism;
     if (!this.offered.includes(mechanism)) return { kind: 'failure', condition: 'invalid-mechanism' };
     try {
-      if (mechanism === 'PLAIN') return await this.plain(initialResponse ?? Buffer.alloc(0));
+      if (mechanism === 'PLAIN') {
+        // RFC 4616 §2 / RFC 6120 §6.4.2: no initial response → an empty challenge asks for it.
+        if (initialResponse === null) {
+          this.pending = { mechanism: 'PLAIN' };
+          return { kind: 'challenge', data: Buffer.alloc(0) };
+        }
+        return await this.plain(initialResponse);
+      }
       return await this.scramFirst(mechanism as ScramMechanism, initialResponse ?? Buffer.alloc(0));
     } catch (error) {
       return this.fail(error);
@@ -42,12 +51,21 @@ export class SaslNegotiation {
     const pending = this.pending;
     this.pending = undefined;
     if (!pending) return { kind: 'failure', condition: 'malformed-request', text: 'no exchange in progress' };
+    if (pending.mechanism === 'PLAIN') {
+      try {
+        return await this.plain(data);
+      } catch (error) {
+        return this.fail(error);
+      }
+    }
     try {
       const serverFinal = pending.exchange.clientFinal(data, pending.credential);
-      if (!pending.exists) return { kind: 'failure', condition: 'not-authorized', username: pending.username };
+      if (!pending.exists) return { kind: 'failure', condition: 'not-authorized', username: pending.username, reason: 'unknown-account' };
       return { kind: 'success', jid: pending.jid, data: serverFinal };
     } catch (error) {
-      return this.fail(error, pending.username);
+      const step = this.fail(error, pending.username);
+      if (step.kind === 'failure' && step.condition === 'not-authorized') step.reason = pending.exists ? 'wrong-password' : 'unknown-account';
+      return step;
     }
   }
 
@@ -74,7 +92,7 @@ export class SaslNegotiation {
     const { exists, credential } = await this.credentials.lookup(jid, 'SCRAM-SHA-256');
     // Verify even for an unknown account so both answers cost the same.
     const valid = verifyPlain(password, credential, 'SCRAM-SHA-256');
-    if (!exists || !valid) return { kind: 'failure', condition: 'not-authorized', username };
+    if (!exists || !valid) return { kind: 'failure', condition: 'not-authorized', username, reason: exists ? 'wrong-password' : 'unknown-account' };
     return { kind: 'success', jid };
   }
 
@@ -83,13 +101,13 @@ export class SaslNegotiation {
     return parsed && parsed.local && !parsed.resource ? `${parsed.local}@${parsed.domain}` : undefined;
   }
 
-  private fail(error: unknown, username?: string): SaslStep {
+  private fail(error: unknown, username?: string): SaslStep & { kind: 'failure' } {
     if (error instanceof SaslFailure) {
       // A wrong password and an unknown account must read the same, so no detail there.
       const text = error.condition === 'not-authorized' || error.message === error.condition ? undefined : error.message;
       return { kind: 'failure', condition: error.condition, username, text };
     }
-    if (isUnavailable(error)) return { kind: 'failure', condition: 'temporary-auth-failure', username };
+    if (isUnavailable(error)) return { kind: 'failure', condition: 'temporary-auth-failure', username, reason: 'token-service-unavailable' };
     throw error;
   }
 }

@@ -2,9 +2,13 @@ import { NS_BIND, NS_SASL, NS_SESSION, NS_TLS } from '@gatehouse/xmpp';
 
 export interface FeatureState {
   canStartTls: boolean;
-  secure: boolean;
   authenticated: boolean;
+  /** A resource is bound already (Bind 2 inside SASL2): nothing left to negotiate. */
+  bound: boolean;
+  /** Legacy SASL mechanisms; none under ENFORCE_CLIENT_IDS. */
   mechanisms: readonly string[];
+  /** The SASL2 `<authentication/>` advertisement, or '' where SASL2 is not offered. */
+  sasl2: string;
 }
 
 /**
@@ -16,7 +20,10 @@ export function featuresXml(state: FeatureState): string {
   if (state.canStartTls) {
     body = `<starttls xmlns='${NS_TLS}'><required/></starttls>`;
   } else if (!state.authenticated) {
-    body = `<mechanisms xmlns='${NS_SASL}'>${state.mechanisms.map((m) => `<mechanism>${m}</mechanism>`).join('')}</mechanisms>`;
+    const legacy = state.mechanisms.length ? `<mechanisms xmlns='${NS_SASL}'>${state.mechanisms.map((m) => `<mechanism>${m}</mechanism>`).join('')}</mechanisms>` : '';
+    body = legacy + state.sasl2;
+  } else if (state.bound) {
+    return '<stream:features/>';
   } else {
     // RFC 3921 <session/> is kept, marked optional (RFC 6121 Appendix E), for old clients.
     body = `<bind xmlns='${NS_BIND}'/><session xmlns='${NS_SESSION}'><optional/></session>`;

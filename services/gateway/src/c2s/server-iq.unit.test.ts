@@ -41,11 +41,19 @@ describe('server IQs', () => {
 });
 
 describe('stream features', () => {
-  it('offers only required STARTTLS before TLS, SASL after, binding after SASL', () => {
-    assert.match(featuresXml({ canStartTls: true, secure: false, authenticated: false, mechanisms: [] }), /^<stream:features><starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'><required\/><\/starttls><\/stream:features>$/);
-    assert.match(featuresXml({ canStartTls: false, secure: true, authenticated: false, mechanisms: mechanismsFor(true) }), /<mechanism>PLAIN<\/mechanism>/);
-    assert.doesNotMatch(featuresXml({ canStartTls: false, secure: false, authenticated: false, mechanisms: mechanismsFor(false) }), /PLAIN/);
-    assert.match(featuresXml({ canStartTls: false, secure: true, authenticated: true, mechanisms: [] }), /<bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'\/>/);
+  it('offers only required STARTTLS before TLS, SASL and SASL2 after, binding after SASL', () => {
+    const sasl2 = "<authentication xmlns='urn:xmpp:sasl:2'/>";
+    assert.equal(
+      featuresXml({ canStartTls: true, authenticated: false, bound: false, mechanisms: [], sasl2: '' }),
+      "<stream:features><starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'><required/></starttls></stream:features>",
+    );
+    const afterTls = featuresXml({ canStartTls: false, authenticated: false, bound: false, mechanisms: mechanismsFor(true), sasl2 });
+    assert.match(afterTls, /<mechanism>PLAIN<\/mechanism>/);
+    assert.match(afterTls, /urn:xmpp:sasl:2/);
+    assert.doesNotMatch(featuresXml({ canStartTls: false, authenticated: false, bound: false, mechanisms: [], sasl2 }), /xmpp-sasl'/, 'no legacy SASL when client ids are enforced');
+    assert.doesNotMatch(featuresXml({ canStartTls: false, authenticated: false, bound: false, mechanisms: mechanismsFor(false), sasl2: '' }), /PLAIN/);
+    assert.match(featuresXml({ canStartTls: false, authenticated: true, bound: false, mechanisms: [], sasl2: '' }), /<bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'\/>/);
+    assert.equal(featuresXml({ canStartTls: false, authenticated: true, bound: true, mechanisms: [], sasl2: '' }), '<stream:features/>');
   });
 });
 

@@ -4,7 +4,7 @@ import type { TransportKind } from '../transports/transport.ts';
 export interface SessionEventSink {
   streamOpened(e: { sessionId: string; transport: TransportKind; clientIp: string; to?: string }): void;
   authenticationSucceeded(e: { sessionId: string; jid: string; mechanism: string; clientIp: string }): void;
-  authenticationFailed(e: { sessionId: string; username?: string; mechanism: string; clientIp: string; condition: string }): void;
+  authenticationFailed(e: { sessionId: string; username?: string; mechanism: string; clientIp: string; condition: string; reason?: string }): void;
   resourceBound(e: { sessionId: string; jid: string }): void;
   sessionEnded(e: { sessionId: string; jid: string; reason: string }): void;
   streamClosed(e: { sessionId: string; reason: string; streamError?: string }): void;

@@ -3,16 +3,18 @@
  * required), §6 (SASL), §7 (binding), §8 (stanzas), whatever the transport.
  */
 import { randomBytes } from 'node:crypto';
-import xml, { escapeXMLText, type Element } from '@xmpp/xml';
+import xml, { type Element } from '@xmpp/xml';
 import {
-  NS_BIND, NS_CLIENT, NS_SASL, NS_SESSION, NS_TLS, StreamError, iqResult, isValidResource, stanzaError,
-  type StreamErrorCondition,
+  NS_BIND, NS_CLIENT, NS_SASL, NS_SASL2, NS_SESSION, NS_TLS, StreamError, iqResult, isValidResource, stanzaError, tryParseJid,
+  type SaslFailure, type StreamErrorCondition,
 } from '@gatehouse/xmpp';
 import type { Logger } from '@gatehouse/telemetry';
 import type { Transport, TransportHandler } from '../transports/transport.ts';
 import type { LocalSession } from '../routing/local-session.ts';
 import { featuresXml, mechanismsFor } from './features.ts';
-import { SaslNegotiation, type SaslStep } from '../auth/sasl-negotiation.ts';
+import { LegacySasl } from './legacy-sasl.ts';
+import { Sasl2Exchange } from './sasl2.ts';
+import type { FastMechanism, TokenClient, UserAgent } from '../auth/token-client.ts';
 import { routeOutbound, type OutboundContext } from './outbound.ts';
 import { PresenceState } from './presence.ts';
 import type { SessionEventSink } from './session-events.ts';
@@ -30,12 +32,13 @@ export interface SessionDeps extends OutboundContext {
   replica: string;
   limits: SessionLimits;
   credentials: CredentialLookup;
+  tokens: TokenClient;
+  /** ENFORCE_CLIENT_IDS: every login must name its client (SASL2 user-agent id). */
+  enforceClientIds: boolean;
   throttle: LoginThrottle;
   events: SessionEventSink;
   logger: Logger;
 }
-
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 export class C2sSession implements LocalSession, TransportHandler {
   readonly id = randomBytes(16).toString('base64url');
@@ -46,7 +49,11 @@ export class C2sSession implements LocalSession, TransportHandler {
   private authenticated = false;
   private routeRevision: number | undefined;
   private readonly presence: PresenceState;
-  private sasl: SaslNegotiation | undefined;
+  private headerFrom: string | undefined;
+  private legacySasl: LegacySasl | undefined;
+  private sasl2: Sasl2Exchange | undefined;
+  /** How this stream authenticated; later issues list and revoke clients by it. */
+  login: { mechanism: string; method: 'password' | 'fast'; clientId?: string; userAgent?: UserAgent } | undefined;
   private authFailures = 0;
   private queue: Promise<void> = Promise.resolve();
   private ended = false;
@@ -80,6 +87,15 @@ export class C2sSession implements LocalSession, TransportHandler {
     if (!attrs.version || !/^1\.\d+$/.test(attrs.version)) {
       void this.terminate('unsupported-version', 'XMPP 1.0 streams only');
       return;
+    }
+    if (attrs.from !== undefined) {
+      // XEP-0388 §Initiation (388-04): a `from` of another domain is not one of our users.
+      const from = tryParseJid(attrs.from);
+      if (!from || from.domain !== this.deps.domain) {
+        void this.terminate('invalid-from', 'from must be an address of this domain');
+        return;
+      }
+      this.headerFrom = `${from.local}@${from.domain}`;
     }
     this.transport.send(this.features());
   }
@@ -125,9 +141,18 @@ export class C2sSession implements LocalSession, TransportHandler {
 
   private async handle(element: Element): Promise<void> {
     const ns = element.attrs.xmlns;
+    if (this.sasl2?.awaitingResponse && !(ns === NS_SASL2 && (element.name === 'response' || element.name === 'abort'))) {
+      // 388-08: during an exchange only <response/> or <abort/>; anything else disconnects.
+      return this.terminate('policy-violation', 'only <response/> or <abort/> during SASL2 authentication');
+    }
     if (this.transport.canStartTls) return this.beforeTls(element);
     if (!this.authenticated) {
-      if (ns === NS_SASL) return this.saslElement(element);
+      if (ns === NS_SASL) return (this.legacySasl ??= new LegacySasl(this.authHost())).handle(element);
+      if (ns === NS_SASL2 && this.sasl2Offered()) {
+        await (this.sasl2 ??= new Sasl2Exchange(this.sasl2Host())).handle(element);
+        if (this.sasl2.awaitingResponse) this.transport.expectElementNext();
+        return;
+      }
       if (ns === NS_TLS && element.name === 'starttls') {
         // §5.4.2.2: STARTTLS again on a protected stream is a failure, then close.
         this.transport.send(`<failure xmlns='${NS_TLS}'/>`);
@@ -167,58 +192,6 @@ export class C2sSession implements LocalSession, TransportHandler {
     return this.terminate('not-authorized', 'STARTTLS is required first');
   }
 
-  private async saslElement(element: Element): Promise<void> {
-    const mechanisms = mechanismsFor(this.transport.secure);
-    if (element.name === 'auth') {
-      this.sasl = new SaslNegotiation(this.deps.domain, this.deps.credentials, mechanisms);
-      const text = element.text().trim();
-      const initial = text === '' ? null : text === '=' ? Buffer.alloc(0) : decodeBase64(text);
-      if (initial === undefined) return this.saslOutcome({ kind: 'failure', condition: 'incorrect-encoding' }, element.attrs.mechanism ?? '');
-      return this.saslOutcome(await this.sasl.start(element.attrs.mechanism ?? '', initial), element.attrs.mechanism ?? '');
-    }
-    if (element.name === 'response' && this.sasl?.inProgress) {
-      const text = element.text().trim();
-      const data = text === '' || text === '=' ? Buffer.alloc(0) : decodeBase64(text);
-      if (data === undefined) return this.saslOutcome({ kind: 'failure', condition: 'incorrect-encoding' }, this.sasl.mechanism ?? '');
-      return this.saslOutcome(await this.sasl.respond(data), this.sasl.mechanism ?? '');
-    }
-    if (element.name === 'abort') return this.saslOutcome(this.sasl?.abort() ?? { kind: 'failure', condition: 'aborted' }, this.sasl?.mechanism ?? '');
-    return this.terminate('not-authorized', 'unexpected SASL element');
-  }
-
-  private async saslOutcome(step: SaslStep, mechanism: string): Promise<void> {
-    const clientIp = this.transport.remoteAddress;
-    if (step.kind === 'challenge') {
-      this.transport.send(`<challenge xmlns='${NS_SASL}'>${encodeBase64(step.data)}</challenge>`);
-      return;
-    }
-    if (step.kind === 'success') {
-      this.authenticated = true;
-      this.bareJid = step.jid;
-      clearTimeout(this.authTimer);
-      this.deps.throttle.succeeded(clientIp, step.jid);
-      this.deps.events.authenticationSucceeded({ sessionId: this.id, jid: step.jid, mechanism, clientIp });
-      this.transport.setStanzaLimit(this.deps.limits.stanzaBytes);
-      this.transport.restartStream();
-      this.streamOpen = false;
-      this.transport.send(`<success xmlns='${NS_SASL}'>${step.data ? encodeBase64(step.data) : ''}</success>`);
-      return;
-    }
-    const account = step.username ? `${step.username}@${this.deps.domain}` : undefined;
-    if (step.condition !== 'aborted') {
-      this.authFailures++;
-      this.deps.events.authenticationFailed({ sessionId: this.id, username: step.username, mechanism, clientIp, condition: step.condition });
-      // Only wrong credentials are slowed down: a protocol slip is not a password guess.
-      const delay = step.condition === 'not-authorized' ? this.deps.throttle.failed(clientIp, account) : 0;
-      this.log.info({ mechanism, condition: step.condition, clientIp, delayMs: delay }, 'authentication failed');
-      if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
-    }
-    const text = step.text ? `<text xml:lang='en'>${escapeXMLText(step.text)}</text>` : '';
-    this.transport.send(`<failure xmlns='${NS_SASL}'><${step.condition}/>${text}</failure>`);
-    // §6.4.5: a reasonable number of retries, then the connection ends.
-    if (this.authFailures >= this.deps.limits.maxAuthFailures) await this.terminateQuietly('too-many-failures');
-  }
-
   private isBindRequest(iq: Element): boolean {
     return iq.attrs.type === 'set' && iq.getChild('bind', NS_BIND) !== undefined;
   }
@@ -227,25 +200,105 @@ export class C2sSession implements LocalSession, TransportHandler {
     if (this.fullJid) return this.send(stanzaError(iq, 'not-allowed', { text: 'a resource is already bound to this stream' }));
     const requested = iq.getChild('bind', NS_BIND)?.getChildText('resource')?.trim();
     if (requested && !isValidResource(requested)) return this.send(stanzaError(iq, 'bad-request', { text: 'invalid resource' }));
-    const resource = requested || randomBytes(9).toString('base64url');
+    const bound = await this.bindResource(requested || randomBytes(9).toString('base64url'));
+    if ('condition' in bound) return this.send(stanzaError(iq, bound.condition));
+    this.send(iqResult(iq, xml('bind', { xmlns: NS_BIND }, xml('jid', {}, bound.fullJid))));
+  }
+
+  /** Claims the full JID cluster-wide (RFC 6120 §7.7.2.2: the older holder is closed). */
+  private async bindResource(resource: string): Promise<{ fullJid: string } | { condition: 'conflict' | 'internal-server-error' }> {
     const fullJid = `${this.bareJid}/${resource}`;
+    let revision: number;
     try {
-      this.routeRevision = await this.deps.directory.claim(
+      revision = await this.deps.directory.claim(
         { fullJid, replica: this.deps.replica, sessionId: this.id, priority: 0, available: false },
         (route, condition) => this.deps.router.evict(route, condition),
       );
     } catch (error) {
       this.log.warn({ err: error }, 'binding failed');
-      return this.send(stanzaError(iq, (error as { code?: string }).code === 'conflict' ? 'conflict' : 'internal-server-error'));
+      return { condition: (error as { code?: string }).code === 'conflict' ? 'conflict' : 'internal-server-error' };
     }
     if (this.ended) {
-      await this.deps.directory.release(fullJid, this.routeRevision).catch(() => {});
-      return;
+      await this.deps.directory.release(fullJid, revision).catch(() => {});
+      return { condition: 'internal-server-error' };
     }
+    this.routeRevision = revision;
     this.fullJid = fullJid;
     this.deps.router.local.set(this.id, this);
     this.deps.events.resourceBound({ sessionId: this.id, jid: fullJid });
-    this.send(iqResult(iq, xml('bind', { xmlns: NS_BIND }, xml('jid', {}, fullJid))));
+    return { fullJid };
+  }
+
+  // --- authentication ----------------------------------------------------------------
+
+  private sasl2Offered(): boolean {
+    return this.transport.secure;
+  }
+
+  private fastMechanisms(): FastMechanism[] {
+    return this.transport.channelBinding() ? ['HT-SHA-256-NONE', 'HT-SHA-256-ENDP'] : ['HT-SHA-256-NONE'];
+  }
+
+  private authenticatedAs(outcome: { jid: string; mechanism: string; method: 'password' | 'fast'; clientId?: string; userAgent?: UserAgent }): void {
+    const clientIp = this.transport.remoteAddress;
+    this.authenticated = true;
+    this.bareJid = outcome.jid;
+    this.login = { mechanism: outcome.mechanism, method: outcome.method, clientId: outcome.clientId, userAgent: outcome.userAgent };
+    clearTimeout(this.authTimer);
+    this.deps.throttle.succeeded(clientIp, outcome.jid);
+    this.deps.events.authenticationSucceeded({ sessionId: this.id, jid: outcome.jid, mechanism: outcome.mechanism, clientIp });
+    this.transport.setStanzaLimit(this.deps.limits.stanzaBytes);
+  }
+
+  /** Counts, reports and slows down a failed attempt; the caller sends the `<failure/>`. */
+  private async authenticationFailed(step: { condition: SaslFailure['condition']; username?: string; mechanism: string; reason?: string }): Promise<void> {
+    if (step.condition === 'aborted') return;
+    const clientIp = this.transport.remoteAddress;
+    this.authFailures++;
+    this.deps.events.authenticationFailed({ sessionId: this.id, username: step.username, mechanism: step.mechanism, clientIp, condition: step.condition, reason: step.reason });
+    // Only wrong credentials are slowed down: a protocol slip is not a password guess.
+    const guessed = step.condition === 'not-authorized' || step.condition === 'credentials-expired';
+    const account = step.username ? `${step.username}@${this.deps.domain}` : undefined;
+    const delay = guessed ? this.deps.throttle.failed(clientIp, account) : 0;
+    this.log.info({ mechanism: step.mechanism, condition: step.condition, reason: step.reason, clientIp, delayMs: delay }, 'authentication failed');
+    if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+    // RFC 6120 §6.4.5: a reasonable number of retries, then the connection ends.
+    if (this.authFailures >= this.deps.limits.maxAuthFailures) setImmediate(() => void this.terminateQuietly('too-many-failures'));
+  }
+
+  private authHost() {
+    return {
+      domain: this.deps.domain,
+      credentials: this.deps.credentials,
+      mechanisms: mechanismsFor(this.transport.secure),
+      enforceClientIds: this.deps.enforceClientIds,
+      send: (data: string) => this.transport.send(data),
+      authenticated: (outcome: { jid: string; mechanism: string; method: 'password' }) => {
+        this.authenticatedAs(outcome);
+        // RFC 6120 §6.4.6: the client restarts the stream after <success/>.
+        this.transport.restartStream();
+        this.streamOpen = false;
+      },
+      failed: (step: Parameters<C2sSession['authenticationFailed']>[0]) => this.authenticationFailed(step),
+    };
+  }
+
+  private sasl2Host() {
+    return {
+      domain: this.deps.domain,
+      passwordMechanisms: mechanismsFor(this.transport.secure),
+      fastMechanisms: this.fastMechanisms(),
+      enforceClientIds: this.deps.enforceClientIds,
+      credentials: this.deps.credentials,
+      tokens: this.deps.tokens,
+      log: this.log,
+      channelBinding: () => this.transport.channelBinding(),
+      send: (data: string) => this.transport.send(data),
+      authenticated: (outcome: Parameters<C2sSession['authenticatedAs']>[0]) => this.authenticatedAs(outcome),
+      failed: (step: Parameters<C2sSession['authenticationFailed']>[0]) => this.authenticationFailed(step),
+      bindResource: (resource: string) => this.bindResource(resource),
+      featuresAfterAuthentication: () => this.features(),
+    };
   }
 
   /** Keeps the route's revision current so releases and updates stay revision-checked. */
@@ -305,13 +358,14 @@ export class C2sSession implements LocalSession, TransportHandler {
   private features(): string {
     const body = featuresXml({
       canStartTls: this.transport.canStartTls,
-      secure: this.transport.secure,
       authenticated: this.authenticated,
-      mechanisms: mechanismsFor(this.transport.secure),
+      bound: this.fullJid !== undefined,
+      mechanisms: this.deps.enforceClientIds ? [] : mechanismsFor(this.transport.secure),
+      sasl2: this.sasl2Offered() ? Sasl2Exchange.advertisement(mechanismsFor(this.transport.secure), this.fastMechanisms()) : '',
     });
     // RFC 7395 §3.3.3: each WebSocket message declares its own namespaces.
     return this.transport.kind === 'websocket'
-      ? body.replace('<stream:features>', "<stream:features xmlns:stream='http://etherx.jabber.org/streams'>")
+      ? body.replace(/^<stream:features/, "<stream:features xmlns:stream='http://etherx.jabber.org/streams'")
       : body;
   }
 }
@@ -320,10 +374,6 @@ function isStanza(element: Element): boolean {
   return element.attrs.xmlns === NS_CLIENT && (element.name === 'message' || element.name === 'presence' || element.name === 'iq');
 }
 
-function decodeBase64(text: string): Buffer | undefined {
-  const compact = text.replace(/\s+/g, '');
-  return BASE64.test(compact) ? Buffer.from(compact, 'base64') : undefined;
-}
 
 function encodeBase64(data: Buffer): string {
   return data.length === 0 ? '=' : data.toString('base64');

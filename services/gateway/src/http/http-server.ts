@@ -17,6 +17,8 @@ export interface HttpServerOptions {
   host: string;
   port: number;
   stanzaLimit: number;
+  /** WEBSOCKET_SECURE: a TLS proxy fronts the endpoint, so its streams count as encrypted. */
+  websocketSecure: boolean;
   /** Largest WebSocket message accepted at all (bytes); the stanza limit applies inside it. */
   maxMessageBytes: number;
   accept(transport: Transport): void;
@@ -54,7 +56,7 @@ export function startHttpServer(opts: HttpServerOptions): Promise<Listener> {
       return;
     }
     wss.handleUpgrade(request, socket, head, (ws) => {
-      opts.accept(new WebSocketTransport(ws, normaliseAddress(request.socket.remoteAddress), false, opts.stanzaLimit));
+      opts.accept(new WebSocketTransport(ws, normaliseAddress(request.socket.remoteAddress), opts.websocketSecure, opts.stanzaLimit));
     });
   });
   return listen(server, opts.host, opts.port).then((listener) => ({

@@ -12,7 +12,7 @@ import { cleanupNamespace, natsUrl, startServiceProcess, testNamespace, type Ser
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const gatewayMain = join(here, '..', 'main.ts');
-const tokenMain = join(here, '..', '..', '..', 'token', 'src', 'main.ts');
+export const tokenMain = join(here, '..', '..', '..', 'token', 'src', 'main.ts');
 
 export interface GatewayProcess extends ServiceProcess {
   ports: { c2s: number; c2sTls: number; http: number };
@@ -24,6 +24,8 @@ export interface TestStack {
   natsUrl: string;
   gateways: GatewayProcess[];
   token: ServiceProcess;
+  /** The environment every process of this stack got (namespace, NATS, data dir). */
+  env: Record<string, string>;
   createAccount(local: string, password: string): Promise<string>;
   startGateway(index: number, extraEnv?: Record<string, string>): Promise<GatewayProcess>;
   stop(): Promise<void>;
@@ -52,12 +54,13 @@ export async function startStack(opts: { gateways?: number; env?: Record<string,
     return gateway;
   };
   for (let i = 0; i < (opts.gateways ?? 1); i++) await startGateway(i);
-  return {
+  const stack: TestStack = {
     ns,
     nc,
     natsUrl: url,
     gateways,
     token,
+    env: baseEnv,
     startGateway,
     async createAccount(local, password) {
       const jid = `${local}@localhost`;
@@ -66,12 +69,13 @@ export async function startStack(opts: { gateways?: number; env?: Record<string,
     },
     async stop() {
       await Promise.all(gateways.map((gateway) => gateway?.stop()));
-      await token.stop();
+      await stack.token.stop();
       await cleanupNamespace(nc, ns).catch(() => {});
       await nc.close();
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+  return stack;
 }
 
 let counter = 0;

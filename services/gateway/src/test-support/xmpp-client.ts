@@ -11,13 +11,50 @@ process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
 export interface ConnectedClient {
   xmpp: Client;
   jid: string;
+  /** The FAST token the server issued on this login, if any. */
+  fastToken(): FastToken | undefined;
   /** Resolves with the next stanza matching the predicate. */
   next(predicate: (stanza: Element) => boolean, timeoutMs?: number): Promise<Element>;
   stop(): Promise<void>;
 }
 
-export async function connectClient(opts: { service: string; username: string; password: string; resource?: string }): Promise<ConnectedClient> {
-  const xmpp = xmppClient({ service: opts.service, domain: 'localhost', username: opts.username, password: opts.password, resource: opts.resource });
+export interface ClientOptions {
+  service: string;
+  username: string;
+  password?: string;
+  resource?: string;
+  /** XEP-0388 client id; @xmpp/client makes a random one per client when absent. */
+  clientId?: string;
+  /** A FAST token from an earlier login (XEP-0484) to log in with instead of the password. */
+  fastToken?: FastToken;
+}
+
+export interface FastToken {
+  mechanism: string;
+  token: string;
+  expiry: string;
+}
+
+export async function connectClient(opts: ClientOptions): Promise<ConnectedClient> {
+  // @types/xmpp__client 0.14 lacks `userAgent`, which @xmpp/client 0.14 reads.
+  const xmpp = xmppClient({
+    service: opts.service,
+    domain: 'localhost',
+    // @xmpp/client waits 2 s for each step by default; CI machines are busier than that.
+    timeout: 10_000,
+    username: opts.username,
+    password: opts.password,
+    resource: opts.resource,
+    ...{ userAgent: opts.clientId ? xml('user-agent', { id: opts.clientId }, xml('software', {}, 'gatehouse-tests'), xml('device', {}, 'ci')) : undefined },
+  } as Parameters<typeof xmppClient>[0]);
+  let savedToken = opts.fastToken;
+  xmpp.fast.fetchToken = async () => savedToken;
+  xmpp.fast.saveToken = async (token: FastToken) => {
+    savedToken = token;
+  };
+  xmpp.fast.deleteToken = async () => {
+    savedToken = undefined;
+  };
   xmpp.reconnect.stop();
   const received: Element[] = [];
   const waiters = new Set<() => void>();
@@ -30,6 +67,7 @@ export async function connectClient(opts: { service: string; username: string; p
   return {
     xmpp,
     jid: address.toString(),
+    fastToken: () => savedToken,
     next: (predicate, timeoutMs = 5_000) =>
       new Promise((resolve, reject) => {
         const check = () => {

@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
-import { TLSSocket, type SecureContext } from 'node:tls';
-import { XmppStreamParser, streamErrorXml, type StreamError } from '@gatehouse/xmpp';
+import { TLSSocket } from 'node:tls';
+import { StreamError, XmppStreamParser, streamErrorXml } from '@gatehouse/xmpp';
+import type { TlsMaterial } from '../tls/index.ts';
 import { escapeXML } from '@xmpp/xml';
 import type { Transport, TransportHandler, TransportKind } from './transport.ts';
 
@@ -18,11 +19,12 @@ export class StreamTransport implements Transport {
   private parser: XmppStreamParser;
   private stanzaLimit: number;
   private ended = false;
+  private elementNext = false;
 
   constructor(
     private socket: Socket,
     readonly kind: Extract<TransportKind, 'tcp' | 'tls'>,
-    private readonly secureContext: SecureContext,
+    private readonly tls: TlsMaterial,
     initialStanzaLimit: number,
   ) {
     this.remoteAddress = normaliseAddress(socket.remoteAddress);
@@ -71,7 +73,7 @@ export class StreamTransport implements Transport {
     raw.removeAllListeners('data');
     raw.removeAllListeners('close');
     raw.removeAllListeners('error');
-    const secured = new TLSSocket(raw, { isServer: true, secureContext: this.secureContext });
+    const secured = new TLSSocket(raw, { isServer: true, secureContext: this.tls.context });
     await new Promise<void>((resolve, reject) => {
       secured.once('secure', resolve);
       secured.once('error', reject);
@@ -94,6 +96,14 @@ export class StreamTransport implements Transport {
     this.stanzaLimit = bytes;
   }
 
+  channelBinding(): Buffer | undefined {
+    return this.secure ? this.tls.endPoint : undefined;
+  }
+
+  expectElementNext(): void {
+    this.elementNext = true;
+  }
+
   private newParser(): XmppStreamParser {
     const parser = new XmppStreamParser({ maxStanzaBytes: () => this.stanzaLimit });
     parser.on('streamStart', (attrs) => this.handler?.streamStart(attrs));
@@ -105,7 +115,15 @@ export class StreamTransport implements Transport {
 
   private listen(socket: Socket): void {
     socket.on('data', (chunk: Buffer) => {
-      if (!this.ended) this.parser.write(chunk);
+      if (this.ended) return;
+      if (this.elementNext) {
+        this.elementNext = false;
+        if (chunk[0] !== 0x3c /* < */) {
+          this.handler?.streamFault(new StreamError('policy-violation', 'only <response/> or <abort/> may follow a SASL2 challenge'));
+          return;
+        }
+      }
+      this.parser.write(chunk);
     });
     socket.on('error', () => socket.destroy());
     socket.on('close', () => {

@@ -39,4 +39,12 @@ export interface Transport {
   /** A new stream follows on the same connection (after TLS or SASL success). */
   restartStream(): void;
   setStanzaLimit(bytes: number): void;
+  /** tls-server-end-point data (RFC 5929) when TLS protects this connection. */
+  channelBinding(): Buffer | undefined;
+  /**
+   * The next bytes must start an element: XEP-0388 forbids even whitespace while a SASL2
+   * challenge is outstanding (the XML parser reports whitespace only later, with the next
+   * element). A violation is reported as a stream fault.
+   */
+  expectElementNext(): void;
 }

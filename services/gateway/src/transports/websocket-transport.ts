@@ -72,6 +72,14 @@ export class WebSocketTransport implements Transport {
     this.stanzaLimit = bytes;
   }
 
+  channelBinding(): Buffer | undefined {
+    return undefined; // TLS, if any, ends at a proxy we cannot bind to
+  }
+
+  expectElementNext(): void {
+    // Every message is one whole element already (RFC 7395 §3.3.3).
+  }
+
   private receive(data: unknown, isBinary: boolean): void {
     if (this.ended || !this.handler) return;
     if (isBinary) {

@@ -1,11 +1,6 @@
-import type { AccountEvent, Event, ScramCredentials } from '@gatehouse/events';
+import type { AccountEvent, ScramCredentials } from '@gatehouse/events';
+import type { Fact } from '../aggregate/fact.ts';
 
-/**
- * An account event as the decider sees it: what happened and when. The envelope's
- * routing fields (id, subject, source) are the store's business; a stored envelope is
- * structurally one of these, so `evolve` folds envelopes read from the stream directly.
- */
-type Fact<E> = E extends Event<infer Type, infer Data> ? { type: Type; time: string; data: Data } : never;
 export type AccountFact = Fact<AccountEvent>;
 
 export type AccountState =

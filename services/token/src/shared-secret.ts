@@ -2,14 +2,16 @@ import { randomBytes } from 'node:crypto';
 import { openKv, type NatsConnection } from '@gatehouse/bus';
 import { namesFor } from '@gatehouse/events';
 
-const key = 'scram-fake-salt';
+/** Keys of the secrets bucket this service owns (docs/architecture.md). */
+export type SharedSecretName = 'scram-fake-salt' | 'fast-token-key';
 
 /**
- * The key behind fake credentials, made once per namespace. Every token replica must use
- * the same one, or an unknown user's salt would change with the replica that answers:
- * a KV `create` lets exactly one racing replica write it, and all read the winner's.
+ * A random 32-byte key, made once per namespace. Every token replica must use the same
+ * one (the fake credentials of an unknown user, or the FAST token of an id, would change
+ * with the replica that answers): a KV `create` lets exactly one racing replica write
+ * it, and all read the winner's.
  */
-export async function loadFakeSecret(nc: NatsConnection, ns: string): Promise<Uint8Array> {
+export async function loadSharedSecret(nc: NatsConnection, ns: string, key: SharedSecretName): Promise<Uint8Array> {
   const kv = await openKv(nc, namesFor(ns).buckets.secrets);
   let refused: unknown;
   // Refused when another replica, or an earlier start, made it first: theirs is the one.

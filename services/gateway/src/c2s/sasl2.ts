@@ -1,0 +1,195 @@
+/**
+ * XEP-0388 SASL2 on one stream, with the inline features it carries: XEP-0386 Bind 2 and
+ * XEP-0484 FAST. Checklist items are cited as 388-xx / 386-xx / 484-xx
+ * (shared/spec/xep-checklists.md).
+ *
+ * Inline requests are read from `<authenticate>` but acted on only after success
+ * (388-14): a failed attempt binds nothing and issues no token.
+ */
+import xml, { escapeXML, escapeXMLText, type Element } from '@xmpp/xml';
+import { NS_BIND2, NS_FAST, NS_SASL, NS_SASL2, type SaslFailure } from '@gatehouse/xmpp';
+import type { Logger } from '@gatehouse/telemetry';
+import { SaslNegotiation, type SaslStep } from '../auth/sasl-negotiation.ts';
+import { authenticateFast, isFastMechanism, type FastStep } from '../auth/fast-negotiation.ts';
+import type { CredentialLookup } from '../auth/credentials.ts';
+import type { FastMechanism, TokenClient, UserAgent } from '../auth/token-client.ts';
+import { bind2Resource } from './bind2.ts';
+import { decodeSaslPayload } from './base64.ts';
+
+export const CLIENT_ID_REQUIRED = 'Client identifier required but not supplied';
+const CLIENT_ID_LIMIT = 256;
+
+export interface Sasl2Host {
+  readonly domain: string;
+  readonly passwordMechanisms: readonly string[];
+  readonly fastMechanisms: readonly FastMechanism[];
+  readonly enforceClientIds: boolean;
+  readonly credentials: CredentialLookup;
+  readonly tokens: TokenClient;
+  readonly log: Logger;
+  channelBinding(): Buffer | undefined;
+  send(xml: string): void;
+  /** Marks the stream authenticated (no restart: 388-11). */
+  authenticated(outcome: { jid: string; mechanism: string; method: 'password' | 'fast'; clientId?: string; userAgent?: UserAgent }): void;
+  failed(step: { condition: SaslFailure['condition']; username?: string; mechanism: string; reason?: string; text?: string }): Promise<void>;
+  bindResource(resource: string): Promise<{ fullJid: string } | { condition: string; text?: string }>;
+  /** The stream's features after authentication, sent right after `<success>`. */
+  featuresAfterAuthentication(): string;
+}
+
+interface Attempt {
+  mechanism: string;
+  clientId?: string;
+  userAgent?: UserAgent;
+  bind?: Element;
+  requestToken?: string;
+  fast?: { invalidate: boolean };
+  negotiation?: SaslNegotiation;
+}
+
+export class Sasl2Exchange {
+  private attempt: Attempt | undefined;
+
+  constructor(private readonly host: Sasl2Host) {}
+
+  /** True while a challenge waits for its `<response/>`: nothing else may arrive (388-08). */
+  get awaitingResponse(): boolean {
+    return this.attempt?.negotiation?.inProgress === true;
+  }
+
+  static advertisement(passwordMechanisms: readonly string[], fastMechanisms: readonly string[]): string {
+    const mechanisms = passwordMechanisms.map((m) => `<mechanism>${m}</mechanism>`).join('');
+    const fast = fastMechanisms.length ? `<fast xmlns='${NS_FAST}'>${fastMechanisms.map((m) => `<mechanism>${m}</mechanism>`).join('')}</fast>` : '';
+    // Bind 2 lists no inline features: carbons, CSI and SM are not offered yet (386-02).
+    return `<authentication xmlns='${NS_SASL2}'>${mechanisms}<inline><bind xmlns='${NS_BIND2}'/>${fast}</inline></authentication>`;
+  }
+
+  async handle(element: Element): Promise<void> {
+    if (element.name === 'authenticate') return this.authenticate(element);
+    if (element.name === 'response' && this.attempt?.negotiation?.inProgress) {
+      const data = decodeSaslPayload(element.text());
+      if (data === undefined) return this.finish({ kind: 'failure', condition: 'incorrect-encoding' });
+      return this.finish(await this.attempt.negotiation.respond(data));
+    }
+    if (element.name === 'abort') return this.finish({ kind: 'failure', condition: 'aborted' });
+    return this.finish({ kind: 'failure', condition: 'malformed-request', text: `unexpected <${element.name}/>` });
+  }
+
+  private async authenticate(element: Element): Promise<void> {
+    const mechanism = element.attrs.mechanism;
+    const agentElement = element.getChild('user-agent');
+    const clientId = agentElement?.attrs.id?.trim() || undefined;
+    const attempt: Attempt = {
+      mechanism: mechanism ?? '',
+      clientId,
+      userAgent: agentElement ? readUserAgent(agentElement) : undefined,
+      bind: element.getChild('bind', NS_BIND2),
+      requestToken: element.getChild('request-token', NS_FAST)?.attrs.mechanism,
+    };
+    const fastElement = element.getChild('fast', NS_FAST);
+    if (fastElement) attempt.fast = { invalidate: ['1', 'true'].includes(fastElement.attrs.invalidate ?? '') };
+    this.attempt = attempt;
+
+    if (!mechanism) return this.finish({ kind: 'failure', condition: 'malformed-request', text: 'mechanism attribute missing' });
+    if (clientId && clientId.length > CLIENT_ID_LIMIT) return this.finish({ kind: 'failure', condition: 'malformed-request', text: 'user-agent id too long' });
+    if (this.host.enforceClientIds && !clientId) {
+      return this.finish({ kind: 'failure', condition: 'malformed-request', text: CLIENT_ID_REQUIRED, reason: 'client-id-required' });
+    }
+    const initialText = element.getChildText('initial-response');
+    const initial = initialText === null || initialText === undefined ? null : decodeSaslPayload(initialText);
+    if (initial === undefined) return this.finish({ kind: 'failure', condition: 'incorrect-encoding' });
+
+    if (isFastMechanism(mechanism)) {
+      if (!this.host.fastMechanisms.includes(mechanism)) return this.finish({ kind: 'failure', condition: 'invalid-mechanism' });
+      // Tokens belong to a client (484-15): without its id there is nothing to look up.
+      if (!clientId) return this.finish({ kind: 'failure', condition: 'malformed-request', text: 'FAST needs a user-agent id', reason: 'client-id-required' });
+      attempt.fast ??= { invalidate: false };
+      const count = fastElement?.attrs.count === undefined ? undefined : Number.parseInt(fastElement.attrs.count, 10);
+      const step = await authenticateFast(this.host.domain, this.host.tokens, {
+        mechanism,
+        clientId,
+        initialResponse: initial ?? Buffer.alloc(0),
+        channelBinding: mechanism === 'HT-SHA-256-ENDP' ? this.host.channelBinding() : undefined,
+        count: Number.isSafeInteger(count) ? count : undefined,
+      });
+      return this.finish(step);
+    }
+    attempt.fast = undefined; // <fast/> only means something with an HT mechanism
+    attempt.negotiation = new SaslNegotiation(this.host.domain, this.host.credentials, this.host.passwordMechanisms);
+    return this.finish(await attempt.negotiation.start(mechanism, initial));
+  }
+
+  private async finish(step: SaslStep | FastStep): Promise<void> {
+    const attempt = this.attempt;
+    const mechanism = attempt?.mechanism ?? '';
+    if (step.kind === 'challenge') {
+      this.host.send(`<challenge xmlns='${NS_SASL2}'>${step.data.toString('base64')}</challenge>`);
+      return;
+    }
+    this.attempt = undefined;
+    if (step.kind === 'failure') {
+      await this.host.failed({ condition: step.condition, username: step.username, mechanism, reason: step.reason, text: step.text });
+      const text = step.text ? `<text>${escapeXMLText(step.text)}</text>` : '';
+      // 388-13: one RFC 6120 condition, in the SASL namespace.
+      this.host.send(`<failure xmlns='${NS_SASL2}'><${step.condition} xmlns='${NS_SASL}'/>${text}</failure>`);
+      return;
+    }
+    if (!attempt) return;
+    const method = attempt.fast ? 'fast' : 'password';
+    this.host.authenticated({ jid: step.jid, mechanism, method, clientId: attempt.clientId, userAgent: attempt.userAgent });
+    const parts: string[] = [];
+    if (step.data?.length) parts.push(`<additional-data>${step.data.toString('base64')}</additional-data>`);
+    let identifier = step.jid;
+    if (attempt.bind) {
+      const bound = await this.host.bindResource(bind2Resource(step.jid, attempt.bind.getChildText('tag') ?? undefined, attempt.clientId));
+      if ('fullJid' in bound) {
+        identifier = bound.fullJid;
+        parts.push(`<bound xmlns='${NS_BIND2}'/>`);
+      } else {
+        parts.push(`<failed xmlns='${NS_BIND2}'>${xml('error', { type: 'cancel' }, xml(bound.condition, { xmlns: 'urn:ietf:params:xml:ns:xmpp-stanzas' })).toString()}</failed>`);
+      }
+    }
+    const token = await this.fastToken(step.jid, attempt, 'rotate' in step && step.rotate === true);
+    if (token) parts.push(`<token xmlns='${NS_FAST}' token='${escapeXML(token.token)}' expiry='${escapeXML(token.expiry)}'/>`);
+    if (attempt.clientId) {
+      await this.host.tokens
+        .recordGrant({ jid: step.jid, clientId: attempt.clientId, authenticatedBy: method, userAgent: attempt.userAgent })
+        .catch((error: unknown) => this.host.log.warn({ err: error }, 'could not record the grant'));
+    }
+    parts.push(`<authorization-identifier>${escapeXMLText(identifier)}</authorization-identifier>`);
+    this.host.send(`<success xmlns='${NS_SASL2}'>${parts.join('')}</success>${this.host.featuresAfterAuthentication()}`);
+  }
+
+  /** 484-08/-10: a token when asked for, or when the one used is due for rotation; none after invalidate. */
+  private async fastToken(jid: string, attempt: Attempt, rotate: boolean): Promise<{ token: string; expiry: string } | undefined> {
+    const { clientId } = attempt;
+    if (!clientId) {
+      if (attempt.requestToken) this.host.log.info('token requested without a user-agent id: none issued');
+      return undefined;
+    }
+    try {
+      if (attempt.fast?.invalidate) await this.host.tokens.invalidateFast({ jid, clientId });
+      let mechanism: FastMechanism | undefined;
+      if (attempt.requestToken) {
+        if (!isFastMechanism(attempt.requestToken) || !this.host.fastMechanisms.includes(attempt.requestToken)) {
+          this.host.log.info({ mechanism: attempt.requestToken }, 'token requested for a mechanism not offered: none issued');
+          return undefined;
+        }
+        mechanism = attempt.requestToken;
+      } else if (rotate && !attempt.fast?.invalidate && isFastMechanism(attempt.mechanism)) {
+        mechanism = attempt.mechanism;
+      }
+      if (!mechanism) return undefined;
+      return await this.host.tokens.issueFast({ jid, clientId, mechanism, authenticatedBy: attempt.fast ? 'fast' : 'password' });
+    } catch (error) {
+      // The login itself succeeded; the client simply gets no token this time.
+      this.host.log.warn({ err: error }, 'no FAST token issued: the token service failed');
+      return undefined;
+    }
+  }
+}
+
+function readUserAgent(element: Element): UserAgent {
+  const pick = (name: string) => element.getChildText(name)?.trim().slice(0, 256) || undefined;
+  return { software: pick('software'), device: pick('device'), uri: pick('uri') };
+}

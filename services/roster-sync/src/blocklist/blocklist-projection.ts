@@ -1,0 +1,50 @@
+/**
+ * Block lists as KV `<ns>_blocklists` (key: subjectToken of the owner, value: its
+ * blocked JIDs and the stream sequence they reflect). Every gateway replica mirrors the
+ * bucket through one watch, so deciding whether a stanza is blocked needs no request.
+ * It is a projection of the blocklist events: written after each append, by the stream
+ * follower for appends made elsewhere, and reconciled with the folded stream at start.
+ */
+import type { KV } from '@gatehouse/bus';
+import { fromSubjectToken, subjectToken } from '@gatehouse/events';
+
+export interface BlocklistEntry {
+  jids: readonly string[];
+  seq: number;
+}
+
+export class BlocklistProjection {
+  constructor(private readonly kv: KV) {}
+
+  /** Writes the owner's list as of `seq`, unless the bucket already holds a newer one. */
+  async publish(owner: string, jids: readonly string[], seq: number): Promise<void> {
+    const key = subjectToken(owner);
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const entry = await this.kv.get(key);
+      const current = entry && entry.operation === 'PUT' ? entry.json<BlocklistEntry>() : undefined;
+      if (current && current.seq >= seq) return;
+      if (!current && jids.length === 0) return;
+      try {
+        if (jids.length === 0) await this.kv.delete(key, { previousSeq: entry!.revision });
+        else if (entry) await this.kv.update(key, JSON.stringify({ jids, seq } satisfies BlocklistEntry), entry.revision);
+        else await this.kv.create(key, JSON.stringify({ jids, seq } satisfies BlocklistEntry));
+        return;
+      } catch (error) {
+        if (!/wrong last sequence|key exists|10071/i.test(String((error as Error).message))) throw error;
+      }
+    }
+  }
+
+  /** Makes the bucket match the folded stream: after a crash between an append and its write. */
+  async reconcile(lists: Map<string, BlocklistEntry>): Promise<void> {
+    const stale: string[] = [];
+    for await (const key of await this.kv.keys()) {
+      // Gateways' mirror sync markers (`sync.<replica>`) are no owners: base64url has no dot.
+      if (key.includes('.')) continue;
+      const owner = fromSubjectToken(key);
+      if (!lists.has(owner)) stale.push(owner);
+    }
+    for (const owner of stale) await this.kv.delete(subjectToken(owner));
+    for (const [owner, entry] of lists) await this.publish(owner, entry.jids, entry.seq);
+  }
+}

@@ -1,0 +1,32 @@
+import { describe, it } from 'node:test';
+import { deciderSpec } from '@gatehouse/testing';
+import { BadRequestError } from '../errors.ts';
+import { evolve, initialState, type BlocklistFact, type BlocklistState } from './blocklist.ts';
+import { decide, type BlocklistCommand } from './decide.ts';
+
+const now = new Date('2025-03-01T12:00:00.000Z');
+const time = now.toISOString();
+const owner = 'juliet@capulet.lit';
+const blocklist = deciderSpec<BlocklistCommand, BlocklistFact, BlocklistState>({ decide: (c, s) => decide(c, s, now), evolve, initialState });
+
+const blocked = (...jids: string[]): BlocklistFact => ({ type: 'gatehouse.blocklist.blocked.v1', time, data: { owner, jids } });
+const unblocked = (all: boolean, ...jids: string[]): BlocklistFact => ({ type: 'gatehouse.blocklist.unblocked.v1', time, data: { owner, jids, all } });
+
+describe('block list decider (XEP-0191)', () => {
+  it('blocks only what is not blocked yet, once each', () => {
+    blocklist.given([]).when({ type: 'BlockJids', owner, jids: ['tybalt@capulet.lit', 'tybalt@capulet.lit'] }).then([blocked('tybalt@capulet.lit')]);
+    blocklist.given([blocked('tybalt@capulet.lit')]).when({ type: 'BlockJids', owner, jids: ['tybalt@capulet.lit', 'paris@verona.lit'] }).then([blocked('paris@verona.lit')]);
+    blocklist.given([blocked('tybalt@capulet.lit')]).when({ type: 'BlockJids', owner, jids: ['tybalt@capulet.lit'] }).then([]);
+  });
+
+  it('refuses a block without items (§3.3: bad-request)', () => {
+    blocklist.given([]).when({ type: 'BlockJids', owner, jids: [] }).thenThrows(BadRequestError);
+  });
+
+  it('unblocks what is blocked, or everything for an empty unblock (§3.4)', () => {
+    const history = [blocked('tybalt@capulet.lit', 'paris@verona.lit')];
+    blocklist.given(history).when({ type: 'UnblockJids', owner, jids: ['paris@verona.lit', 'nobody@x.y'] }).then([unblocked(false, 'paris@verona.lit')]);
+    blocklist.given(history).when({ type: 'UnblockJids', owner, jids: [] }).then([unblocked(true, 'tybalt@capulet.lit', 'paris@verona.lit')]);
+    blocklist.given([]).when({ type: 'UnblockJids', owner, jids: [] }).then([]);
+  });
+});

@@ -1,0 +1,29 @@
+import { commonEnv } from '@gatehouse/config';
+import { z } from 'zod';
+
+const positive = (fallback: number, max: number) => z.coerce.number().int().positive().max(max).default(fallback);
+
+export const rosterSyncConfigSchema = z.object({
+  ...commonEnv,
+  /**
+   * External roster mode (mod_http_roster_admin): the web app URL rosters are fetched
+   * from, with one `%s` replaced by the URL-encoded username. Unset: rosters are the
+   * users' own (RFC 6121).
+   */
+  ROSTER_HTTP_URL: z
+    .string()
+    .optional()
+    .transform((value) => (value === '' ? undefined : value))
+    .refine((value) => value === undefined || value.split('%s').length === 2, 'must contain exactly one %s')
+    .refine((value) => value === undefined || /^https?:\/\//.test(value), 'must be an http:// or https:// URL'),
+  /** How long one roster fetch from the web app may take (ms) before it counts as failed. */
+  ROSTER_HTTP_TIMEOUT_MS: positive(5_000, 120_000),
+  /** Largest roster response accepted from the web app (bytes). */
+  ROSTER_HTTP_MAX_BYTES: positive(1024 * 1024, 64 * 1024 * 1024),
+  /** Most messages kept for one offline user (XEP-0160); more are refused. */
+  OFFLINE_MAX_MESSAGES: positive(1_000, 100_000),
+  /** Most contacts on one roster (RFC 6121 §2.3.3: resource-constraint beyond). */
+  ROSTER_MAX_ITEMS: positive(2_000, 100_000),
+});
+
+export type RosterSyncConfig = z.output<typeof rosterSyncConfigSchema>;

@@ -1,0 +1,90 @@
+/**
+ * Roster endpoints (RFC 6121 §2) and the external roster (mod_http_roster_admin). In
+ * external mode the web app owns the roster: the client's own sets and removals are
+ * refused, as with mod_block_subscriptions, and reads serve the last good fetch.
+ */
+import { z } from 'zod';
+import type { Endpoints } from '@gatehouse/bus';
+import type { RosterItem } from '@gatehouse/events';
+import { BadRequestError, NotAllowedError, RosterFetchError } from '../errors.ts';
+import { rosterItems } from '../roster/roster.ts';
+import { hasFrom, hasTo } from '../roster/subscription-states.ts';
+import type { EndpointContext } from './context.ts';
+import { bareJid, jid, parse } from './schemas.ts';
+
+const schemas = {
+  get: z.object({ jid: bareJid, refresh: z.boolean().optional() }),
+  set: z.object({
+    jid: bareJid,
+    item: z.object({ jid, name: z.string().max(1023).optional(), groups: z.array(z.string().max(1023)).max(256) }),
+  }),
+  remove: z.object({ jid: bareJid, contact: jid }),
+  refresh: z.object({ jid: bareJid }),
+};
+
+export interface ExternalChanges {
+  set: RosterItem[];
+  removed: string[];
+}
+
+export function rosterEndpoints(ctx: EndpointContext): Endpoints {
+  return {
+    'roster.get': async (payload) => {
+      const request = parse(schemas.get, payload);
+      const owner = account(ctx, request.jid);
+      if (ctx.external && (request.refresh || !ctx.rosters.get(owner).state.synced)) {
+        try {
+          await syncExternal(ctx, owner);
+        } catch (error) {
+          // Prosody would end the session; keeping the last good roster serves the user better.
+          if (!(error instanceof RosterFetchError) || !ctx.rosters.get(owner).state.synced) throw error;
+          ctx.logger.warn({ err: error, owner }, 'external roster fetch failed; serving the last good roster');
+        }
+      }
+      const { state } = ctx.rosters.get(owner);
+      return { version: state.version, items: rosterItems(state) };
+    },
+    'roster.set': async (payload) => {
+      const { jid: owner, item } = parse(schemas.set, payload);
+      refuseExternal(ctx);
+      const name = item.name === '' ? undefined : item.name;
+      await ctx.executeRoster({ type: 'SetRosterItem', owner: account(ctx, owner), item: { jid: item.jid, ...(name === undefined ? {} : { name }), groups: item.groups } });
+      return {};
+    },
+    'roster.remove': async (payload) => {
+      const request = parse(schemas.remove, payload);
+      refuseExternal(ctx);
+      const { before } = await ctx.executeRoster({ type: 'RemoveRosterItem', owner: account(ctx, request.jid), jid: request.contact });
+      const contact = before.contacts.get(request.contact)!;
+      // RFC 6121 §2.5.2: the subscriptions end both ways, and a pending request is declined.
+      return {
+        unsubscribe: hasTo(contact.subscription) || contact.ask,
+        unsubscribed: hasFrom(contact.subscription) || contact.pendingIn,
+        presence: hasFrom(contact.subscription) ? 'unavailable' : undefined,
+      };
+    },
+    'external.refresh': async (payload) => {
+      const owner = account(ctx, parse(schemas.refresh, payload).jid);
+      if (!ctx.external) throw new NotAllowedError('rosters are not external here: ROSTER_HTTP_URL is not set');
+      return syncExternal(ctx, owner);
+    },
+  };
+}
+
+/** Fetches the owner's roster from the web app and stores the differences. */
+export async function syncExternal(ctx: EndpointContext, owner: string): Promise<ExternalChanges> {
+  const items = await ctx.external!.fetch(owner.slice(0, owner.indexOf('@')));
+  const { facts } = await ctx.executeRoster({ type: 'ApplyExternalRoster', owner, items });
+  const synced = facts.find((fact) => fact.type === 'gatehouse.roster.synced.v1');
+  return synced ? { set: synced.data.set, removed: synced.data.removed } : { set: [], removed: [] };
+}
+
+export function refuseExternal(ctx: EndpointContext): void {
+  if (ctx.external) throw new NotAllowedError('the roster is managed by an external service');
+}
+
+/** Only accounts of the served domain have rosters here. */
+export function account(ctx: EndpointContext, bare: string): string {
+  if (!bare.endsWith(`@${ctx.domain}`)) throw new BadRequestError(`${bare} is not an account of ${ctx.domain}`);
+  return bare;
+}

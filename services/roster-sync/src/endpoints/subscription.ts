@@ -1,0 +1,81 @@
+/**
+ * Presence subscriptions (RFC 6121 §3) and presence peers (§4). The gateway asks the
+ * sender's side first ("outbound": A.2), routes the stanza if told to, then asks the
+ * recipient's side ("inbound": A.3) and delivers if told to. `presence` tells it what
+ * the owner's contacts must now see: 'available' when the contact just gained a 'from'
+ * subscription (or re-asked for one), 'unavailable' when it lost it (§3.1.5, §3.2, §3.3).
+ */
+import { z } from 'zod';
+import type { Endpoints } from '@gatehouse/bus';
+import { ForbiddenError, RosterFetchError } from '../errors.ts';
+import { subscriptionStateOf } from '../roster/decide.ts';
+import type { RosterState } from '../roster/roster.ts';
+import { hasFrom, transition, type Direction, type SubscriptionPresence } from '../roster/subscription-states.ts';
+import { presencePeers } from '../presence-peers.ts';
+import type { EndpointContext } from './context.ts';
+import { account, refuseExternal, syncExternal } from './roster.ts';
+import { bareJid, parse, subscriptionPresence } from './schemas.ts';
+
+const schemas = {
+  outbound: z.object({ jid: bareJid, contact: bareJid, presence: subscriptionPresence }),
+  inbound: z.object({ jid: bareJid, contact: bareJid, presence: subscriptionPresence, request: z.string().max(16_384).optional() }),
+  peers: z.object({ jid: bareJid }),
+  activity: z.object({ jid: bareJid, requester: bareJid }),
+};
+
+export type PresenceEffect = 'available' | 'unavailable' | undefined;
+
+export function subscriptionEndpoints(ctx: EndpointContext): Endpoints {
+  const change = async (direction: Direction, owner: string, contact: string, presence: SubscriptionPresence, request?: string) => {
+    refuseExternal(ctx);
+    const command =
+      direction === 'outbound'
+        ? ({ type: 'SendSubscriptionPresence', owner: account(ctx, owner), contact, presence } as const)
+        : ({ type: 'ReceiveSubscriptionPresence', owner: account(ctx, owner), contact, presence, ...(request === undefined ? {} : { request }) } as const);
+    const { before, after } = await ctx.executeRoster(command);
+    const outcome = transition(direction, presence, subscriptionStateOf(before.contacts.get(contact)));
+    return { pass: outcome.pass, autoReply: outcome.autoReply, presence: presenceEffect(before, after, contact, outcome.autoReply !== undefined) };
+  };
+  return {
+    'subscription.outbound': async (payload) => {
+      const request = parse(schemas.outbound, payload);
+      const { pass, presence } = await change('outbound', request.jid, request.contact, request.presence);
+      return { route: pass, presence };
+    },
+    'subscription.inbound': async (payload) => {
+      const request = parse(schemas.inbound, payload);
+      const { pass, autoReply, presence } = await change('inbound', request.jid, request.contact, request.presence, request.request);
+      return { deliver: pass, autoReply, presence };
+    },
+    'presence.peers': async (payload) => {
+      const owner = account(ctx, parse(schemas.peers, payload).jid);
+      if (ctx.external && !ctx.rosters.get(owner).state.synced) {
+        await syncExternal(ctx, owner).catch((error: unknown) => {
+          if (!(error instanceof RosterFetchError)) throw error;
+          ctx.logger.warn({ err: error, owner }, 'external roster fetch failed; presence goes to the contacts known');
+        });
+      }
+      return presencePeers(owner, ctx.domain, {
+        roster: (jid) => ctx.rosters.get(jid).state,
+        blocked: (jid) => ctx.blocklists.get(jid).state.blocked,
+      });
+    },
+    'activity.last': async (payload) => {
+      const { jid: owner, requester } = parse(schemas.activity, payload);
+      // XEP-0012 §4: only who may see the account's presence may learn when it was last seen.
+      const contact = ctx.rosters.get(account(ctx, owner)).state.contacts.get(requester);
+      if (requester !== owner && !(contact?.onRoster && hasFrom(contact.subscription))) {
+        throw new ForbiddenError(`${requester} is not subscribed to the presence of ${owner}`);
+      }
+      return { lastLogout: (await ctx.lastLogout(owner))?.at };
+    },
+  };
+}
+
+function presenceEffect(before: RosterState, after: RosterState, contact: string, autoReplied: boolean): PresenceEffect {
+  const was = hasFrom(before.contacts.get(contact)?.subscription ?? 'none');
+  const is = hasFrom(after.contacts.get(contact)?.subscription ?? 'none');
+  if (is && (!was || autoReplied)) return 'available';
+  if (was && !is) return 'unavailable';
+  return undefined;
+}

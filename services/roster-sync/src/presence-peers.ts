@@ -1,0 +1,45 @@
+/**
+ * Whom an account's presence concerns when it comes online (RFC 6121 §4.2, §4.3,
+ * §3.1.3), with XEP-0191 blocking applied both ways: blocked contacts neither see the
+ * owner's presence nor show theirs, and their pending requests are held back.
+ */
+import { isBlockedBy, tryParseJid } from '@gatehouse/xmpp';
+import type { RosterState } from './roster/roster.ts';
+import { hasFrom, hasTo } from './roster/subscription-states.ts';
+
+export interface PresencePeers {
+  /** Bare JIDs to send the owner's presence to: contacts with a 'from' or 'both' subscription (§4.2.2). */
+  broadcast: string[];
+  /** Bare JIDs whose presence the owner receives now: 'to' or 'both' here, and 'from' or 'both' on the contact's own roster (§4.3.2). */
+  probe: string[];
+  /** Subscribe stanzas still awaiting the owner's answer, to deliver again (§3.1.3). */
+  pending: string[];
+}
+
+export interface PeerLookup {
+  roster(bareJid: string): RosterState;
+  blocked(bareJid: string): readonly string[];
+}
+
+export function presencePeers(owner: string, domain: string, lookup: PeerLookup): PresencePeers {
+  const ownBlocks = lookup.blocked(owner);
+  const reachable = (contact: string) => !isBlockedBy(ownBlocks, contact) && !isBlockedBy(lookup.blocked(contact), owner);
+  const peers: PresencePeers = { broadcast: [], probe: [], pending: [] };
+  for (const contact of lookup.roster(owner).contacts.values()) {
+    if (!isLocalAccount(contact.jid, domain) || !reachable(contact.jid)) continue;
+    if (contact.pendingIn && contact.request) peers.pending.push(contact.request);
+    if (!contact.onRoster) continue;
+    if (hasFrom(contact.subscription)) peers.broadcast.push(contact.jid);
+    if (hasTo(contact.subscription)) {
+      const reverse = lookup.roster(contact.jid).contacts.get(owner);
+      if (reverse?.onRoster && hasFrom(reverse.subscription)) peers.probe.push(contact.jid);
+    }
+  }
+  return peers;
+}
+
+/** Without server-to-server links, only accounts of our own domain have presence to exchange. */
+function isLocalAccount(jid: string, domain: string): boolean {
+  const parsed = tryParseJid(jid);
+  return parsed !== null && parsed.local !== '' && parsed.resource === '' && parsed.domain === domain;
+}

@@ -1,0 +1,98 @@
+/** Roster items (RFC 6121 §2), the kept request (§3.1.3) and the external roster. */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { deciderSpec } from '@gatehouse/testing';
+import type { RosterItem } from '@gatehouse/events';
+import { BadRequestError, ItemNotFoundError, NotAcceptableError, NotAllowedError, ResourceConstraintError } from '../errors.ts';
+import { decide, type RosterCommand } from './decide.ts';
+import { evolve, initialState, rosterItems, type RosterFact, type RosterState } from './roster.ts';
+
+const now = new Date('2025-03-01T12:00:00.000Z');
+const time = now.toISOString();
+const owner = 'juliet@capulet.lit';
+
+const roster = deciderSpec<RosterCommand, RosterFact, RosterState>({
+  decide: (command, state) => decide(command, state, { now, maxItems: 2 }),
+  evolve,
+  initialState,
+});
+
+const plain = (jid: string, extra: Partial<RosterItem> = {}): RosterItem => ({ jid, groups: [], subscription: 'none', ask: false, approved: false, ...extra });
+const set = (version: number, item: RosterItem): RosterFact => ({ type: 'gatehouse.roster.item-set.v1', time, data: { owner, version, item } });
+const setItem = (jid: string, name?: string, groups: string[] = []): RosterCommand => ({
+  type: 'SetRosterItem',
+  owner,
+  item: { jid, ...(name === undefined ? {} : { name }), groups },
+});
+
+describe('roster decider: set (RFC 6121 §2.3, §2.4)', () => {
+  it('adds a contact with subscription none and the next version', () => {
+    roster.given([]).when(setItem('nurse@capulet.lit', 'Nurse', ['Servants'])).then([set(1, plain('nurse@capulet.lit', { name: 'Nurse', groups: ['Servants'] }))]);
+  });
+
+  it('changes name and groups, keeping the subscription', () => {
+    const both = plain('nurse@capulet.lit', { subscription: 'both', name: 'Nurse' });
+    const history: RosterFact[] = [
+      set(1, plain('nurse@capulet.lit', { name: 'Nurse' })),
+      { type: 'gatehouse.roster.subscription-changed.v1', time, data: { owner, version: 2, direction: 'inbound', presence: 'subscribed', item: both, onRoster: true, itemChanged: true, pendingIn: false } },
+    ];
+    roster.given(history).when(setItem('nurse@capulet.lit', undefined, ['Family'])).then([set(3, plain('nurse@capulet.lit', { subscription: 'both', groups: ['Family'] }))]);
+  });
+
+  it('decides nothing for a set that changes nothing', () => {
+    roster.given([set(1, plain('nurse@capulet.lit', { name: 'Nurse' }))]).when(setItem('nurse@capulet.lit', 'Nurse')).then([]);
+  });
+
+  it('refuses the owner, empty and duplicate groups, and a full roster', () => {
+    roster.given([]).when(setItem(owner)).thenThrows(NotAllowedError);
+    roster.given([]).when(setItem('a@b.c', undefined, [''])).thenThrows(NotAcceptableError);
+    roster.given([]).when(setItem('a@b.c', undefined, ['x', 'x'])).thenThrows(BadRequestError);
+    roster.given([set(1, plain('a@b.c')), set(2, plain('d@e.f'))]).when(setItem('g@h.i')).thenThrows(ResourceConstraintError);
+  });
+});
+
+describe('roster decider: remove (RFC 6121 §2.5)', () => {
+  it('removes a contact with the next version', () => {
+    roster
+      .given([set(1, plain('nurse@capulet.lit'))])
+      .when({ type: 'RemoveRosterItem', owner, jid: 'nurse@capulet.lit' })
+      .then([{ type: 'gatehouse.roster.item-removed.v1', time, data: { owner, version: 2, jid: 'nurse@capulet.lit' } }]);
+  });
+
+  it('refuses a contact that is not on the roster (item-not-found)', () => {
+    roster.given([]).when({ type: 'RemoveRosterItem', owner, jid: 'nurse@capulet.lit' }).thenThrows(ItemNotFoundError);
+  });
+});
+
+describe('roster decider: a pending request is kept until answered (§3.1.3)', () => {
+  const request = "<presence xmlns='jabber:client' type='subscribe' from='romeo@montague.lit'><status>hi</status></presence>";
+  const receive = (presence: 'subscribe' | 'unsubscribe'): RosterCommand => ({ type: 'ReceiveSubscriptionPresence', owner, contact: 'romeo@montague.lit', presence, request });
+
+  it('stores the request, keeps it across a repeated subscribe, drops it when withdrawn', () => {
+    let state = initialState();
+    for (const fact of decide(receive('subscribe'), state, { now, maxItems: 9 })) state = evolve(state, fact);
+    assert.equal(state.contacts.get('romeo@montague.lit')?.request, request);
+    assert.deepEqual(rosterItems(state), [], 'a request alone is not on the roster');
+    assert.deepEqual(decide(receive('subscribe'), state, { now, maxItems: 9 }), []);
+    for (const fact of decide(receive('unsubscribe'), state, { now, maxItems: 9 })) state = evolve(state, fact);
+    assert.equal(state.contacts.has('romeo@montague.lit'), false);
+  });
+});
+
+describe('roster decider: external roster (mod_http_roster_admin)', () => {
+  const apply = (items: RosterItem[]): RosterCommand => ({ type: 'ApplyExternalRoster', owner, items });
+  const marie = plain('marie@example.com', { name: 'Marie', subscription: 'both' });
+  const michael = plain('michael@example.com', { name: 'Michael', subscription: 'both' });
+
+  it('records a first fetch, even an empty one, so it is not fetched as new again', () => {
+    roster.given([]).when(apply([])).then([{ type: 'gatehouse.roster.synced.v1', time, data: { owner, version: 0, set: [], removed: [] } }]);
+  });
+
+  it('stores only the differences, one version step per changed contact', () => {
+    const first: RosterFact = { type: 'gatehouse.roster.synced.v1', time, data: { owner, version: 2, set: [marie, michael], removed: [] } };
+    roster.given([]).when(apply([marie, michael])).then([first]);
+    const renamed = { ...marie, name: 'Marie C.' };
+    roster.given([first]).when(apply([renamed])).then([{ type: 'gatehouse.roster.synced.v1', time, data: { owner, version: 4, set: [renamed], removed: ['michael@example.com'] } }]);
+    roster.given([first]).when(apply([michael, marie])).then([]);
+  });
+});

@@ -1,0 +1,174 @@
+/** The service on a real NATS server, through its endpoints, as the gateway uses it. */
+import { after, afterEach, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { appendEvent, ensureStreams, openKv, readAggregate, request, ServiceError } from '@gatehouse/bus';
+import { createEvent, namesFor, subjectToken, type RosterItem } from '@gatehouse/events';
+import { createLogger } from '@gatehouse/telemetry';
+import { setupNats, startRosterWebApp, type NatsTestContext, type RosterWebApp } from '@gatehouse/testing';
+import { httpRosterSource } from './external/http-roster-source.ts';
+import { createRosterSyncService, type RosterSyncService } from './service.ts';
+
+const logger = createLogger('roster-sync-test', 'silent');
+
+async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 5_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('roster-sync service', () => {
+  let ctx: NatsTestContext;
+  let services: RosterSyncService[] = [];
+  const ask = <T>(endpoint: string, payload: unknown) => request<T>(ctx.nc, `${namesFor(ctx.ns).services.rosterSync}.${endpoint}`, payload);
+  const start = async (extra: Partial<Parameters<typeof createRosterSyncService>[0]> = {}) => {
+    const service = createRosterSyncService({ nc: ctx.nc, ns: ctx.ns, domain: 'localhost', logger, offlineMaxMessages: 3, ...extra });
+    await service.start();
+    services.push(service);
+    return service;
+  };
+  const items = async (jid: string) => (await ask<{ version: number; items: RosterItem[] }>('roster.get', { jid }));
+
+  before(async () => {
+    ctx = await setupNats();
+    await ensureStreams(ctx.nc, ctx.ns);
+  });
+  afterEach(async () => {
+    await Promise.all(services.map((service) => service.stop()));
+    services = [];
+  });
+  after(() => ctx.cleanup());
+
+  it('runs the whole subscription handshake (RFC 6121 §3.1) on both rosters', async () => {
+    await start();
+    const subscribe = "<presence xmlns='jabber:client' type='subscribe' from='alice@localhost' to='bob@localhost'><status>hi</status></presence>";
+    assert.deepEqual(await ask('subscription.outbound', { jid: 'alice@localhost', contact: 'bob@localhost', presence: 'subscribe' }), { route: true });
+    assert.deepEqual(await ask('subscription.inbound', { jid: 'bob@localhost', contact: 'alice@localhost', presence: 'subscribe', request: subscribe }), { deliver: true });
+    assert.deepEqual(await items('alice@localhost'), { version: 1, items: [{ jid: 'bob@localhost', groups: [], subscription: 'none', ask: true, approved: false }] });
+    assert.deepEqual(await items('bob@localhost'), { version: 0, items: [] }, 'a request alone is not on the roster');
+    assert.deepEqual(await ask('presence.peers', { jid: 'bob@localhost' }), { broadcast: [], probe: [], pending: [subscribe] });
+
+    assert.deepEqual(await ask('subscription.outbound', { jid: 'bob@localhost', contact: 'alice@localhost', presence: 'subscribed' }), { route: true, presence: 'available' });
+    assert.deepEqual(await ask('subscription.inbound', { jid: 'alice@localhost', contact: 'bob@localhost', presence: 'subscribed' }), { deliver: true });
+    assert.equal((await items('alice@localhost')).items[0]?.subscription, 'to');
+    assert.equal((await items('bob@localhost')).items[0]?.subscription, 'from');
+    assert.deepEqual(await ask('presence.peers', { jid: 'alice@localhost' }), { broadcast: [], probe: ['bob@localhost'], pending: [] });
+    assert.deepEqual(await ask('presence.peers', { jid: 'bob@localhost' }), { broadcast: ['alice@localhost'], probe: [], pending: [] });
+
+    // §3.2: bob cancels alice's subscription: his presence goes unavailable for her first.
+    assert.deepEqual(await ask('subscription.outbound', { jid: 'bob@localhost', contact: 'alice@localhost', presence: 'unsubscribed' }), { route: true, presence: 'unavailable' });
+    assert.deepEqual(await ask('subscription.inbound', { jid: 'alice@localhost', contact: 'bob@localhost', presence: 'unsubscribed' }), { deliver: true });
+    assert.equal((await items('alice@localhost')).items[0]?.subscription, 'none');
+
+    const { events } = await readAggregate(ctx.nc, namesFor(ctx.ns).streams.rosters, namesFor(ctx.ns).subjects.roster('alice@localhost'));
+    assert.deepEqual(events.map((event) => event.type), Array(3).fill('gatehouse.roster.subscription-changed.v1'));
+  });
+
+  it('answers a pre-approved request itself (§3.4) and reports what removing a contact must send (§2.5.2)', async () => {
+    await start();
+    assert.deepEqual(await ask('subscription.outbound', { jid: 'dave@localhost', contact: 'carol@localhost', presence: 'subscribed' }), { route: false });
+    assert.equal((await items('dave@localhost')).items[0]?.approved, true);
+    assert.deepEqual(await ask('subscription.inbound', { jid: 'dave@localhost', contact: 'carol@localhost', presence: 'subscribe' }), {
+      deliver: false,
+      autoReply: 'subscribed',
+      presence: 'available',
+    });
+    assert.deepEqual(await ask('roster.remove', { jid: 'dave@localhost', contact: 'carol@localhost' }), { unsubscribe: false, unsubscribed: true, presence: 'unavailable' });
+    await assert.rejects(ask('roster.remove', { jid: 'dave@localhost', contact: 'carol@localhost' }), (error: ServiceError) => error.code === 'item-not-found');
+  });
+
+  it('versions the roster and refuses what RFC 6121 §2.3.3 refuses', async () => {
+    await start();
+    await ask('roster.set', { jid: 'erin@localhost', item: { jid: 'Frank@Localhost', name: 'Frank', groups: ['Friends'] } });
+    await ask('roster.set', { jid: 'erin@localhost', item: { jid: 'frank@localhost', name: 'Frank', groups: ['Friends'] } });
+    assert.deepEqual(await items('erin@localhost'), { version: 1, items: [{ jid: 'frank@localhost', name: 'Frank', groups: ['Friends'], subscription: 'none', ask: false, approved: false }] });
+    await assert.rejects(ask('roster.set', { jid: 'erin@localhost', item: { jid: 'erin@localhost', groups: [] } }), (error: ServiceError) => error.code === 'not-allowed');
+    await assert.rejects(ask('roster.set', { jid: 'erin@localhost', item: { jid: 'a@b', groups: ['x', 'x'] } }), (error: ServiceError) => error.code === 'bad-request');
+    await assert.rejects(ask('roster.set', { jid: 'erin@other.example', item: { jid: 'a@b', groups: [] } }), (error: ServiceError) => error.code === 'bad-request');
+  });
+
+  it('stays consistent when two replicas write one roster at once', async () => {
+    await start();
+    await start();
+    const contacts = Array.from({ length: 12 }, (_, i) => `c${i}@localhost`);
+    await Promise.all(contacts.map((jid) => ask('roster.set', { jid: 'gina@localhost', item: { jid, groups: [] } })));
+    await waitFor(async () => ((await items('gina@localhost')).items.length === 12 ? true : undefined));
+    const { version } = await items('gina@localhost');
+    assert.equal(version, 12);
+  });
+
+  it('mirrors block lists into the KV bucket the gateways watch, and hides blocked peers', async () => {
+    await start();
+    await ask('subscription.outbound', { jid: 'hank@localhost', contact: 'ivy@localhost', presence: 'subscribed' });
+    await ask('subscription.inbound', { jid: 'hank@localhost', contact: 'ivy@localhost', presence: 'subscribe' });
+    assert.deepEqual((await ask<{ broadcast: string[] }>('presence.peers', { jid: 'hank@localhost' })).broadcast, ['ivy@localhost']);
+    assert.deepEqual(await ask('block.add', { jid: 'hank@localhost', items: ['ivy@localhost', 'spam.example'] }), { added: ['ivy@localhost', 'spam.example'] });
+    assert.deepEqual(await ask('block.add', { jid: 'hank@localhost', items: ['ivy@localhost'] }), { added: [] });
+    const kv = await openKv(ctx.nc, namesFor(ctx.ns).buckets.blocklists);
+    assert.deepEqual((await kv.get(subjectToken('hank@localhost')))?.json<{ jids: string[] }>().jids, ['ivy@localhost', 'spam.example']);
+    assert.deepEqual((await ask<{ broadcast: string[] }>('presence.peers', { jid: 'hank@localhost' })).broadcast, []);
+    assert.deepEqual(await ask('block.remove', { jid: 'hank@localhost', items: [] }), { removed: ['ivy@localhost', 'spam.example'] });
+    assert.equal((await kv.get(subjectToken('hank@localhost')))?.operation, 'DEL');
+    assert.deepEqual(await ask('block.list', { jid: 'hank@localhost' }), { jids: [] });
+  });
+
+  it('keeps offline messages through a restart, hands them out oldest first, and drops them once acknowledged', async () => {
+    const first = await start();
+    for (const body of ['one', 'two', 'three']) await ask('offline.store', { jid: 'jay@localhost', stanza: `<message><body>${body}</body></message>` });
+    await assert.rejects(ask('offline.store', { jid: 'jay@localhost', stanza: '<message/>' }), (error: ServiceError) => error.code === 'resource-constraint');
+    await first.stop();
+    services = [];
+    await start();
+    const { messages } = await ask<{ messages: { seq: number; stanza: string }[] }>('offline.fetch', { jid: 'jay@localhost' });
+    assert.deepEqual(messages.map((m) => m.stanza), ['one', 'two', 'three'].map((body) => `<message><body>${body}</body></message>`));
+    await ask('offline.ack', { jid: 'jay@localhost', seq: messages[1]!.seq });
+    const rest = await ask<{ messages: { stanza: string }[] }>('offline.fetch', { jid: 'jay@localhost' });
+    assert.deepEqual(rest.messages.map((m) => m.stanza), ['<message><body>three</body></message>']);
+  });
+
+  it('records when the last session ended and tells only subscribers (XEP-0012)', async () => {
+    await start();
+    const names = namesFor(ctx.ns);
+    const ended = createEvent('gatehouse.session.ended.v1', {
+      subject: names.subjects.session('AAAAAAAAAAAAAAAAAAAAAA'),
+      source: 'test',
+      time: '2025-03-01T10:00:00.000Z',
+      data: { sessionId: 'AAAAAAAAAAAAAAAAAAAAAA', jid: 'kim@localhost/phone', reason: 'closed-by-client' },
+    });
+    await appendEvent(ctx.nc, ended);
+    const seen = await waitFor(async () => (await ask<{ lastLogout?: string }>('activity.last', { jid: 'kim@localhost', requester: 'kim@localhost' })).lastLogout);
+    assert.equal(seen, '2025-03-01T10:00:00.000Z');
+    await assert.rejects(ask('activity.last', { jid: 'kim@localhost', requester: 'lee@localhost' }), (error: ServiceError) => error.code === 'forbidden');
+  });
+
+  describe('external roster mode', () => {
+    let app: RosterWebApp;
+    before(async () => {
+      app = await startRosterWebApp({ slowMs: 2_000 });
+    });
+    after(() => app.stop());
+
+    it('serves the web app roster, refreshes differences, keeps the last good one when the app fails', async () => {
+      await start({ external: httpRosterSource({ urlTemplate: app.urlTemplate, timeoutMs: 300, maxBytes: 65_536, domain: 'localhost' }) });
+      app.behave('ok');
+      app.setRoster('john', { 'marie@localhost': { name: 'Marie' } });
+      assert.deepEqual((await items('john@localhost')).items, [{ jid: 'marie@localhost', name: 'Marie', groups: [], subscription: 'both', ask: false, approved: false }]);
+      app.setRoster('john', { 'aaron@localhost': { groups: ['Work'] } });
+      assert.deepEqual(await ask('external.refresh', { jid: 'john@localhost' }), {
+        set: [{ jid: 'aaron@localhost', groups: ['Work'], subscription: 'both', ask: false, approved: false }],
+        removed: ['marie@localhost'],
+      });
+      for (const behaviour of ['slow', 'garbage', 'error'] as const) {
+        app.behave(behaviour);
+        await assert.rejects(ask('external.refresh', { jid: 'john@localhost' }), (error: ServiceError) => error.code === 'roster-fetch-failed', behaviour);
+        assert.deepEqual((await ask<{ items: RosterItem[] }>('roster.get', { jid: 'john@localhost', refresh: true })).items.map((i) => i.jid), ['aaron@localhost']);
+      }
+      await assert.rejects(ask('roster.get', { jid: 'never@localhost' }), (error: ServiceError) => error.code === 'roster-fetch-failed');
+      await assert.rejects(ask('roster.set', { jid: 'john@localhost', item: { jid: 'x@localhost', groups: [] } }), (error: ServiceError) => error.code === 'not-allowed');
+      await assert.rejects(ask('subscription.outbound', { jid: 'john@localhost', contact: 'x@localhost', presence: 'subscribe' }), (error: ServiceError) => error.code === 'not-allowed');
+    });
+  });
+});

@@ -1,0 +1,94 @@
+import type { UserAgent } from '@gatehouse/events';
+import type { AccountsView } from './account/accounts-view.ts';
+import { AccountNotFoundError } from './account/decide.ts';
+import type { ClientHandler } from './aggregate/client-handler.ts';
+import type { ClientKey, ClientView } from './aggregate/client-view.ts';
+import type { FastTokenCommand, FastTokenFacts } from './fast/decide.ts';
+import type { FastTokenFact, FastTokenState } from './fast/fast-token.ts';
+import { GrantNotFoundError, type GrantCommand } from './grant/decide.ts';
+import { liveGrant, type AuthenticatedBy, type GrantFact, type GrantState } from './grant/grant.ts';
+import { randomId } from './random-id.ts';
+
+/** Everything the grant and FAST endpoints work with: views, handlers, key, policy. */
+export interface Access {
+  /** The XMPP domain served. */
+  domain: string;
+  accounts: AccountsView;
+  grants: ClientView<GrantState, GrantFact>;
+  tokens: ClientView<FastTokenState, FastTokenFact>;
+  executeGrant: ClientHandler<GrantCommand, GrantFact, GrantState>;
+  executeToken: ClientHandler<FastTokenCommand, FastTokenFact, FastTokenState>;
+  /** The key FAST tokens are derived with (token-crypto.ts). */
+  tokenKey: Uint8Array;
+  clock: () => Date;
+  /** FAST_TOKEN_LIFETIME_S in ms. */
+  lifetimeMs: number;
+  /** FAST_TOKEN_ROTATE_AFTER_S in ms. */
+  rotateAfterMs: number;
+}
+
+/** The account's last password change (creation counts), or undefined when it is not active. */
+export function passwordChangedAt(access: Access, jid: string): string | undefined {
+  const { state } = access.accounts.get(jid);
+  return state.status === 'active' ? state.passwordChangedAt : undefined;
+}
+
+export function requireAccount(access: Access, jid: string): string {
+  const changedAt = passwordChangedAt(access, jid);
+  if (changedAt === undefined) throw new AccountNotFoundError(jid);
+  return changedAt;
+}
+
+/** What a client's tokens depend on outside their aggregate. */
+export function tokenFacts(access: Access, key: ClientKey): FastTokenFacts {
+  const changedAt = passwordChangedAt(access, key.jid);
+  const grantId = liveGrant(access.grants.get(key).state, changedAt)?.grantId;
+  return { ...(changedAt === undefined ? {} : { passwordChangedAt: changedAt }), ...(grantId === undefined ? {} : { grantId }) };
+}
+
+/** Creates the client's grant, or records its use; the account must be active. */
+export async function recordGrant(
+  access: Access,
+  key: ClientKey,
+  authenticatedBy: AuthenticatedBy,
+  userAgent?: UserAgent,
+): Promise<{ grantId: string; created: boolean }> {
+  const changedAt = requireAccount(access, key.jid);
+  const { facts, state } = await access.executeGrant({
+    type: 'RecordGrant',
+    ...key,
+    grantId: randomId(),
+    authenticatedBy,
+    ...(userAgent === undefined ? {} : { userAgent }),
+    passwordChangedAt: changedAt,
+  });
+  if (state.status !== 'active') throw new Error(`grant of ${key.jid} is ${state.status} right after it was recorded`);
+  return { grantId: state.grantId, created: facts.some((fact) => fact.type === 'gatehouse.grant.created.v1') };
+}
+
+/** Revokes a client's grant and invalidates its tokens. */
+export async function revokeClient(access: Access, key: ClientKey, reason: string): Promise<void> {
+  await access.executeGrant({ type: 'RevokeGrant', ...key, reason });
+  await access.executeToken({ type: 'InvalidateFastTokens', ...key, reason: 'grant-revoked' });
+}
+
+/**
+ * Ends every grant and token of the account that predates `at`. Done right after the
+ * password change or deletion is stored; should this be cut short, tokenFacts() and
+ * liveGrant() already treat everything older than the change as void.
+ */
+export async function revokeAccountAccess(
+  access: Access,
+  jid: string,
+  reason: 'password-changed' | 'account-deleted',
+  at: string,
+): Promise<void> {
+  const clients = new Set([...access.grants.clientsOf(jid), ...access.tokens.clientsOf(jid)]);
+  for (const clientId of clients) {
+    await access.executeGrant({ type: 'RevokeGrant', jid, clientId, reason, createdNotAfter: at }).catch((error: unknown) => {
+      // Tokens without a grant cannot be issued, but history may hold them: carry on to the tokens.
+      if (!(error instanceof GrantNotFoundError)) throw error;
+    });
+    await access.executeToken({ type: 'InvalidateFastTokens', jid, clientId, reason, issuedNotAfter: at });
+  }
+}

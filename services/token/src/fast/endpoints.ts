@@ -1,0 +1,98 @@
+/**
+ * XEP-0484 FAST, the token service's half: the gateway forwards the HT proof and hands
+ * out what is issued here; it never holds token state. Mechanisms are those of
+ * draft-schmaus-kitten-sasl-ht the gateway offers: HT-SHA-256-NONE, and -ENDP where it
+ * has tls-server-end-point channel binding (RFC 5929 §4).
+ */
+import type { Endpoints } from '@gatehouse/bus';
+import { clientIdSchema } from '@gatehouse/events';
+import { z } from 'zod';
+import { recordGrant, requireAccount, tokenFacts, type Access } from '../access.ts';
+import { BadRequestError } from '../errors.ts';
+import { liveGrant } from '../grant/grant.ts';
+import { accountJid } from '../jid.ts';
+import { parse } from '../parse.ts';
+import { fastTokenFor, fastTokenHash, htProof, newTokenId, sameProof } from './token-crypto.ts';
+
+const jid = z.string().min(1).max(3071);
+const mechanism = z.enum(['HT-SHA-256-NONE', 'HT-SHA-256-ENDP']);
+/** An HMAC-SHA-256 output is 32 bytes: 44 base64 characters. */
+const PROOF_BYTES = 32;
+
+const schemas = {
+  verify: z.object({
+    jid,
+    clientId: clientIdSchema,
+    mechanism,
+    initiatorProof: z.base64().max(88),
+    cbData: z.base64().max(1024).optional(),
+    count: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+  }),
+  issue: z.object({ jid, clientId: clientIdSchema, mechanism, authenticatedBy: z.enum(['password', 'fast']) }),
+  invalidate: z.object({ jid, clientId: clientIdSchema }),
+};
+
+/** -NONE binds to nothing; -ENDP is meaningless without the certificate hash. */
+function channelBinding(request: z.output<typeof schemas.verify>): Buffer {
+  const cbData = Buffer.from(request.cbData ?? '', 'base64');
+  if (request.mechanism === 'HT-SHA-256-NONE' && cbData.length > 0) throw new BadRequestError('cbData: HT-SHA-256-NONE has no channel binding');
+  if (request.mechanism === 'HT-SHA-256-ENDP' && cbData.length === 0) throw new BadRequestError('cbData: HT-SHA-256-ENDP needs tls-server-end-point data');
+  return cbData;
+}
+
+export function fastEndpoints(access: Access): Endpoints {
+  const { domain, tokenKey, clock } = access;
+  return {
+    'fast.verify': async (payload) => {
+      const request = parse(schemas.verify, payload);
+      const key = { jid: accountJid(request.jid, domain), clientId: request.clientId };
+      const proof = Buffer.from(request.initiatorProof, 'base64');
+      if (proof.length !== PROOF_BYTES) throw new BadRequestError(`initiatorProof: an HMAC-SHA-256 is ${PROOF_BYTES} bytes`);
+      const cbData = channelBinding(request);
+      const { facts, state } = await access.executeToken({
+        type: 'UseFastToken',
+        ...key,
+        mechanism: request.mechanism,
+        ...(request.count === undefined ? {} : { count: request.count }),
+        matches: (tokenId) => sameProof(htProof(fastTokenFor(tokenKey, tokenId), 'Initiator', cbData), proof),
+        facts: tokenFacts(access, key),
+      });
+      const used = facts.find((fact) => fact.type === 'gatehouse.fast-token.used.v1');
+      const token = used && [state.current, state.next].find((slot) => slot?.tokenId === used.data.tokenId);
+      if (!token) throw new Error('a FAST login succeeded without a used token');
+      await access.executeGrant({ type: 'NoteGrantUse', ...key, grantId: token.grantId, authenticatedBy: 'fast' });
+      return {
+        responderProof: htProof(fastTokenFor(tokenKey, token.tokenId), 'Responder', cbData).toString('base64'),
+        // XEP-0484 rotation: past this age the gateway hands out a fresh token unrequested.
+        rotate: clock().getTime() - Date.parse(token.issuedAt) >= access.rotateAfterMs,
+      };
+    },
+    'fast.issue': async (payload) => {
+      const request = parse(schemas.issue, payload);
+      const key = { jid: accountJid(request.jid, domain), clientId: request.clientId };
+      const changedAt = requireAccount(access, key.jid);
+      // The gateway records the grant first; if it has not, the token still needs one.
+      const grantId =
+        liveGrant(access.grants.get(key).state, changedAt)?.grantId ?? (await recordGrant(access, key, request.authenticatedBy)).grantId;
+      const tokenId = newTokenId();
+      const token = fastTokenFor(tokenKey, tokenId);
+      const { facts } = await access.executeToken({
+        type: 'IssueFastToken',
+        ...key,
+        tokenId,
+        tokenHash: fastTokenHash(token),
+        mechanism: request.mechanism,
+        lifetimeMs: access.lifetimeMs,
+        facts: { passwordChangedAt: changedAt, grantId },
+      });
+      const made = facts.find((fact) => fact.type === 'gatehouse.fast-token.issued.v1' || fact.type === 'gatehouse.fast-token.rotated.v1');
+      if (!made || !('expiresAt' in made.data)) throw new Error('issuing a FAST token stored no token');
+      return { token, expiry: made.data.expiresAt };
+    },
+    'fast.invalidate': async (payload) => {
+      const request = parse(schemas.invalidate, payload);
+      await access.executeToken({ type: 'InvalidateUsedFastToken', jid: accountJid(request.jid, domain), clientId: request.clientId });
+      return {};
+    },
+  };
+}
