@@ -5,6 +5,7 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { createEvent, namesFor, type GatehouseEvent } from '@gatehouse/events';
 import {
   NatsServerNotFoundError,
+  cleanupNamespace,
   setupNats,
   startNatsServer,
   testNamespace,
@@ -114,8 +115,7 @@ describe('followStream', () => {
       await follower.caughtUp;
       await follower.stop();
     } finally {
-      const jsm = await jetstreamManager(ctx.nc);
-      for (const stream of Object.values(namesFor(other).streams)) await jsm.streams.delete(stream);
+      await cleanupNamespace(ctx.nc, other);
     }
   });
 

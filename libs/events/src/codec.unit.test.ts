@@ -40,6 +40,9 @@ const samples: EventDataMap = {
     jid: 'juliet@capulet.lit',
     mechanism: 'SCRAM-SHA-256',
     clientIp: '127.0.0.1',
+    method: 'password',
+    clientId: '5d4f0b57-2f3c-4bd6-9d1a-0c3c8f2b9e11',
+    userAgent: { software: 'Gajim', device: 'laptop' },
   },
   'gatehouse.session.authentication-failed.v1': {
     sessionId: sid,

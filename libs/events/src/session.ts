@@ -16,8 +16,20 @@ export type SessionStreamOpenedData = z.output<typeof sessionStreamOpenedData>;
 export type SessionStreamOpened = Event<'gatehouse.session.stream-opened.v1', SessionStreamOpenedData>;
 
 export const sessionAuthenticationSucceededData = z
-  .object({ sessionId: sessionIdSchema, jid: bareJidSchema, mechanism: z.string().min(1), clientIp: clientIpSchema })
-  .meta({ description: 'SASL authentication succeeded on the stream.' });
+  .object({
+    sessionId: sessionIdSchema,
+    jid: bareJidSchema,
+    mechanism: z.string().min(1),
+    clientIp: clientIpSchema,
+    method: z.enum(['password', 'fast']).default('password').describe('what the client proved: the password, or a FAST token'),
+    clientId: z.string().min(1).max(256).optional().describe("the SASL2 <user-agent id> (XEP-0388), when the client sent one"),
+    userAgent: z
+      .object({ software: z.string().max(256), device: z.string().max(256), uri: z.string().max(256) })
+      .partial()
+      .optional()
+      .describe('the <software>, <device> and <uri> of the SASL2 <user-agent>; never shown to other users (XEP-0388)'),
+  })
+  .meta({ description: 'SASL or SASL2 authentication succeeded on the stream.' });
 export type SessionAuthenticationSucceededData = z.output<typeof sessionAuthenticationSucceededData>;
 export type SessionAuthenticationSucceeded = Event<
   'gatehouse.session.authentication-succeeded.v1',

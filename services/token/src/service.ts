@@ -83,7 +83,12 @@ export function createTokenService({
       const revokeAccess = (jid: string, reason: 'password-changed' | 'account-deleted', at: string) => revokeAccountAccess(access, jid, reason, at);
       service = await startService(
         nc,
-        { name: 'token', version: tokenServiceVersion, description: 'Gatehouse accounts, credentials, grants and FAST tokens', group: names.services.token },
+        {
+          name: 'token',
+          version: tokenServiceVersion,
+          description: 'Gatehouse accounts, credentials, grants and FAST tokens',
+          group: names.services.token,
+        },
         {
           ...accountEndpoints({ domain, iterations, view, execute, fakeSecret, revokeAccess }),
           ...grantEndpoints(access),

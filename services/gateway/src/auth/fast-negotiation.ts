@@ -45,8 +45,10 @@ export async function authenticateFast(domain: string, tokens: TokenClient, atte
     return { kind: 'success', jid, data: Buffer.from(responderProof, 'base64'), rotate };
   } catch (error) {
     const code = (error as { code?: unknown }).code;
-    if (code === 'credentials-expired') return { kind: 'failure', condition: 'credentials-expired', username, reason: 'token-expired' };
-    if (code === 'not-authorized') return { kind: 'failure', condition: 'not-authorized', username, reason: 'token-unknown' };
+    // The token service starts its messages with the reason (token-expired, token-revoked, ...).
+    const reason = error instanceof Error ? /^[a-z-]+/.exec(error.message)?.[0] : undefined;
+    if (code === 'credentials-expired') return { kind: 'failure', condition: 'credentials-expired', username, reason: reason ?? 'token-expired' };
+    if (code === 'not-authorized') return { kind: 'failure', condition: 'not-authorized', username, reason: reason ?? 'token-unknown' };
     if (code === 'bad-request') return { kind: 'failure', condition: 'malformed-request', username };
     if (code === 'unavailable') return { kind: 'failure', condition: 'temporary-auth-failure', username, reason: 'token-service-unavailable' };
     if (error instanceof SaslFailure) return { kind: 'failure', condition: error.condition, username };

@@ -68,17 +68,17 @@ export function voidReason(slot: FastTokenSlot, facts: FastTokenFacts, now: Date
   return undefined;
 }
 
-const invalidated = (command: { jid: string; clientId: string }, tokenId: string, reason: FastTokenInvalidationReason, time: string): FastTokenFact => ({
-  type: 'gatehouse.fast-token.invalidated.v1',
-  time,
-  data: { jid: command.jid, clientId: command.clientId, tokenId, reason },
-});
+function invalidated({ jid, clientId }: { jid: string; clientId: string }, tokenId: string, reason: FastTokenInvalidationReason, time: string): FastTokenFact {
+  return { type: 'gatehouse.fast-token.invalidated.v1', time, data: { jid, clientId, tokenId, reason } };
+}
 
 function issue(command: IssueFastToken, state: FastTokenState, now: Date): FastTokenFact[] {
   const time = now.toISOString();
   const facts: FastTokenFact[] = [];
   // XEP-0484 484-09 SHOULD: a newer token replaces one never used.
-  if (state.next) facts.push(invalidated(command, state.next.tokenId, voidReason(state.next, command.facts, now) ?? 'replaced-unused', time));
+  if (state.next) {
+    facts.push(invalidated(command, state.next.tokenId, voidReason(state.next, command.facts, now) ?? 'replaced-unused', time));
+  }
   let current = state.current;
   const currentVoid = current && voidReason(current, command.facts, now);
   if (current && currentVoid) {
@@ -86,7 +86,8 @@ function issue(command: IssueFastToken, state: FastTokenState, now: Date): FastT
     current = undefined;
   }
   const { jid, clientId, tokenId, tokenHash, mechanism } = command;
-  const token = { jid, clientId, tokenId, tokenHash, mechanism, grantId: command.facts.grantId, expiresAt: new Date(now.getTime() + command.lifetimeMs).toISOString() };
+  const expiresAt = new Date(now.getTime() + command.lifetimeMs).toISOString();
+  const token = { jid, clientId, tokenId, tokenHash, mechanism, grantId: command.facts.grantId, expiresAt };
   // 484-08: the current token stays valid until the new one is used.
   facts.push(
     current
@@ -112,7 +113,10 @@ function use(command: UseFastToken, state: FastTokenState, now: Date): FastToken
   const reason = voidReason(used, command.facts, now);
   if (reason === 'expired') throw new FastCredentialsExpiredError('token-expired', 'the FAST token has expired');
   if (reason) throw new FastCredentialsExpiredError('token-revoked', `the FAST token is void (${reason})`);
-  // 484-14: a count must grow; a repeat is a replayed login, refused without touching the token.
+  // 484-14: a count must grow. A repeat is a replayed message, not a stale token, so it is
+  // not-authorized (RFC 6120 §6.5.10, improper credentials for this attempt) rather than
+  // credentials-expired, which tells the genuine client to throw away a token that is
+  // still good (484-11). The token is left as it was.
   if (command.count !== undefined && used.lastCount !== undefined && command.count <= used.lastCount) {
     throw new FastNotAuthorizedError('token-replayed', `count ${command.count} is not above the last one processed`);
   }

@@ -35,8 +35,12 @@ const schemas = {
 /** -NONE binds to nothing; -ENDP is meaningless without the certificate hash. */
 function channelBinding(request: z.output<typeof schemas.verify>): Buffer {
   const cbData = Buffer.from(request.cbData ?? '', 'base64');
-  if (request.mechanism === 'HT-SHA-256-NONE' && cbData.length > 0) throw new BadRequestError('cbData: HT-SHA-256-NONE has no channel binding');
-  if (request.mechanism === 'HT-SHA-256-ENDP' && cbData.length === 0) throw new BadRequestError('cbData: HT-SHA-256-ENDP needs tls-server-end-point data');
+  if (request.mechanism === 'HT-SHA-256-NONE' && cbData.length > 0) {
+    throw new BadRequestError('cbData: HT-SHA-256-NONE has no channel binding');
+  }
+  if (request.mechanism === 'HT-SHA-256-ENDP' && cbData.length === 0) {
+    throw new BadRequestError('cbData: HT-SHA-256-ENDP needs tls-server-end-point data');
+  }
   return cbData;
 }
 
@@ -89,6 +93,8 @@ export function fastEndpoints(access: Access): Endpoints {
       if (!made || !('expiresAt' in made.data)) throw new Error('issuing a FAST token stored no token');
       return { token, expiry: made.data.expiresAt };
     },
+    // Only the token of the last successful FAST login, not both slots: a token the same
+    // <authenticate> requested may already be in `next`, and must survive (484-10).
     'fast.invalidate': async (payload) => {
       const request = parse(schemas.invalidate, payload);
       await access.executeToken({ type: 'InvalidateUsedFastToken', jid: accountJid(request.jid, domain), clientId: request.clientId });

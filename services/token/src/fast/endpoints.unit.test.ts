@@ -68,7 +68,13 @@ describe('fast.verify', () => {
     const cbData = Buffer.alloc(32, 0xab);
     assert.deepEqual(await t.verify(token, { mechanism: ENDP, cbData }), { responderProof: clientProof(token, 'Responder', cbData), rotate: false });
     const forged = await t
-      .call('fast.verify', { jid, clientId, mechanism: ENDP, initiatorProof: clientProof(token, 'Initiator', cbData), cbData: Buffer.alloc(32, 1).toString('base64') })
+      .call('fast.verify', {
+        jid,
+        clientId,
+        mechanism: ENDP,
+        initiatorProof: clientProof(token, 'Initiator', cbData),
+        cbData: Buffer.alloc(32, 1).toString('base64'),
+      })
       .catch((error: Error & { code?: string }) => error.code);
     assert.equal(forged, 'not-authorized');
   });
@@ -85,7 +91,8 @@ describe('fast.verify', () => {
     await rejectsWithCode(t.verify(token, { client: 'another-client' }), 'not-authorized', 'token-unknown');
     await rejectsWithCode(t.verify('not-a-token-we-issued'), 'not-authorized', 'token-unknown');
     t.createAccount('bob@localhost');
-    await rejectsWithCode(t.call('fast.verify', { jid: 'bob@localhost', clientId, mechanism: NONE, initiatorProof: clientProof(token, 'Initiator') }), 'not-authorized');
+    const asBob = { jid: 'bob@localhost', clientId, mechanism: NONE, initiatorProof: clientProof(token, 'Initiator') };
+    await rejectsWithCode(t.call('fast.verify', asBob), 'not-authorized');
   });
 
   it('asks for rotation once the token is older than the rotation age, and expires it at the lifetime', async () => {

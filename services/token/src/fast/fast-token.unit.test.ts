@@ -168,7 +168,10 @@ describe('FAST token: logging in', () => {
   });
 
   it('refuses a token of a revoked grant, or of a deleted account, as credentials-expired', () => {
-    specAt(HOUR).given([issued(1)]).when(use(1, { facts: { passwordChangedAt: facts.passwordChangedAt } })).thenThrows(FastCredentialsExpiredError, expired('token-revoked'));
+    specAt(HOUR)
+      .given([issued(1)])
+      .when(use(1, { facts: { passwordChangedAt: facts.passwordChangedAt } }))
+      .thenThrows(FastCredentialsExpiredError, expired('token-revoked'));
     specAt(HOUR).given([issued(1)]).when(use(1, { facts: { grantId } })).thenThrows(FastCredentialsExpiredError, expired('token-revoked'));
   });
 
@@ -196,7 +199,10 @@ describe('FAST token: logging in', () => {
 
 describe('FAST token: invalidation', () => {
   it("invalidates the token of the last login on <fast invalidate='1'> (484-10)", () => {
-    specAt(2 * HOUR).given([issued(1), used(1, HOUR)]).when({ type: 'InvalidateUsedFastToken', jid, clientId }).then([invalidated(1, 'client-request', 2 * HOUR)]);
+    specAt(2 * HOUR)
+      .given([issued(1), used(1, HOUR)])
+      .when({ type: 'InvalidateUsedFastToken', jid, clientId })
+      .then([invalidated(1, 'client-request', 2 * HOUR)]);
   });
 
   it('invalidates the promoted token, leaving a token issued afterwards', () => {

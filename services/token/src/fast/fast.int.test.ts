@@ -144,7 +144,8 @@ describe('FAST tokens and grants on NATS', { timeout: 90_000 }, () => {
     await failsWith(verify('dave@localhost', 'laptop', laptop.token), 'credentials-expired');
     assert.deepEqual(await ask('grant.list', { jid: 'dave@localhost' }), { grants: [] });
     const { events } = await readAggregate(nc, namesFor(ns).streams.tokens, namesFor(ns).subjects.grant('dave@localhost', 'phone'));
-    assert.deepEqual(events.at(-1)?.data, { jid: 'dave@localhost', clientId: 'phone', grantId: (events[0]?.data as { grantId: string }).grantId, reason: 'password-changed' });
+    const { grantId } = events[0]?.data as { grantId: string };
+    assert.deepEqual(events.at(-1)?.data, { jid: 'dave@localhost', clientId: 'phone', grantId, reason: 'password-changed' });
 
     const again = await issue('dave@localhost', 'phone');
     offsetMs += 1000;

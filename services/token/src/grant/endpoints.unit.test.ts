@@ -48,7 +48,8 @@ describe('grant.list', () => {
     await t.record('phone', 'password', { software: 'Conversations' });
     t.advance(1000);
     await t.record('laptop');
-    const { token } = await t.call<{ token: string; expiry: string }>('fast.issue', { jid, clientId: 'laptop', mechanism: 'HT-SHA-256-NONE', authenticatedBy: 'password' });
+    const issue = { jid, clientId: 'laptop', mechanism: 'HT-SHA-256-NONE', authenticatedBy: 'password' };
+    const { token } = await t.call<{ token: string; expiry: string }>('fast.issue', issue);
     const listed = await t.list();
     assert.deepEqual(
       listed.map(({ clientId, authenticatedBy, userAgent, fastTokens }) => ({ clientId, authenticatedBy, userAgent, tokens: fastTokens.length })),
