@@ -6,6 +6,9 @@ Commands:
   user password <jid> --password <pw> change an account's password
   user delete <jid>                   delete an account
   user list [<domain>]                list accounts, one JID per line
+  user clients <jid>                  list the apps and devices with access to an account
+  user revoke-client <jid> <id>       cut one of them off (ids as user clients shows them)
+  projections rebuild <name>          rebuild a read model from its stream (client-listing, account-listing)
 
 Options:
   -h, --help                          show this help
@@ -21,7 +24,16 @@ export const userUsage = `usage: gatehouse user <action> ...
   gatehouse user password <jid> --password <pw>
   gatehouse user delete <jid>
   gatehouse user list [<domain>]
+  gatehouse user clients <jid>
+  gatehouse user revoke-client <jid> <id>     (also: revoke_client)
 
 --password - reads the password from stdin; without --password, a password piped on
 stdin is used. A trailing newline is not part of the password.
+A client id is client/<id>, grant/<grant id> or software/<name>, as user clients shows it.
+`;
+
+export const projectionsUsage = `usage: gatehouse projections rebuild <name>
+
+Drops a read model's rows and replays its stream into it, printing progress as it goes.
+Names: client-listing, account-listing.
 `;

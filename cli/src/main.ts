@@ -7,6 +7,7 @@ type Command = (argv: string[]) => Promise<number | void>;
 const commands: Record<string, () => Promise<Command>> = {
   start: async () => (await import('./start/index.ts')).runStart,
   user: async () => (await import('./user/index.ts')).runUser,
+  projections: async () => (await import('./projections/index.ts')).runProjections,
 };
 
 /** Entry of the `gatehouse` bin. */

@@ -10,7 +10,8 @@ export const MAX_GATEWAYS = 50;
 export const startUsage = `usage: gatehouse start [--gateways N]
 
 Runs the whole stack in the foreground: NATS (started here when none answers and
-nats-server is installed), the token and projections services and N gateway replicas.
+nats-server is installed), the token, projections, roster-sync and client-registry
+services and N gateway replicas.
 Prints one line when everything serves; Ctrl-C stops it all.
 
 Options:
@@ -28,6 +29,10 @@ Environment:
   C2S_PORT, C2S_TLS_PORT, HTTP_PORT   ports of replica 0 (default 5222, 5223, 5280)
   GATEWAY_BIND_ADDRESS       listen address of the gateways (default 0.0.0.0)
   LOG_LEVEL                  services' log level (default info); logs go to <data dir>/logs
+  ROSTER_HTTP_URL            external roster mode: the web app URL, %s = username
+  ROSTER_ADMIN_SECRET        bearer secret of POST /roster_admin/refresh (unset: 401)
+  ADMIN_TOKEN                bearer token of the admin API /admin/... (unset: 401)
+  ENFORCE_CLIENT_IDS         every login must carry a SASL2 client id (default false)
 `;
 
 /** `--gateways N` (or `--gateways=N`) and `--help`; anything else is a usage error. */

@@ -30,7 +30,7 @@ describe('docker-compose.yml', () => {
 
   it('builds every service from a target that deploy/Dockerfile defines', () => {
     const targets = [...compose.matchAll(/^\s+target:\s*(\S+)/gm)].map((match) => match[1]);
-    assert.deepEqual(targets.sort(), ['gateway', 'projections', 'token']);
+    assert.deepEqual(targets.sort(), ['client-registry', 'gateway', 'projections', 'roster-sync', 'token']);
     for (const target of targets) assert.match(dockerfile, new RegExp(`^FROM \\S+ AS ${target}$`, 'm'));
   });
 

@@ -49,8 +49,10 @@ export async function launch({ env, gateways, stack, note, signal }: LaunchOptio
   const deadline = Date.now() + READY_TIMEOUT_MS;
   const token = forkService('token', serviceEntry('token'), shared, logDir, deadline);
   const projections = forkService('projections', serviceEntry('projections'), { ...shared, ...databaseEnv(database) }, logDir, deadline);
-  stack.services.push(token.process, projections.process);
-  await Promise.all([token.ready, projections.ready]);
+  const rosterSync = forkService('roster-sync', serviceEntry('roster-sync'), shared, logDir, deadline);
+  const clientRegistry = forkService('client-registry', serviceEntry('client-registry'), shared, logDir, deadline);
+  stack.services.push(token.process, projections.process, rosterSync.process, clientRegistry.process);
+  await Promise.all([token.ready, projections.ready, rosterSync.ready, clientRegistry.ready]);
   signal.throwIfAborted();
 
   const replicas = gateways.map((plan) => {

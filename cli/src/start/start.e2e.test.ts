@@ -141,7 +141,7 @@ it('stops everything and exits 1 with the failing service’s last output when o
     );
     assert.equal(code, 1, stderr);
     assert.equal(stdout, '');
-    assert.match(stderr, /(token|projections) exited \(1\) before it was ready/);
+    assert.match(stderr, /(token|projections|roster-sync|client-registry) exited \(1\) before it was ready/);
     assert.match(stderr, /GATEHOUSE_NAMESPACE/);
   } finally {
     await rm(dataDir, { recursive: true, force: true });

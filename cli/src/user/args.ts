@@ -10,9 +10,12 @@ export type UserCommand =
   | { action: 'password'; jid: string; password: PasswordSource }
   | { action: 'delete'; jid: string }
   | { action: 'list'; domain?: string }
+  | { action: 'clients'; jid: string }
+  | { action: 'revoke-client'; jid: string; id: string }
   | { action: 'help' };
 
-const actions = ['create', 'password', 'delete', 'list'] as const;
+/** `revoke_client` is Prosody's spelling (prosodyctl shell user revoke_client). */
+const actions = ['create', 'password', 'delete', 'list', 'clients', 'revoke-client', 'revoke_client'] as const;
 type Action = (typeof actions)[number];
 const isAction = (value: string | undefined): value is Action => actions.some((action) => action === value);
 
@@ -42,8 +45,13 @@ export function parseUserArgs(argv: string[]): UserCommand {
     if (operands.length > 1) throw new UsageError('user list takes at most one domain', userUsage);
     return operands[0] === undefined ? { action } : { action, domain: operands[0] };
   }
+  if (action === 'revoke-client' || action === 'revoke_client') {
+    if (operands.length !== 2) throw new UsageError(`user ${action} takes a JID and a client id`, userUsage);
+    return { action: 'revoke-client', jid: operands[0]!, id: operands[1]! };
+  }
   if (operands.length !== 1) throw new UsageError(`user ${action} takes exactly one JID`, userUsage);
   const jid = operands[0]!;
+  if (action === 'clients') return { action, jid };
   if (action === 'delete') return { action, jid };
   const password: PasswordSource =
     values.password === undefined || values.password === '-'

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { AggregateDefinition, EventSchemas, EventsOf } from './aggregate.ts';
 import { account } from './account.ts';
 import { blocklist } from './blocklist.ts';
+import { client } from './client.ts';
 import { fastToken } from './fast-token.ts';
 import { grant } from './grant.ts';
 import { roster } from './roster.ts';
@@ -12,7 +13,7 @@ import { session } from './session.ts';
  * file like account.ts plus one entry here; types, guards, JSON Schemas and the
  * AsyncAPI document all follow.
  */
-export const aggregates = [account, session, grant, fastToken, roster, blocklist] as const;
+export const aggregates = [account, session, grant, fastToken, roster, blocklist, client] as const;
 
 type EventsOfAggregate<A> = A extends AggregateDefinition<infer Events extends EventSchemas> ? EventsOf<Events> : never;
 

@@ -92,6 +92,31 @@ const samples: EventDataMap = {
   'gatehouse.roster.synced.v1': { owner: 'juliet@capulet.lit', version: 4, set: [{ ...nurse, subscription: 'both', ask: false, approved: false }], removed: ['romeo@montague.lit'] },
   'gatehouse.blocklist.blocked.v1': { owner: 'juliet@capulet.lit', jids: ['tybalt@capulet.lit'] },
   'gatehouse.blocklist.unblocked.v1': { owner: 'juliet@capulet.lit', jids: ['tybalt@capulet.lit'], all: true },
+  'gatehouse.client.authenticated.v1': {
+    jid: 'juliet@capulet.lit',
+    clientId,
+    sessionId: sid,
+    legacy: false,
+    mechanism: 'SCRAM-SHA-256',
+    method: 'password',
+    userAgent: { software: 'Gajim', device: 'laptop' },
+  },
+  'gatehouse.client.session-bound.v1': { jid: 'juliet@capulet.lit', clientId, sessionId: sid, fullJid: 'juliet@capulet.lit/balcony' },
+  'gatehouse.client.session-ended.v1': { jid: 'juliet@capulet.lit', clientId, sessionId: sid },
+  'gatehouse.client.granted.v1': { jid: 'juliet@capulet.lit', clientId, grantId, authenticatedBy: 'password' },
+  'gatehouse.client.grant-used.v1': { jid: 'juliet@capulet.lit', clientId, grantId },
+  'gatehouse.client.grant-revoked.v1': { jid: 'juliet@capulet.lit', clientId, grantId, reason: 'revoked-by-user' },
+  'gatehouse.client.fast-token-issued.v1': { jid: 'juliet@capulet.lit', clientId, tokenId, expiresAt },
+  'gatehouse.client.fast-token-invalidated.v1': { jid: 'juliet@capulet.lit', clientId, tokenId },
+  'gatehouse.client.password-changed.v1': { jid: 'juliet@capulet.lit', clientId },
+  'gatehouse.client.forgotten.v1': { jid: 'juliet@capulet.lit', clientId, reason: 'account-deleted' },
+  'gatehouse.client.revoked.v1': {
+    jid: 'juliet@capulet.lit',
+    clientId,
+    fullJids: ['juliet@capulet.lit/balcony'],
+    grantId,
+    reason: 'revoked-by-user',
+  },
 };
 
 function sample<Type extends EventType>(type: Type) {

@@ -28,6 +28,8 @@ export function namesFor(ns: string) {
       rosters: `${NS}_ROSTERS`,
       /** Offline messages (XEP-0160): stored stanzas, not events; owned by roster-sync. */
       offline: `${NS}_OFFLINE`,
+      /** Client aggregates (client-registry): what reaches each account, and revocations. */
+      clients: `${NS}_CLIENTS`,
     },
     subjects: {
       /** @param bareJid the normalised bare JID */
@@ -50,6 +52,9 @@ export function namesFor(ns: string) {
       /** The offline messages of one account, oldest first. */
       offline: (bareJid: string) => `${ns}.offline.${subjectToken(bareJid)}`,
       offlineMessages: `${ns}.offline.>`,
+      /** One client of an account: its XEP-0388 id, or the id the registry gave a legacy client. */
+      client: (bareJid: string, clientId: string) => `${ns}.client.${subjectToken(bareJid)}.${subjectToken(clientId)}`,
+      clients: `${ns}.client.>`,
       c2s: (replica: string, sessionId: string) => `${ns}.c2s.${replica}.${sessionId}`,
       c2sReplica: (replica: string) => `${ns}.c2s.${replica}.>`,
     },
@@ -63,12 +68,16 @@ export function namesFor(ns: string) {
       blocklists: `${ns}_blocklists`,
       /** XEP-0012: when each account's last session ended. */
       lastActivity: `${ns}_last_activity`,
+      /** Full JID (subjectToken) → the id client-registry gave the legacy client known by it. */
+      legacyClients: `${ns}_legacy_clients`,
     },
     services: {
       token: `${ns}.token`,
       projections: `${ns}.projections`,
       /** Not `<ns>.roster`: that prefix is the roster aggregate's subjects, which JetStream captures. */
       rosterSync: `${ns}.roster-sync`,
+      /** Not `<ns>.client`: that prefix is the client aggregate's subjects, which JetStream captures. */
+      clientRegistry: `${ns}.clients`,
     },
   } as const;
 }

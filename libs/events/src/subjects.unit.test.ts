@@ -29,7 +29,7 @@ describe('subjectToken', () => {
 describe('namesFor', () => {
   it('derives every name from the namespace (docs/architecture.md)', () => {
     const names = namesFor('t1');
-    assert.deepEqual(names.streams, { accounts: 'T1_ACCOUNTS', sessions: 'T1_SESSIONS', tokens: 'T1_TOKENS', rosters: 'T1_ROSTERS', offline: 'T1_OFFLINE' });
+    assert.deepEqual(names.streams, { accounts: 'T1_ACCOUNTS', sessions: 'T1_SESSIONS', tokens: 'T1_TOKENS', rosters: 'T1_ROSTERS', offline: 'T1_OFFLINE', clients: 'T1_CLIENTS' });
     const grantTokens = `${subjectToken('juliet@capulet.lit')}.${subjectToken('conversations.im/6b1e')}`;
     assert.equal(names.subjects.grant('juliet@capulet.lit', 'conversations.im/6b1e'), `t1.grant.${grantTokens}`);
     assert.equal(names.subjects.fastToken('juliet@capulet.lit', 'conversations.im/6b1e'), `t1.fast-token.${grantTokens}`);
@@ -45,6 +45,8 @@ describe('namesFor', () => {
     assert.equal(names.subjects.blocklist('juliet@capulet.lit'), `t1.blocklist.${subjectToken('juliet@capulet.lit')}`);
     assert.equal(names.subjects.offline('juliet@capulet.lit'), `t1.offline.${subjectToken('juliet@capulet.lit')}`);
     assert.equal(names.subjects.offlineMessages, 't1.offline.>');
+    assert.equal(names.subjects.client('juliet@capulet.lit', 'conversations.im/6b1e'), `t1.client.${grantTokens}`);
+    assert.equal(names.subjects.clients, 't1.client.>');
     assert.deepEqual(names.buckets, {
       sessions: 't1_sessions',
       replicas: 't1_replicas',
@@ -52,8 +54,9 @@ describe('namesFor', () => {
       presence: 't1_presence',
       blocklists: 't1_blocklists',
       lastActivity: 't1_last_activity',
+      legacyClients: 't1_legacy_clients',
     });
-    assert.deepEqual(names.services, { token: 't1.token', projections: 't1.projections', rosterSync: 't1.roster-sync' });
+    assert.deepEqual(names.services, { token: 't1.token', projections: 't1.projections', rosterSync: 't1.roster-sync', clientRegistry: 't1.clients' });
   });
 
   it('puts a JID and a client id with dots into exactly one subject token each', () => {
@@ -82,6 +85,7 @@ describe('streamSubjects', () => {
       { name: 'T1_SESSIONS', subjects: ['t1.session.>'] },
       { name: 'T1_TOKENS', subjects: ['t1.grant.>', 't1.fast-token.>'] },
       { name: 'T1_ROSTERS', subjects: ['t1.roster.>', 't1.blocklist.>'] },
+      { name: 'T1_CLIENTS', subjects: ['t1.client.>'] },
     ]);
   });
 
@@ -96,6 +100,7 @@ describe('streamSubjects', () => {
       names.subjects.fastToken('a@b.c', 'x'),
       names.subjects.roster('a@b.c'),
       names.subjects.blocklist('a@b.c'),
+      names.subjects.client('a@b.c', 'x'),
     ]) {
       assert.ok(covered(subject), subject);
     }

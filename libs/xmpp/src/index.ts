@@ -14,6 +14,14 @@ export {
   NS_STREAM_ERRORS,
   NS_STREAMS,
   NS_TLS,
+  NS_ROSTER,
+  NS_ROSTER_VERSIONING,
+  NS_PRE_APPROVAL,
+  NS_BLOCKING,
+  NS_BLOCKING_ERRORS,
+  NS_LAST_ACTIVITY,
+  NS_DELAY,
+  FEATURE_OFFLINE,
 } from './namespaces.ts';
 export {
   type Jid,

@@ -14,3 +14,16 @@ export const NS_DISCO_ITEMS = 'http://jabber.org/protocol/disco#items';
 export const NS_SASL2 = 'urn:xmpp:sasl:2';
 export const NS_BIND2 = 'urn:xmpp:bind:0';
 export const NS_FAST = 'urn:xmpp:fast:0';
+/** RFC 6121 rosters, and the stream features for roster versioning (§2.6) and pre-approval (§3.4). */
+export const NS_ROSTER = 'jabber:iq:roster';
+export const NS_ROSTER_VERSIONING = 'urn:xmpp:features:rosterver';
+export const NS_PRE_APPROVAL = 'urn:xmpp:features:pre-approval';
+/** XEP-0191 blocking and its application error. */
+export const NS_BLOCKING = 'urn:xmpp:blocking';
+export const NS_BLOCKING_ERRORS = 'urn:xmpp:blocking:errors';
+/** XEP-0012 last activity. */
+export const NS_LAST_ACTIVITY = 'jabber:iq:last';
+/** XEP-0203 delayed delivery, stamped on offline messages (XEP-0160). */
+export const NS_DELAY = 'urn:xmpp:delay';
+/** XEP-0160 §5: the disco feature of offline storage. */
+export const FEATURE_OFFLINE = 'msgoffline';

@@ -39,6 +39,24 @@ export const gatewayConfigSchema = z.object({
    * its streams count as encrypted: PLAIN, SASL2 and FAST are offered there too.
    */
   WEBSOCKET_SECURE: booleanFromEnv(false),
+  /**
+   * Bearer secret of `POST /roster_admin/refresh` (external roster mode). Unset: the
+   * endpoint answers 401 to every request.
+   */
+  ROSTER_ADMIN_SECRET: z
+    .string()
+    .optional()
+    .transform((value) => (value === '' ? undefined : value))
+    .refine((value) => value === undefined || value.length >= 16, 'at least 16 characters'),
+  /**
+   * Bearer token of the admin HTTP API (`/admin/...` on HTTP_PORT). Unset (or empty), the
+   * API is off and answers 401. RFC 6750 token characters, at least 16 of them.
+   */
+  ADMIN_TOKEN: z
+    .string()
+    .optional()
+    .transform((value) => (value === '' ? undefined : value))
+    .refine((value) => value === undefined || /^[A-Za-z0-9\-._~+/]{16,}=*$/.test(value), 'at least 16 characters of A-Z a-z 0-9 - . _ ~ + /'),
 });
 
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;

@@ -16,9 +16,11 @@ import { outboxEventSink } from './c2s/outbox-event-sink.ts';
 import { tokenServiceCredentials } from './auth/credentials.ts';
 import { tokenServiceClient } from './auth/token-client.ts';
 import { LoginThrottle } from './auth/login-throttle.ts';
-import { startAccountControl } from './control/account-control.ts';
+import { startSessionControl } from './control/session-control.ts';
 import { listenDirectTls, listenStartTls, type Listener } from './transports/listeners.ts';
 import { startHttpServer } from './http/http-server.ts';
+import { rosterAdminRouter } from './http/roster-admin.ts';
+import { startIm } from './im/im.ts';
 import type { Transport } from './transports/transport.ts';
 import type { TlsMaterial } from './tls/index.ts';
 
@@ -26,7 +28,7 @@ export type GatewaySettings = Pick<
   GatewayConfig,
   | 'GATEHOUSE_NAMESPACE' | 'XMPP_DOMAIN' | 'GATEWAY_REPLICA_ID' | 'GATEWAY_BIND_ADDRESS' | 'C2S_PORT' | 'C2S_TLS_PORT' | 'HTTP_PORT'
   | 'C2S_STANZA_SIZE_LIMIT' | 'C2S_PREAUTH_STANZA_SIZE_LIMIT' | 'C2S_AUTH_TIMEOUT_MS' | 'C2S_MAX_AUTH_FAILURES'
-  | 'ENFORCE_CLIENT_IDS' | 'WEBSOCKET_SECURE'
+  | 'ENFORCE_CLIENT_IDS' | 'WEBSOCKET_SECURE' | 'ROSTER_ADMIN_SECRET'
 >;
 
 export interface GatewayPorts {
@@ -60,7 +62,15 @@ export function createGateway(deps: { nc: NatsConnection; settings: GatewaySetti
     router.start();
     stoppers.push(() => router.stop());
 
-    const liveness = new ReplicaLiveness(await openKv(nc, names.buckets.replicas, { maxAgeMs: HEARTBEAT_MAX_AGE_MS }), replica, directory, router, logger);
+    const accounts = {
+      exists: async (jid: string) => (await request<{ exists: boolean }>(nc, `${names.services.token}.account.exists`, { jid })).exists,
+    };
+    // Before liveness: its sweep tells a lost session's contacts through the IM features.
+    const im = await startIm({ nc, names, domain: settings.XMPP_DOMAIN, replica, router, directory, accounts, logger });
+    stoppers.push(() => im.stop());
+
+    const heartbeats = await openKv(nc, names.buckets.replicas, { maxAgeMs: HEARTBEAT_MAX_AGE_MS });
+    const liveness = new ReplicaLiveness(heartbeats, replica, directory, router, logger, (route) => im.routeLost(route));
     await liveness.start();
     stoppers.push(() => liveness.stop());
 
@@ -70,9 +80,9 @@ export function createGateway(deps: { nc: NatsConnection; settings: GatewaySetti
       outbox.stop();
     });
 
-    const control = startAccountControl({
+    const control = startSessionControl({
       nc,
-      stream: names.streams.accounts,
+      streams: [names.streams.accounts, names.streams.clients],
       logger,
       sessionsOf: (bareJid) => [...sessions].filter((session) => session.bareJid === bareJid),
     });
@@ -95,9 +105,8 @@ export function createGateway(deps: { nc: NatsConnection; settings: GatewaySetti
       events: outboxEventSink(outbox, names, replica, logger),
       router,
       directory,
-      accounts: {
-        exists: async (jid) => (await request<{ exists: boolean }>(nc, `${names.services.token}.account.exists`, { jid })).exists,
-      },
+      accounts,
+      im,
       logger,
     };
     const accept = (transport: Transport) => {
@@ -126,6 +135,20 @@ export function createGateway(deps: { nc: NatsConnection; settings: GatewaySetti
       maxMessageBytes: settings.C2S_STANZA_SIZE_LIMIT + 1024,
       accept,
       ready: () => ready && nc.isClosed() === false,
+      mounts: [
+        [
+          '/roster_admin',
+          rosterAdminRouter({
+            secret: settings.ROSTER_ADMIN_SECRET,
+            domain: settings.XMPP_DOMAIN,
+            logger,
+            refresh: async (jid) => {
+              const changes = await im.client.refreshExternal(jid);
+              await im.externalRosterChanged(jid, changes).catch((error: unknown) => logger.warn({ err: error, jid }, 'refreshed roster: presence not updated'));
+            },
+          }),
+        ],
+      ],
       metrics: () => ({ local_streams: sessions.size, bound_sessions: router.local.size, cluster_routes: directory.table.size, outbox_pending: outbox.pending }),
     });
     listeners.push(c2s, c2sTls, http);

@@ -1,6 +1,8 @@
-import type { Endpoints } from '@gatehouse/bus';
+import type { Endpoints, NatsConnection } from '@gatehouse/bus';
+import { bareJidSchema } from '@gatehouse/events';
 import type { Logger } from '@gatehouse/telemetry';
 import { z } from 'zod';
+import type { ClientListing } from './client-listing/listing.ts';
 import type { RebuildProgress } from './rebuild.ts';
 
 export class BadRequestError extends Error {
@@ -11,8 +13,24 @@ export class BadRequestError extends Error {
   }
 }
 
+/** A JID that cannot name an account (RFC 6120 §8.3.3.8 `jid-malformed`). */
+export class JidMalformedError extends Error {
+  readonly code = 'jid-malformed';
+  constructor(jid: string) {
+    super(`${JSON.stringify(jid)} is not an account JID (user@domain, without a /resource)`);
+    this.name = 'JidMalformedError';
+  }
+}
+
 const accountsListRequest = z.object({ domain: z.string().min(1).optional() }).strict();
-const rebuildRequest = z.object({ name: z.string().min(1) }).strict();
+const clientsListRequest = z.object({ jid: z.string().min(1).max(3071) }).strict();
+const rebuildRequest = z
+  .object({
+    name: z.string().min(1),
+    /** A subject (the caller's inbox) to which `{ applied, total }` is published as the rebuild goes. */
+    progress: z.string().regex(/^[^\s*>]+$/, 'a subject without wildcards').max(256).optional(),
+  })
+  .strict();
 
 function parseRequest<S extends z.ZodType>(schema: S, payload: unknown): z.output<S> {
   const parsed = schema.safeParse(payload ?? {});
@@ -20,26 +38,47 @@ function parseRequest<S extends z.ZodType>(schema: S, payload: unknown): z.outpu
   return parsed.data;
 }
 
+/**
+ * Account JIDs are stored as the token service normalised them (NFC, lower case); this
+ * is the same folding for the common case, so a hand-typed `Alice@Localhost` finds alice.
+ */
+function accountJid(input: string): string {
+  const jid = input.normalize('NFC').toLowerCase();
+  if (!bareJidSchema.safeParse(jid).success) throw new JidMalformedError(input);
+  return jid;
+}
+
 export interface EndpointDeps {
+  nc: NatsConnection;
   listAccounts(domain?: string): Promise<string[]>;
+  listClients(jid: string): Promise<ClientListing[]>;
   rebuild(name: string, onProgress: (progress: RebuildProgress) => void): Promise<RebuildProgress>;
   logger: Logger;
 }
 
-/** Progress of a rebuild reaches the log every this many events (a reply cannot stream it). */
-const PROGRESS_EVERY = 1_000;
+/** Progress of a rebuild reaches the log every this many events. */
+const LOG_EVERY = 1_000;
+/** Progress messages per rebuild, at most (plus the first and the last). */
+const PROGRESS_STEPS = 100;
 
 /** The `projections` service API (docs/architecture.md): requests and replies are JSON. */
-export function projectionEndpoints({ listAccounts, rebuild, logger }: EndpointDeps): Endpoints {
+export function projectionEndpoints({ nc, listAccounts, listClients, rebuild, logger }: EndpointDeps): Endpoints {
   return {
     'accounts.list': async (payload) => {
       const { domain } = parseRequest(accountsListRequest, payload);
       return { accounts: await listAccounts(domain) };
     },
+    'clients.list': async (payload) => {
+      const { jid } = parseRequest(clientsListRequest, payload);
+      return { clients: await listClients(accountJid(jid)) };
+    },
     rebuild: async (payload) => {
-      const { name } = parseRequest(rebuildRequest, payload);
+      const { name, progress } = parseRequest(rebuildRequest, payload);
       return rebuild(name, ({ applied, total }) => {
-        if (applied % PROGRESS_EVERY === 0 || applied === total) logger.info({ projection: name, applied, total }, 'rebuilding');
+        if (applied % LOG_EVERY === 0 || applied === total) logger.info({ projection: name, applied, total }, 'rebuilding');
+        // A reply cannot stream: progress goes to the caller's subject as it happens.
+        const step = Math.max(1, Math.floor(total / PROGRESS_STEPS));
+        if (progress !== undefined && (applied % step === 0 || applied === total)) nc.publish(progress, JSON.stringify({ applied, total }));
       });
     },
   };

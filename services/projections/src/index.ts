@@ -1,4 +1,4 @@
-export { createProjectionsService, UnknownProjectionError, RebuildInProgressError, type ProjectionsService, type ProjectionsServiceDeps } from './service.ts';
+export { createProjectionsService, UnknownProjectionError, RebuildInProgressError, AccountNotFoundError, type ProjectionsService, type ProjectionsServiceDeps } from './service.ts';
 export { projectionsConfigSchema, type ProjectionsConfig } from './config.ts';
 export { migrations } from './migrations/index.ts';
 export type { Database } from './database.ts';
@@ -8,4 +8,7 @@ export { rebuildProjection, RebuildTimeoutError, type RebuildProgress, type Rebu
 export { applyMessage, type ApplyOutcome, type StoredMessage } from './apply.ts';
 export { accountListing } from './account-listing/projection.ts';
 export { listAccounts } from './account-listing/queries.ts';
-export { BadRequestError } from './endpoints.ts';
+export { clientListing } from './client-listing/projection.ts';
+export { listClients } from './client-listing/queries.ts';
+export { toListing, type ClientListing, type AuthMethod } from './client-listing/listing.ts';
+export { BadRequestError, JidMalformedError } from './endpoints.ts';

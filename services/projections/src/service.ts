@@ -6,6 +6,9 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import type { Kysely } from 'kysely';
 import { accountListing } from './account-listing/projection.ts';
 import { listAccounts } from './account-listing/queries.ts';
+import { clientListing } from './client-listing/projection.ts';
+import { accountExists, listClients } from './client-listing/queries.ts';
+import type { ClientListing } from './client-listing/listing.ts';
 import type { Database } from './database.ts';
 import { projectionEndpoints } from './endpoints.ts';
 import type { Projection } from './projection.ts';
@@ -23,6 +26,8 @@ export interface ProjectionsServiceDeps {
   /** Longest a query waits for its projection to catch up with the stream. Default 2 s. */
   readYourWritesMs?: number;
   retryDelayMs?: number;
+  /** What "now" is for expiring FAST tokens in listings. */
+  clock?: () => Date;
 }
 
 export class UnknownProjectionError extends Error {
@@ -41,17 +46,31 @@ export class RebuildInProgressError extends Error {
   }
 }
 
+/** `clients.list` of an account the account listing does not hold. */
+export class AccountNotFoundError extends Error {
+  readonly code = 'account-not-found';
+  constructor(jid: string) {
+    super(`${jid} does not exist`);
+    this.name = 'AccountNotFoundError';
+  }
+}
+
 export interface ProjectionsService {
   /** Creates the namespace's streams if needed, starts every projection, then the service API. */
   start(): Promise<void>;
   stop(): Promise<void>;
   /** Live accounts, after the projection has caught up with the accounts stream as of this call. */
   listAccounts(domain?: string): Promise<string[]>;
+  /**
+   * The clients with access to a live account (normalised bare JID), after both the client
+   * and the account listings have caught up with their streams as of this call.
+   */
+  listClients(jid: string): Promise<ClientListing[]>;
   rebuild(name: string, onProgress?: (progress: RebuildProgress) => void): Promise<RebuildProgress>;
 }
 
 export function createProjectionsService(deps: ProjectionsServiceDeps): ProjectionsService {
-  const { nc, db, namespace, logger, projections = [accountListing], readYourWritesMs = 2_000, retryDelayMs } = deps;
+  const { nc, db, namespace, logger, projections = [accountListing, clientListing], readYourWritesMs = 2_000, retryDelayMs, clock = () => new Date() } = deps;
   const names = namesFor(namespace);
   const runners = new Map<string, ProjectionRunner>(
     projections.map((projection) => [projection.name, createProjectionRunner({ nc, db, names, projection, logger, retryDelayMs })]),
@@ -80,7 +99,13 @@ export function createProjectionsService(deps: ProjectionsServiceDeps): Projecti
       api = await startService(
         nc,
         { name: 'projections', version: '0.1.0', description: 'Read models projected from the event streams', group: names.services.projections },
-        projectionEndpoints({ listAccounts: (domain) => service.listAccounts(domain), rebuild: (name, onProgress) => service.rebuild(name, onProgress), logger }),
+        projectionEndpoints({
+          nc,
+          listAccounts: (domain) => service.listAccounts(domain),
+          listClients: (jid) => service.listClients(jid),
+          rebuild: (name, onProgress) => service.rebuild(name, onProgress),
+          logger,
+        }),
         logger,
       );
     },
@@ -92,6 +117,11 @@ export function createProjectionsService(deps: ProjectionsServiceDeps): Projecti
     async listAccounts(domain) {
       await catchUp(runnerNamed(accountListing.name));
       return listAccounts(db, domain);
+    },
+    async listClients(jid) {
+      await Promise.all([catchUp(runnerNamed(clientListing.name)), catchUp(runnerNamed(accountListing.name))]);
+      if (!(await accountExists(db, jid))) throw new AccountNotFoundError(jid);
+      return listClients(db, jid, clock());
     },
     async rebuild(name, onProgress) {
       const runner = runnerNamed(name);

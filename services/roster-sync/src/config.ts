@@ -16,8 +16,11 @@ export const rosterSyncConfigSchema = z.object({
     .transform((value) => (value === '' ? undefined : value))
     .refine((value) => value === undefined || value.split('%s').length === 2, 'must contain exactly one %s')
     .refine((value) => value === undefined || /^https?:\/\//.test(value), 'must be an http:// or https:// URL'),
-  /** How long one roster fetch from the web app may take (ms) before it counts as failed. */
-  ROSTER_HTTP_TIMEOUT_MS: positive(5_000, 120_000),
+  /**
+   * How long one roster fetch from the web app may take (ms) before it counts as failed.
+   * At most 25 s: gateways wait 30 s for an answer that may involve a fetch.
+   */
+  ROSTER_HTTP_TIMEOUT_MS: positive(5_000, 25_000),
   /** Largest roster response accepted from the web app (bytes). */
   ROSTER_HTTP_MAX_BYTES: positive(1024 * 1024, 64 * 1024 * 1024),
   /** Most messages kept for one offline user (XEP-0160); more are refused. */

@@ -1,4 +1,7 @@
-import { NS_BIND, NS_SASL, NS_SESSION, NS_TLS } from '@gatehouse/xmpp';
+import { NS_BIND, NS_PRE_APPROVAL, NS_ROSTER_VERSIONING, NS_SASL, NS_SESSION, NS_TLS } from '@gatehouse/xmpp';
+
+/** RFC 6121 §2.6.1 roster versioning and §3.4 pre-approval, both supported (../im). */
+const IM_FEATURES = `<ver xmlns='${NS_ROSTER_VERSIONING}'/><sub xmlns='${NS_PRE_APPROVAL}'/>`;
 
 export interface FeatureState {
   canStartTls: boolean;
@@ -26,7 +29,7 @@ export function featuresXml(state: FeatureState): string {
     return '<stream:features/>';
   } else {
     // RFC 3921 <session/> is kept, marked optional (RFC 6121 Appendix E), for old clients.
-    body = `<bind xmlns='${NS_BIND}'/><session xmlns='${NS_SESSION}'><optional/></session>`;
+    body = `<bind xmlns='${NS_BIND}'/><session xmlns='${NS_SESSION}'><optional/></session>${IM_FEATURES}`;
   }
   return `<stream:features>${body}</stream:features>`;
 }

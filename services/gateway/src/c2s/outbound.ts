@@ -1,8 +1,9 @@
 /**
  * Where a stanza from a bound session goes: RFC 6120 §8.1.1 / §10 and the RFC 6121
- * §8.5 delivery rules, for recipients on any replica. Presence subscriptions, rosters
- * and offline storage come with the roster issue; until then messages that would be
- * stored are answered with service-unavailable, which §8.5.2.2.1 allows.
+ * §8.5 delivery rules, for recipients on any replica. On the way, the IM features
+ * (../im) get their say: XEP-0191 blocking, subscription presence (RFC 6121 §3),
+ * directed presence (§4.6), the IQs the server answers for an account (rosters, block
+ * lists, last activity) and offline storage (XEP-0160) when no resource can take a message.
  */
 import type { Element } from '@xmpp/xml';
 import { stanzaError, tryParseJid, type StanzaErrorCondition } from '@gatehouse/xmpp';
@@ -11,6 +12,9 @@ import type { Router } from '../routing/router.ts';
 import type { SessionDirectory } from '../routing/session-directory.ts';
 import type { Route } from '../routing/route-table.ts';
 import { answerServerIq, iqShapeError, type IqTarget } from './server-iq.ts';
+import type { Im } from '../im/im.ts';
+import { imSender, recordDirected, stoppedByBlocking } from '../im/outbound-checks.ts';
+import { SUBSCRIPTION_TYPES } from '../im/subscriptions.ts';
 
 export interface AccountDirectory {
   exists(bareJid: string): Promise<boolean>;
@@ -22,6 +26,7 @@ export interface OutboundContext {
   directory: SessionDirectory;
   accounts: AccountDirectory;
   logger: Logger;
+  im: Im;
 }
 
 export interface Sender {
@@ -45,13 +50,19 @@ export async function routeOutbound(stanza: Element, sender: Sender, ctx: Outbou
   if (target.domain !== ctx.domain) return refuse(stanza, sender, 'remote-server-not-found');
   if (!target.local) return routeToServer(stanza, sender);
   const bareJid = `${target.local}@${target.domain}`;
-  if (target.resource) return routeToFullJid(stanza, sender, `${bareJid}/${target.resource}`, bareJid, ctx);
+  const recipient = target.resource ? `${bareJid}/${target.resource}` : bareJid;
+  if (bareJid !== sender.bareJid) {
+    if (stoppedByBlocking(stanza, sender, recipient, bareJid, ctx.im.blocklists)) return;
+    if (stanza.name === 'presence' && SUBSCRIPTION_TYPES.has(stanza.attrs.type)) return ctx.im.subscriptions.send(stanza, sender.bareJid, bareJid, sender.reply);
+    if (stanza.name === 'presence') recordDirected(stanza, imSender(sender, ctx.directory.table), recipient, ctx.directory.table, ctx.im.directed);
+  }
+  if (target.resource) return routeToFullJid(stanza, sender, recipient, bareJid, ctx);
   return routeToBareJid(stanza, sender, bareJid, ctx);
 }
 
 function routeToOwnAccount(stanza: Element, sender: Sender, ctx: OutboundContext): Promise<void> | void {
   // §8.1.1.1: no "to" means the account's bare JID; presence broadcast is handled by the session.
-  if (stanza.name === 'iq') return answer(stanza, sender, { kind: 'account', bareJid: sender.bareJid });
+  if (stanza.name === 'iq') return answerForAccount(stanza, sender, sender.bareJid, ctx);
   if (stanza.name === 'message') return routeToBareJid(stanza, sender, sender.bareJid, ctx);
 }
 
@@ -81,10 +92,10 @@ async function routeToBareJid(stanza: Element, sender: Sender, bareJid: string, 
   if (stanza.name === 'iq') {
     // §8.5.2.1.3: the server answers an IQ to a bare JID on the account's behalf.
     if (!known) return refuseIq(stanza, sender, 'service-unavailable');
-    return answer(stanza, sender, { kind: 'account', bareJid });
+    return answerForAccount(stanza, sender, bareJid, ctx);
   }
   if (stanza.name === 'presence') {
-    // Directed presence (RFC 6121 §4.6); subscription handling comes with rosters.
+    // Directed presence (RFC 6121 §4.6).
     if (type === undefined || type === 'unavailable') await deliverAll(ctx.directory.table.deliverable(bareJid), stanza, ctx);
     return;
   }
@@ -93,7 +104,9 @@ async function routeToBareJid(stanza: Element, sender: Sender, bareJid: string, 
   if (type === 'groupchat') return refuse(stanza, sender, 'service-unavailable'); // §8.5.2.1.1
   const routes = type === 'headline' ? ctx.directory.table.deliverable(bareJid) : ctx.directory.table.highestPriority(bareJid);
   const delivered = await deliverAll(routes, stanza, ctx);
-  if (delivered === 0 && type !== 'headline') refuse(stanza, sender, 'service-unavailable'); // §8.5.2.2.1
+  if (delivered > 0 || type === 'headline') return;
+  // §8.5.2.2.1: no resource can take it: stored offline, or refused when it cannot be.
+  if ((await ctx.im.offline.store(stanza, bareJid)) === 'refused') refuse(stanza, sender, 'service-unavailable');
 }
 
 async function deliverAll(routes: Route[], stanza: Element, ctx: OutboundContext): Promise<number> {
@@ -109,6 +122,11 @@ async function accountExists(bareJid: string, ctx: OutboundContext): Promise<boo
     ctx.logger.warn({ err: error }, 'could not ask whether an account exists; treating it as unknown');
     return false;
   }
+}
+
+async function answerForAccount(iq: Element, sender: Sender, bareJid: string, ctx: OutboundContext): Promise<void> {
+  if (await ctx.im.handleAccountIq(iq, imSender(sender, ctx.directory.table), bareJid)) return;
+  answer(iq, sender, { kind: 'account', bareJid });
 }
 
 function answer(iq: Element, sender: Sender, target: IqTarget): void {

@@ -1,15 +1,17 @@
 /**
  * The session's own availability (RFC 6121 §4.2 initial presence, §4.5 unavailable),
  * kept in its route so every replica can apply the §8.5 delivery rules, and broadcast
- * to the account's other available resources (§4.2.2, §4.5.2). Subscriptions and
- * roster broadcast come with the roster issue.
+ * to the account's other available resources (§4.2.2, §4.5.2); what it means for the
+ * account's contacts is the IM lifecycle's business (../im/presence-lifecycle.ts).
  */
 import { escapeXML, type Element } from '@xmpp/xml';
 import { NS_CLIENT } from '@gatehouse/xmpp';
 import type { Router } from '../routing/router.ts';
 import type { SessionDirectory } from '../routing/session-directory.ts';
+import type { Im } from '../im/im.ts';
 
 interface PresenceOwner {
+  readonly id: string;
   readonly fullJid: string | undefined;
   readonly bareJid: string | undefined;
   updateRoute(available: boolean, priority: number): Promise<void>;
@@ -21,15 +23,16 @@ export class PresenceState {
 
   constructor(
     private readonly owner: PresenceOwner,
-    private readonly deps: { router: Router; directory: SessionDirectory },
+    private readonly deps: { router: Router; directory: SessionDirectory; im: Im },
   ) {}
 
   async fromClient(presence: Element): Promise<void> {
     const type = presence.attrs.type;
-    if (type !== undefined && type !== 'unavailable') return; // subscription types: roster issue
+    if (type !== undefined && type !== 'unavailable') return; // subscription presence has a 'to': outbound.ts
     const { fullJid, bareJid } = this.owner;
     if (!fullJid || !bareJid) return;
     presence.attrs.from = fullJid;
+    const wasAvailable = this.available;
     if (type === 'unavailable') {
       this.available = false;
     } else {
@@ -41,16 +44,21 @@ export class PresenceState {
     // §4.2.2: initial presence also goes to the user's own available resources, itself included.
     const routes = this.deps.directory.table.deliverable(bareJid).filter((route) => type !== 'unavailable' || route.fullJid !== fullJid);
     await Promise.all(routes.map((route) => this.deps.router.deliver(route, serialised)));
+    const session = { sessionId: this.owner.id, fullJid, bareJid, priority: this.priority };
+    if (type !== 'unavailable') await this.deps.im.lifecycle.available(session, presence, !wasAvailable);
+    else if (wasAvailable) await this.deps.im.lifecycle.unavailable(session, presence);
   }
 
-  /** The session is going away: its other resources learn it is unavailable (§4.5.2). */
+  /** The session is going away: its other resources and its contacts learn it is unavailable (§4.5.2). */
   async ended(): Promise<void> {
     const { fullJid, bareJid } = this.owner;
+    if (bareJid) this.deps.im.forget(bareJid, this.owner.id);
     if (!this.available || !fullJid || !bareJid) return;
     this.available = false;
     const serialised = `<presence xmlns='${NS_CLIENT}' type='unavailable' from='${escapeXML(fullJid)}'/>`;
     const routes = this.deps.directory.table.deliverable(bareJid).filter((route) => route.fullJid !== fullJid);
     await Promise.all(routes.map((route) => this.deps.router.deliver(route, serialised)));
+    await this.deps.im.lifecycle.unavailable({ sessionId: this.owner.id, fullJid, bareJid, priority: this.priority }, undefined);
   }
 }
 

@@ -4,9 +4,12 @@
  * XEP-0030 disco#info/#items, RFC 3921 session. Anything else: service-unavailable.
  */
 import xml, { type Element } from '@xmpp/xml';
-import { NS_DISCO_INFO, NS_DISCO_ITEMS, NS_PING, NS_SESSION, iqResult, stanzaError } from '@gatehouse/xmpp';
+import { FEATURE_OFFLINE, NS_BLOCKING, NS_DISCO_INFO, NS_DISCO_ITEMS, NS_LAST_ACTIVITY, NS_PING, NS_SESSION, iqResult, stanzaError } from '@gatehouse/xmpp';
 
-export const SERVER_FEATURES = [NS_DISCO_INFO, NS_DISCO_ITEMS, NS_PING] as const;
+export const SERVER_FEATURES = [NS_DISCO_INFO, NS_DISCO_ITEMS, NS_PING, NS_BLOCKING, FEATURE_OFFLINE] as const;
+
+/** XEP-0030 §3.1 for an account's bare JID: what the server answers on its behalf (last activity: ../im). */
+export const ACCOUNT_FEATURES = [NS_DISCO_INFO, NS_LAST_ACTIVITY] as const;
 
 export type IqTarget = { kind: 'server' } | { kind: 'account'; bareJid: string };
 
@@ -42,7 +45,7 @@ function discoInfo(target: IqTarget): Element {
     'query',
     { xmlns: NS_DISCO_INFO },
     xml('identity', { category: 'account', type: 'registered' }),
-    xml('feature', { var: NS_DISCO_INFO }),
+    ...ACCOUNT_FEATURES.map((feature) => xml('feature', { var: feature })),
   );
 }
 

@@ -49,7 +49,6 @@ export class C2sSession implements LocalSession, TransportHandler {
   private authenticated = false;
   private routeRevision: number | undefined;
   private readonly presence: PresenceState;
-  private headerFrom: string | undefined;
   private legacySasl: LegacySasl | undefined;
   private sasl2: Sasl2Exchange | undefined;
   /** How this stream authenticated; later issues list and revoke clients by it. */
@@ -95,7 +94,6 @@ export class C2sSession implements LocalSession, TransportHandler {
         void this.terminate('invalid-from', 'from must be an address of this domain');
         return;
       }
-      this.headerFrom = `${from.local}@${from.domain}`;
     }
     this.transport.send(this.features());
   }
@@ -246,7 +244,15 @@ export class C2sSession implements LocalSession, TransportHandler {
     this.login = { mechanism: outcome.mechanism, method: outcome.method, clientId: outcome.clientId, userAgent: outcome.userAgent };
     clearTimeout(this.authTimer);
     this.deps.throttle.succeeded(clientIp, outcome.jid);
-    this.deps.events.authenticationSucceeded({ sessionId: this.id, jid: outcome.jid, mechanism: outcome.mechanism, clientIp });
+    this.deps.events.authenticationSucceeded({
+      sessionId: this.id,
+      jid: outcome.jid,
+      mechanism: outcome.mechanism,
+      clientIp,
+      method: outcome.method,
+      clientId: outcome.clientId,
+      userAgent: outcome.userAgent,
+    });
     this.transport.setStanzaLimit(this.deps.limits.stanzaBytes);
   }
 

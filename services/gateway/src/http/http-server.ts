@@ -1,6 +1,6 @@
 /**
  * Port 5280: XMPP over WebSocket (RFC 7395) at /xmpp-websocket, plus health and
- * metrics for operators. Later issues mount roster admin, OAuth2 and the admin API here.
+ * metrics for operators, and the feature endpoints passed in `mounts` (roster admin, ...).
  */
 import { createServer, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -24,6 +24,8 @@ export interface HttpServerOptions {
   accept(transport: Transport): void;
   ready(): boolean;
   metrics(): Record<string, number>;
+  /** Feature endpoints by path prefix, e.g. `/roster_admin` (mod_http_roster_admin). */
+  mounts?: ReadonlyArray<readonly [path: string, router: express.Router]>;
 }
 
 export function startHttpServer(opts: HttpServerOptions): Promise<Listener> {
@@ -36,6 +38,7 @@ export function startHttpServer(opts: HttpServerOptions): Promise<Listener> {
     const ready = opts.ready();
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready' });
   });
+  for (const [path, router] of opts.mounts ?? []) app.use(path, router);
   app.get('/metrics', (_req, res) => {
     const lines = Object.entries(opts.metrics()).map(([name, value]) => `gatehouse_gateway_${name} ${value}`);
     res.type('text/plain; version=0.0.4').send(`${lines.join('\n')}\n`);

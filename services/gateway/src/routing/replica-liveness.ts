@@ -11,6 +11,7 @@ import { escapeXML } from '@xmpp/xml';
 import { NS_CLIENT } from '@gatehouse/xmpp';
 import type { SessionDirectory } from './session-directory.ts';
 import type { Router } from './router.ts';
+import type { Route } from './route-table.ts';
 
 export const HEARTBEAT_MAX_AGE_MS = 6_000;
 const HEARTBEAT_EVERY_MS = 2_000;
@@ -24,6 +25,8 @@ export class ReplicaLiveness {
     private readonly directory: SessionDirectory,
     private readonly router: Router,
     private readonly logger: Logger,
+    /** Tells the rest of the world (the session's contacts) that an available route is gone. */
+    private readonly onRouteLost: (route: Route) => Promise<void> = async () => {},
   ) {}
 
   async start(): Promise<void> {
@@ -66,6 +69,7 @@ export class ReplicaLiveness {
         const unavailable = `<presence xmlns='${NS_CLIENT}' type='unavailable' from='${escapeXML(route.fullJid)}'/>`;
         const others = this.directory.table.deliverable(route.bareJid).filter((other) => other.fullJid !== route.fullJid);
         await Promise.all(others.map((other) => this.router.deliver(other, unavailable)));
+        await this.onRouteLost(route).catch((error: unknown) => this.logger.warn({ err: error }, 'could not tell contacts about a lost session'));
       }
     }
     return dropped;

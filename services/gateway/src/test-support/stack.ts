@@ -1,6 +1,6 @@
 /**
- * A real stack for end-to-end tests: the token service and N gateway replicas as
- * processes, on a private namespace of the shared NATS server (or a given one).
+ * A real stack for end-to-end tests: the token and roster-sync services and N gateway
+ * replicas as processes, on a private namespace of the shared NATS server (or a given one).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -13,6 +13,7 @@ import { cleanupNamespace, natsUrl, startServiceProcess, testNamespace, type Ser
 const here = fileURLToPath(new URL('.', import.meta.url));
 const gatewayMain = join(here, '..', 'main.ts');
 export const tokenMain = join(here, '..', '..', '..', 'token', 'src', 'main.ts');
+export const rosterSyncMain = join(here, '..', '..', '..', 'roster-sync', 'src', 'main.ts');
 
 export interface GatewayProcess extends ServiceProcess {
   ports: { c2s: number; c2sTls: number; http: number };
@@ -24,6 +25,9 @@ export interface TestStack {
   natsUrl: string;
   gateways: GatewayProcess[];
   token: ServiceProcess;
+  rosterSync: ServiceProcess;
+  /** Stops roster-sync (SIGTERM, or the signal given) and starts it again with the same environment. */
+  restartRosterSync(signal?: NodeJS.Signals): Promise<void>;
   /** The environment every process of this stack got (namespace, NATS, data dir). */
   env: Record<string, string>;
   createAccount(local: string, password: string): Promise<string>;
@@ -38,6 +42,7 @@ export async function startStack(opts: { gateways?: number; env?: Record<string,
   const nc = await connect({ servers: url });
   const baseEnv = { NATS_URL: url, GATEHOUSE_NAMESPACE: ns, GATEHOUSE_DATA_DIR: dataDir, ...opts.env };
   const token = await startServiceProcess(tokenMain, baseEnv);
+  const rosterSync = await startServiceProcess(rosterSyncMain, baseEnv);
   const gateways: GatewayProcess[] = [];
   const startGateway = async (index: number, extraEnv: Record<string, string> = {}) => {
     const proc = await startServiceProcess(gatewayMain, {
@@ -60,6 +65,11 @@ export async function startStack(opts: { gateways?: number; env?: Record<string,
     natsUrl: url,
     gateways,
     token,
+    rosterSync,
+    async restartRosterSync(signal) {
+      await stack.rosterSync.stop(signal);
+      stack.rosterSync = await startServiceProcess(rosterSyncMain, baseEnv);
+    },
     env: baseEnv,
     startGateway,
     async createAccount(local, password) {
@@ -69,6 +79,7 @@ export async function startStack(opts: { gateways?: number; env?: Record<string,
     },
     async stop() {
       await Promise.all(gateways.map((gateway) => gateway?.stop()));
+      await stack.rosterSync.stop();
       await stack.token.stop();
       await cleanupNamespace(nc, ns).catch(() => {});
       await nc.close();

@@ -1,0 +1,42 @@
+import { randomBytes } from 'node:crypto';
+import { BusUnavailableError, request, ServiceUnavailableError, type NatsConnection } from '@gatehouse/bus';
+
+export interface RebuildProgress {
+  applied: number;
+  total: number;
+}
+
+/** Generous: a rebuild replays the whole stream; the service itself gives up after 10 minutes. */
+const REBUILD_TIMEOUT_MS = 11 * 60_000;
+
+/**
+ * Asks the projections service to rebuild `name`, printing a line per progress message
+ * it publishes to our inbox while it works, and the total at the end.
+ */
+export async function rebuildWithProgress(nc: NatsConnection, group: string, name: string, print: (line: string) => void): Promise<RebuildProgress> {
+  // An inbox of our own, as NATS clients name them: only this process listens there.
+  const inbox = `_INBOX.${randomBytes(12).toString('hex')}`;
+  const subscription = nc.subscribe(inbox, {
+    callback: (_error, message) => {
+      const { applied, total } = message.json<RebuildProgress>();
+      print(`rebuilding ${name}: ${applied}/${total} events`);
+    },
+  });
+  try {
+    const result = await request<RebuildProgress>(nc, `${group}.rebuild`, { name, progress: inbox }, { timeoutMs: REBUILD_TIMEOUT_MS });
+    // Progress published just before the reply may still be on its way.
+    await nc.flush();
+    return result;
+  } finally {
+    subscription.unsubscribe();
+  }
+}
+
+export function describeRebuildFailure(error: unknown, { natsUrl, name }: { natsUrl: string; name: string }): string {
+  if (error instanceof BusUnavailableError) return `cannot reach NATS at ${natsUrl}: start the stack with \`npm start\` or set NATS_URL`;
+  if (error instanceof ServiceUnavailableError) return 'the projections service is not answering: is `npm start` running?';
+  const code = error instanceof Error && 'code' in error ? error.code : undefined;
+  const message = error instanceof Error ? error.message : String(error);
+  if (code === 'unknown-projection') return `no projection named ${name} (try client-listing or account-listing)`;
+  return `cannot rebuild ${name}: ${message}`;
+}

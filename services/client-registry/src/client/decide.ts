@@ -1,0 +1,216 @@
+import type { UserAgent } from '@gatehouse/events';
+import { isActive } from './access.ts';
+import type { ClientFact, ClientState } from './client.ts';
+
+/**
+ * The account's history as of now (its own subject on the accounts stream), fetched by the
+ * caller when a fact would make a client known: facts from the sessions and tokens streams
+ * may be handled long after the account changed, e.g. after the registry was down.
+ */
+export interface AccountFacts {
+  /** The current incarnation's creation (a JID may be registered again after deletion). */
+  createdAt?: string;
+  /** Its last password change. */
+  passwordChangedAt?: string;
+  /** Set when the account is deleted now. */
+  deletedAt?: string;
+}
+
+interface Recorded {
+  jid: string;
+  clientId: string;
+  /** When the reported fact happened: the time of the event it comes from. */
+  at: string;
+}
+
+/** A login on an XMPP stream (legacy clients: reported when the resource is bound). */
+export interface RecordAuthentication extends Recorded {
+  type: 'RecordAuthentication';
+  sessionId: string;
+  legacy: boolean;
+  mechanism: string;
+  method: 'password' | 'fast';
+  userAgent?: UserAgent;
+  /** Fetched only when the client is unknown. */
+  account?: AccountFacts;
+}
+
+export interface RecordBinding extends Recorded {
+  type: 'RecordBinding';
+  sessionId: string;
+  fullJid: string;
+}
+
+export interface RecordSessionEnd extends Recorded {
+  type: 'RecordSessionEnd';
+  sessionId: string;
+  fullJid?: string;
+}
+
+export interface RecordGrant extends Recorded {
+  type: 'RecordGrant';
+  grantId: string;
+  authenticatedBy: 'password' | 'fast';
+  userAgent?: UserAgent;
+  /** Fetched only when the client is unknown. */
+  account?: AccountFacts;
+}
+
+export interface RecordGrantUse extends Recorded {
+  type: 'RecordGrantUse';
+  grantId: string;
+}
+
+export interface RecordGrantRevocation extends Recorded {
+  type: 'RecordGrantRevocation';
+  grantId: string;
+  reason: string;
+}
+
+export interface RecordFastToken extends Recorded {
+  type: 'RecordFastToken';
+  tokenId: string;
+  expiresAt: string;
+}
+
+export interface RecordFastTokenInvalidation extends Recorded {
+  type: 'RecordFastTokenInvalidation';
+  tokenId: string;
+}
+
+export interface RecordPasswordChange extends Recorded {
+  type: 'RecordPasswordChange';
+}
+
+export interface ForgetClient extends Recorded {
+  type: 'ForgetClient';
+  reason: 'account-deleted';
+}
+
+/** The user (or an operator) cuts the client off: its sessions close on every gateway replica. */
+export interface RevokeClient {
+  type: 'RevokeClient';
+  jid: string;
+  clientId: string;
+  /** kebab-case, e.g. `revoked-by-user`. */
+  reason: string;
+  /** The grant revoked with it; default: the client's own. */
+  grantId?: string;
+}
+
+export type ClientCommand =
+  | RecordAuthentication
+  | RecordBinding
+  | RecordSessionEnd
+  | RecordGrant
+  | RecordGrantUse
+  | RecordGrantRevocation
+  | RecordFastToken
+  | RecordFastTokenInvalidation
+  | RecordPasswordChange
+  | ForgetClient
+  | RevokeClient;
+
+/** The account has no listed client of that id (§1.6: unknown, and also known but without access). */
+export class ClientNotFoundError extends Error {
+  readonly code = 'item-not-found';
+  constructor(
+    readonly jid: string,
+    readonly clientId: string,
+  ) {
+    super('Client not found');
+    this.name = 'ClientNotFoundError';
+  }
+}
+
+/**
+ * A fact that would make an unknown client known belongs to an account that no longer
+ * exists (deleted now, or deleted and registered again since): it is dropped. Otherwise
+ * the account's last password change comes along, so a password login made before it
+ * never counts as access, whatever order the streams were read in.
+ */
+function creation(command: RecordAuthentication | RecordGrant, state: ClientState, fact: ClientFact): ClientFact[] {
+  const { account } = command;
+  if (state.status !== 'unknown' || account === undefined) return [fact];
+  if (account.deletedAt !== undefined) return [];
+  if (account.createdAt !== undefined && Date.parse(command.at) < Date.parse(account.createdAt)) return [];
+  if (account.passwordChangedAt === undefined) return [fact];
+  const { jid, clientId } = command;
+  return [fact, { type: 'gatehouse.client.password-changed.v1', time: account.passwordChangedAt, data: { jid, clientId } }];
+}
+
+export function decide(command: ClientCommand, state: ClientState, now: Date): ClientFact[] {
+  const { jid, clientId } = command;
+  const known = state.status === 'unknown' ? undefined : state;
+  switch (command.type) {
+    case 'RecordAuthentication': {
+      if (known?.sessions[command.sessionId] || known?.recentlyEnded.includes(command.sessionId)) return [];
+      const { sessionId, legacy, mechanism, method, userAgent, at } = command;
+      return creation(command, state, {
+        type: 'gatehouse.client.authenticated.v1',
+        time: at,
+        data: { jid, clientId, sessionId, legacy, mechanism, method, ...(userAgent ? { userAgent } : {}) },
+      });
+    }
+    case 'RecordBinding': {
+      if (!known || known.sessions[command.sessionId]?.fullJid === command.fullJid || known.recentlyEnded.includes(command.sessionId)) return [];
+      const { sessionId, fullJid, at } = command;
+      return [{ type: 'gatehouse.client.session-bound.v1', time: at, data: { jid, clientId, sessionId, fullJid } }];
+    }
+    case 'RecordSessionEnd': {
+      if (!known?.sessions[command.sessionId]) return [];
+      const { sessionId, fullJid, at } = command;
+      return [{ type: 'gatehouse.client.session-ended.v1', time: at, data: { jid, clientId, sessionId, ...(fullJid ? { fullJid } : {}) } }];
+    }
+    case 'RecordGrant': {
+      if (known?.grant?.grantId === command.grantId) return [];
+      const { grantId, authenticatedBy, userAgent, at } = command;
+      return creation(command, state, {
+        type: 'gatehouse.client.granted.v1',
+        time: at,
+        data: { jid, clientId, grantId, authenticatedBy, ...(userAgent ? { userAgent } : {}) },
+      });
+    }
+    case 'RecordGrantUse':
+      if (known?.grant?.grantId !== command.grantId) return [];
+      return [{ type: 'gatehouse.client.grant-used.v1', time: command.at, data: { jid, clientId, grantId: command.grantId } }];
+    case 'RecordGrantRevocation': {
+      if (known?.grant?.grantId !== command.grantId) return [];
+      const { grantId, reason, at } = command;
+      return [{ type: 'gatehouse.client.grant-revoked.v1', time: at, data: { jid, clientId, grantId, reason } }];
+    }
+    case 'RecordFastToken': {
+      if (!known || known.fastTokens[command.tokenId]) return [];
+      const { tokenId, expiresAt, at } = command;
+      return [{ type: 'gatehouse.client.fast-token-issued.v1', time: at, data: { jid, clientId, tokenId, expiresAt } }];
+    }
+    case 'RecordFastTokenInvalidation':
+      if (!known?.fastTokens[command.tokenId]) return [];
+      return [{ type: 'gatehouse.client.fast-token-invalidated.v1', time: command.at, data: { jid, clientId, tokenId: command.tokenId } }];
+    case 'RecordPasswordChange':
+      if (!known || (known.passwordChangedAt !== undefined && Date.parse(known.passwordChangedAt) >= Date.parse(command.at))) return [];
+      return [{ type: 'gatehouse.client.password-changed.v1', time: command.at, data: { jid, clientId } }];
+    case 'ForgetClient':
+      if (!known) return [];
+      return [{ type: 'gatehouse.client.forgotten.v1', time: command.at, data: { jid, clientId, reason: command.reason } }];
+    case 'RevokeClient': {
+      // §1.6 TS: a record without access is "not found", not a crash.
+      if (!known || !isActive(known, now)) throw new ClientNotFoundError(jid, clientId);
+      const grantId = command.grantId ?? known.grant?.grantId;
+      const fullJids = new Set(Object.values(known.sessions).flatMap((session) => (session.fullJid ? [session.fullJid] : [])));
+      // A legacy client is its full JID: a session there the registry has not heard of yet is still it.
+      if (known.legacy && known.lastFullJid) fullJids.add(known.lastFullJid);
+      return [
+        {
+          type: 'gatehouse.client.revoked.v1',
+          time: now.toISOString(),
+          data: { jid, clientId, fullJids: [...fullJids], ...(grantId ? { grantId } : {}), reason: command.reason },
+        },
+      ];
+    }
+    default: {
+      const unexpected: never = command;
+      throw new Error(`unhandled client command ${JSON.stringify(unexpected)}`);
+    }
+  }
+}

@@ -1,0 +1,45 @@
+/** A request whose payload does not match the endpoint's schema. */
+export class BadRequestError extends Error {
+  readonly code = 'bad-request';
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'BadRequestError';
+  }
+}
+
+/** An account JID on a domain this deployment does not serve. */
+export class HostUnknownError extends Error {
+  readonly code = 'host-unknown';
+  constructor(
+    readonly domain: string,
+    readonly served: string,
+  ) {
+    super(`this server serves ${served}, not ${domain}`);
+    this.name = 'HostUnknownError';
+  }
+}
+
+/** Revoking for an account that does not exist (the admin API names any JID). */
+export class AccountNotFoundError extends Error {
+  readonly code = 'account-not-found';
+  constructor(readonly jid: string) {
+    super(`${jid} does not exist`);
+    this.name = 'AccountNotFoundError';
+  }
+}
+
+/**
+ * The client logged in with the password (shared/spec §1.6, XEP-0494 §3.2): its sessions
+ * are closed and its grant and tokens revoked, but it can log in again until the password
+ * changes. Thrown after all of that took effect.
+ */
+export class PasswordResetRequiredError extends Error {
+  readonly code = 'password-reset-required';
+  constructor(
+    readonly jid: string,
+    readonly clientId: string,
+  ) {
+    super('Password reset required');
+    this.name = 'PasswordResetRequiredError';
+  }
+}

@@ -1,0 +1,32 @@
+import type { GatehouseEvent } from '@gatehouse/events';
+import { recordFor, type IntakeDeps } from './intake-deps.ts';
+
+/**
+ * Account events (accounts stream) told to each client of the account: a password change
+ * ends the access its earlier password logins gave (shared/spec §1.3); a deletion ends
+ * every client record. Clients created later learn of both from the account's history.
+ */
+export async function handleAccountEvent(event: GatehouseEvent, deps: IntakeDeps): Promise<void> {
+  const record = recordFor(deps, event);
+  const at = event.time;
+  switch (event.type) {
+    case 'gatehouse.account.password-changed.v1': {
+      const { jid } = event.data;
+      return deps.lock.run(jid, async () => {
+        for (const clientId of deps.view.clientsOf(jid)) {
+          if (deps.view.get({ jid, clientId }).state.status !== 'unknown') await record({ type: 'RecordPasswordChange', jid, clientId, at });
+        }
+      });
+    }
+    case 'gatehouse.account.deleted.v1': {
+      const { jid } = event.data;
+      return deps.lock.run(jid, async () => {
+        for (const clientId of deps.view.clientsOf(jid)) {
+          if (deps.view.get({ jid, clientId }).state.status !== 'unknown') await record({ type: 'ForgetClient', jid, clientId, at, reason: 'account-deleted' });
+        }
+      });
+    }
+    default:
+      return;
+  }
+}

@@ -1,0 +1,41 @@
+import type { GatehouseEvent, UserAgent } from '@gatehouse/events';
+import type { ClientKey } from '../client/client.ts';
+import type { AccountFacts, ClientCommand } from '../client/decide.ts';
+import type { ClientView } from '../store/client-view.ts';
+import type { ClientHandler } from '../store/handler.ts';
+import { derivedEventId } from './event-id.ts';
+import type { KeyedLock } from './keyed-lock.ts';
+import type { LegacyIds } from './legacy-ids.ts';
+
+/** What turning other services' events into client commands needs; fakes in unit tests. */
+export interface IntakeDeps {
+  execute: ClientHandler;
+  view: Pick<ClientView, 'get' | 'clientsOf' | 'clientOfSession'>;
+  /** The account's own events folded (accounts stream): read only when a client would be created. */
+  accountFacts(jid: string): Promise<AccountFacts>;
+  /** Every event of one session, oldest first (sessions stream). */
+  sessionHistory(sessionId: string): Promise<GatehouseEvent[]>;
+  legacyIds: LegacyIds;
+  /** ENFORCE_CLIENT_IDS: a login without a client id makes no legacy client. */
+  enforceClientIds: boolean;
+  lock: KeyedLock;
+}
+
+/** Executes a command on behalf of `source`, so handling that event again stores nothing twice. */
+export function recordFor(deps: IntakeDeps, source: Pick<GatehouseEvent, 'id'>) {
+  return (command: ClientCommand) => deps.execute(command, { eventId: (fact) => derivedEventId(source.id, fact) });
+}
+
+/** The account's facts, fetched only when the client is not known yet. */
+export async function factsIfNew(deps: IntakeDeps, key: ClientKey): Promise<{ account?: AccountFacts }> {
+  return deps.view.get(key).state.status === 'unknown' ? { account: await deps.accountFacts(key.jid) } : {};
+}
+
+export const bareOf = (fullJid: string): string => fullJid.slice(0, fullJid.indexOf('/'));
+
+/** XEP-0388 children the client left empty are not worth keeping. */
+export function cleanUserAgent(agent: { software?: string; device?: string; uri?: string } | undefined): UserAgent | undefined {
+  if (!agent) return undefined;
+  const entries = Object.entries(agent).filter((entry): entry is [string, string] => typeof entry[1] === 'string' && entry[1].trim() !== '');
+  return entries.length === 0 ? undefined : (Object.fromEntries(entries) as UserAgent);
+}

@@ -1,0 +1,43 @@
+import { randomBytes } from 'node:crypto';
+import type { KV } from '@gatehouse/bus';
+import { subjectToken } from '@gatehouse/events';
+
+/** Ids of clients that sent no `<user-agent id>`, known by their full JID (shared/spec §1.2). */
+export interface LegacyIds {
+  /** The id of the legacy client at `fullJid`, made up (and kept) if there is none. */
+  idFor(fullJid: string): Promise<string>;
+  /** The id of the legacy client at `fullJid`, if one was ever made. */
+  find(fullJid: string): Promise<string | undefined>;
+}
+
+/** Prosody's `id.short()`: 9 random bytes, 12 base64url characters. */
+export function newLegacyId(): string {
+  return randomBytes(9).toString('base64url');
+}
+
+/**
+ * In a KV bucket keyed by the full JID's subject token: a KV `create` lets exactly one
+ * registry replica, or one of two attempts at the same event, name the client.
+ */
+export function kvLegacyIds(kv: KV, makeId: () => string = newLegacyId): LegacyIds {
+  const find = async (fullJid: string) => {
+    const entry = await kv.get(subjectToken(fullJid));
+    return entry && entry.operation === 'PUT' ? entry.string() : undefined;
+  };
+  return {
+    find,
+    async idFor(fullJid) {
+      const existing = await find(fullJid);
+      if (existing !== undefined) return existing;
+      const id = makeId();
+      try {
+        await kv.create(subjectToken(fullJid), id);
+        return id;
+      } catch (error) {
+        const winner = await find(fullJid);
+        if (winner === undefined) throw error;
+        return winner;
+      }
+    },
+  };
+}

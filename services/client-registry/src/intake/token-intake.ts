@@ -1,0 +1,41 @@
+import type { GatehouseEvent } from '@gatehouse/events';
+import { cleanUserAgent, factsIfNew, recordFor, type IntakeDeps } from './intake-deps.ts';
+
+/**
+ * Grant and FAST token events (tokens stream) as client facts: whether the client holds
+ * a live grant and valid tokens is what `<grant/>` and `<fast/>` report (shared/spec §1.3).
+ * A token's use needs no fact of its own: the login it made is reported by the gateway.
+ */
+export async function handleTokenEvent(event: GatehouseEvent, deps: IntakeDeps): Promise<void> {
+  const record = recordFor(deps, event);
+  const at = event.time;
+  switch (event.type) {
+    case 'gatehouse.grant.created.v1': {
+      const { jid, clientId, grantId, authenticatedBy } = event.data;
+      const userAgent = cleanUserAgent(event.data.userAgent);
+      return deps.lock.run(jid, async () => {
+        const facts = await factsIfNew(deps, { jid, clientId });
+        await record({ type: 'RecordGrant', jid, clientId, at, grantId, authenticatedBy, ...(userAgent ? { userAgent } : {}), ...facts });
+      });
+    }
+    case 'gatehouse.grant.used.v1': {
+      const { jid, clientId, grantId } = event.data;
+      return deps.lock.run(jid, async () => void (await record({ type: 'RecordGrantUse', jid, clientId, at, grantId })));
+    }
+    case 'gatehouse.grant.revoked.v1': {
+      const { jid, clientId, grantId, reason } = event.data;
+      return deps.lock.run(jid, async () => void (await record({ type: 'RecordGrantRevocation', jid, clientId, at, grantId, reason })));
+    }
+    case 'gatehouse.fast-token.issued.v1':
+    case 'gatehouse.fast-token.rotated.v1': {
+      const { jid, clientId, tokenId, expiresAt } = event.data;
+      return deps.lock.run(jid, async () => void (await record({ type: 'RecordFastToken', jid, clientId, at, tokenId, expiresAt })));
+    }
+    case 'gatehouse.fast-token.invalidated.v1': {
+      const { jid, clientId, tokenId } = event.data;
+      return deps.lock.run(jid, async () => void (await record({ type: 'RecordFastTokenInvalidation', jid, clientId, at, tokenId })));
+    }
+    default:
+      return;
+  }
+}

@@ -1,0 +1,111 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { ClientFact, ClientKey } from '../client/client.ts';
+import { ClientNotFoundError } from '../client/decide.ts';
+import { AccountNotFoundError, PasswordResetRequiredError } from '../errors.ts';
+import { ClientView } from '../store/client-view.ts';
+import { createClientHandler } from '../store/handler.ts';
+import { MemoryClientStream } from '../store/memory-client-stream.ts';
+import { revokeClient } from './revoke.ts';
+import { parseSelector } from './selector.ts';
+
+const jid = 'juliet@capulet.lit';
+const now = new Date('2025-03-01T12:00:00.000Z');
+const grantId = 'GGGGGGGGGGGGGGGGGGGGGG';
+const t = (minute: number) => `2025-03-01T11:${String(minute).padStart(2, '0')}:00.000Z`;
+
+const login = (clientId: string, at: string, mechanism = 'SCRAM-SHA-1', software = 'Gajim'): ClientFact => ({
+  type: 'gatehouse.client.authenticated.v1',
+  time: at,
+  data: { jid, clientId, sessionId: `S${clientId.padEnd(21, 'x')}`.slice(0, 22), legacy: false, mechanism, method: mechanism.startsWith('HT-') ? 'fast' : 'password', userAgent: { software } },
+});
+const bound = (clientId: string): ClientFact => ({
+  type: 'gatehouse.client.session-bound.v1',
+  time: t(1),
+  data: { jid, clientId, sessionId: `S${clientId.padEnd(21, 'x')}`.slice(0, 22), fullJid: `${jid}/${clientId}` },
+});
+const granted = (clientId: string, id = grantId): ClientFact => ({ type: 'gatehouse.client.granted.v1', time: t(0), data: { jid, clientId, grantId: id, authenticatedBy: 'fast' } });
+const token = (clientId: string): ClientFact => ({
+  type: 'gatehouse.client.fast-token-issued.v1',
+  time: t(0),
+  data: { jid, clientId, tokenId: 'TTTTTTTTTTTTTTTTTTTTTT', expiresAt: '2025-03-20T00:00:00.000Z' },
+});
+
+function setup(history: ClientFact[], accounts = [jid]) {
+  const stream = new MemoryClientStream();
+  const view = new ClientView();
+  for (const fact of history) {
+    const sequence = stream.stored.length + 1;
+    stream.stored.push({ fact, sequence });
+    view.apply(fact, sequence);
+  }
+  const execute = createClientHandler({ view, stream, clock: () => now });
+  const grantsRevoked: ClientKey[] = [];
+  const deps = {
+    view,
+    execute,
+    clock: () => now,
+    async refresh(key: ClientKey) {
+      view.replace(key, await stream.load(key));
+      return view.get(key).state;
+    },
+    async revokeGrant(key: ClientKey) {
+      grantsRevoked.push(key);
+    },
+    accountExists: async (account: string) => accounts.includes(account),
+  };
+  const revoked = () =>
+    stream.stored.flatMap(({ fact }) => (fact.type === 'gatehouse.client.revoked.v1' ? [fact.data] : []));
+  return { deps, revoked, grantsRevoked };
+}
+
+describe('revokeClient', () => {
+  it('revokes a FAST client: grant and tokens first, then its sessions; no error', async () => {
+    const { deps, revoked, grantsRevoked } = setup([granted('phone'), login('phone', t(1), 'HT-SHA-256-NONE'), bound('phone'), token('phone')]);
+    await revokeClient(deps, { jid, id: 'client/phone', reason: 'revoked-by-user' });
+    assert.deepEqual(grantsRevoked, [{ jid, clientId: 'phone' }]);
+    assert.deepEqual(revoked(), [{ jid, clientId: 'phone', fullJids: [`${jid}/phone`], grantId, reason: 'revoked-by-user' }]);
+  });
+
+  it('cuts off a password client all the same, then says a password reset is required', async () => {
+    const { deps, revoked, grantsRevoked } = setup([login('laptop', t(1)), bound('laptop'), granted('laptop')]);
+    await assert.rejects(revokeClient(deps, { jid, id: 'client/laptop', reason: 'revoked-by-user' }), PasswordResetRequiredError);
+    assert.equal(grantsRevoked.length, 1);
+    assert.equal(revoked().length, 1);
+  });
+
+  it('revokes a grant and closes the sessions that used it (Prosody does not), with no password error', async () => {
+    const { deps, revoked } = setup([login('laptop', t(1)), bound('laptop'), granted('laptop')]);
+    await revokeClient(deps, { jid, id: `grant/${grantId}`, reason: 'revoked-by-user' });
+    assert.deepEqual(revoked()[0]?.fullJids, [`${jid}/laptop`]);
+  });
+
+  it('revokes the first listed client of a software only', async () => {
+    const { deps, revoked } = setup([login('old', t(1), 'HT-SHA-256-NONE', 'Dino'), bound('old'), login('new', t(5), 'HT-SHA-256-NONE', 'Dino'), bound('new')]);
+    await revokeClient(deps, { jid, id: 'software/Dino', reason: 'revoked-by-user' });
+    assert.deepEqual(revoked().map((data) => data.clientId), ['old']);
+  });
+
+  it('answers item-not-found for unknown, inactive and malformed ids, and does nothing', async () => {
+    const { deps, revoked, grantsRevoked } = setup([login('gone', t(1)), { type: 'gatehouse.client.password-changed.v1', time: t(2), data: { jid, clientId: 'gone' } }]);
+    for (const id of ['client/nobody', 'client/gone', 'grant/nope', 'software/Nothing', 'bogus', 'thing/x', '', 'client/']) {
+      await assert.rejects(revokeClient(deps, { jid, id, reason: 'revoked-by-user' }), ClientNotFoundError, id);
+    }
+    assert.deepEqual(revoked(), []);
+    assert.deepEqual(grantsRevoked, []);
+  });
+
+  it('says account-not-found for an account that does not exist', async () => {
+    const { deps } = setup([], []);
+    await assert.rejects(revokeClient(deps, { jid, id: 'client/x', reason: 'revoked-by-admin' }), AccountNotFoundError);
+  });
+});
+
+describe('parseSelector', () => {
+  it('reads client/, grant/ and software/ ids, keeping slashes after the first', () => {
+    assert.deepEqual(parseSelector('client/conversations.im/6b1e'), { kind: 'client', clientId: 'conversations.im/6b1e' });
+    assert.deepEqual(parseSelector('grant/HjEEr45_LQr'), { kind: 'grant', grantId: 'HjEEr45_LQr' });
+    assert.deepEqual(parseSelector('software/Gajim/1.8'), { kind: 'software', software: 'Gajim/1.8' });
+    for (const id of ['', 'client', 'client/', '/x', 'cli_ent/x', 'oauth/x']) assert.equal(parseSelector(id), undefined, id);
+  });
+});

@@ -1,0 +1,142 @@
+import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { ensureStreams, readAggregate, request, ServiceError, type NatsConnection } from '@gatehouse/bus';
+import { isClientEvent, namesFor, type ClientEvent } from '@gatehouse/events';
+import { createLogger } from '@gatehouse/telemetry';
+import { setupNats, type NatsTestContext } from '@gatehouse/testing';
+import { createTokenService, type TokenService } from '@gatehouse/token';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { createClientRegistryService, type ClientRegistryService } from './service.ts';
+import { testGateway } from './test-gateway.ts';
+
+const logger = createLogger('client-registry-test', process.env.LOG_LEVEL ?? 'silent');
+const alice = 'alice@localhost';
+
+describe('client registry on NATS, with the token service', { timeout: 120_000 }, () => {
+  let context: NatsTestContext;
+  let nc: NatsConnection;
+  let ns: string;
+  let token: TokenService;
+  let registry: ClientRegistryService;
+  let gateway: ReturnType<typeof testGateway>;
+
+  const names = () => namesFor(ns);
+  const start = async () => {
+    registry = createClientRegistryService({ nc, ns, domain: 'localhost', logger, retryDelayMs: 100 });
+    await registry.start();
+  };
+  const settle = async () => assert.ok(await registry.settled(10_000), 'the registry handled every event');
+  const eventsOf = async (clientId: string): Promise<ClientEvent[]> =>
+    (await readAggregate(nc, names().streams.clients, names().subjects.client(alice, clientId))).events.filter(isClientEvent);
+  const typesOf = async (clientId: string) => (await eventsOf(clientId)).map((event) => event.type.replace(/^gatehouse\.client\.|\.v1$/g, ''));
+  const revoke = (id: string, jid = alice) => request(nc, `${names().services.clientRegistry}.client.revoke`, { jid, id });
+  const code = (expected: string) => (error: unknown) => error instanceof ServiceError && error.code === expected;
+  const fastLogin = (clientId: string, fastToken: string) =>
+    gateway.token('fast.verify', {
+      jid: alice,
+      clientId,
+      mechanism: 'HT-SHA-256-NONE',
+      initiatorProof: createHmac('sha256', Buffer.from(fastToken, 'utf8')).update('Initiator').digest('base64'),
+    });
+
+  before(async () => {
+    context = await setupNats();
+    ({ nc, ns } = context);
+    await ensureStreams(nc, ns);
+    token = createTokenService({ nc, ns, domain: 'localhost', logger });
+    await token.start();
+    await start();
+    gateway = testGateway(nc, ns);
+    await gateway.token('account.create', { jid: alice, password: 'wonderland' });
+  });
+  after(async () => {
+    await registry?.stop();
+    await token?.stop();
+    await context.cleanup();
+  });
+
+  it('builds a SASL2 client from its login, grant, token and binding, user agent as first seen', async () => {
+    const session = await gateway.login({ jid: alice, clientId: 'phone', userAgent: { software: 'Conversations', device: 'Pixel' } }, { bind: 'phone.abc', requestToken: true });
+    await settle();
+    assert.deepEqual((await typesOf('phone')).sort(), ['authenticated', 'fast-token-issued', 'granted', 'session-bound']);
+    const bound = (await eventsOf('phone')).find((event) => event.type === 'gatehouse.client.session-bound.v1');
+    assert.equal(bound?.data.fullJid, session.fullJid);
+  });
+
+  it('revokes a FAST client everywhere: grant and tokens gone, sessions named, the old token refused', async () => {
+    const session = await gateway.login({ jid: alice, clientId: 'tablet', method: 'fast' }, { bind: 'tablet.1' });
+    const { fastToken } = await gateway.login({ jid: alice, clientId: 'tablet', method: 'fast' }, { requestToken: true });
+    await settle();
+    assert.deepEqual(await revoke('client/tablet'), {});
+    const revoked = (await eventsOf('tablet')).find((event) => event.type === 'gatehouse.client.revoked.v1');
+    assert.deepEqual(revoked?.data.fullJids, [session.fullJid]);
+    assert.equal(revoked?.data.reason, 'revoked-by-user');
+    const { grants } = await gateway.token<{ grants: { clientId: string }[] }>('grant.list', { jid: alice });
+    assert.ok(!grants.some((grant) => grant.clientId === 'tablet'));
+    await assert.rejects(fastLogin('tablet', fastToken!), code('credentials-expired'));
+    await assert.rejects(revoke('client/tablet'), code('item-not-found'), 'nothing left to revoke');
+  });
+
+  it('cuts off a password client, then answers password-reset-required', async () => {
+    const { fastToken } = await gateway.login({ jid: alice, clientId: 'laptop' }, { bind: 'laptop.1', requestToken: true });
+    await settle();
+    await assert.rejects(revoke('client/laptop'), code('password-reset-required'));
+    assert.ok((await typesOf('laptop')).includes('revoked'));
+    await assert.rejects(fastLogin('laptop', fastToken!), code('credentials-expired'));
+  });
+
+  it('names a legacy client by 12 random characters, the same for the same resource', async () => {
+    const first = await gateway.login({ jid: alice, mechanism: 'PLAIN' }, { bind: 'home' });
+    await gateway.close(first);
+    await gateway.login({ jid: alice, mechanism: 'PLAIN' }, { bind: 'home' });
+    await settle();
+    const kv = await jetstreamManager(nc);
+    const subjects = (await kv.streams.info(names().streams.clients, { subjects_filter: `${ns}.client.>` })).state.subjects ?? {};
+    const legacy = Object.keys(subjects).filter((subject) => /\.[A-Za-z0-9_-]{16}$/.test(subject));
+    assert.equal(legacy.length, 1, JSON.stringify(subjects));
+    const clientId = Buffer.from(legacy[0]!.split('.').at(-1)!, 'base64url').toString();
+    assert.match(clientId, /^[A-Za-z0-9_-]{12}$/);
+    await assert.rejects(revoke(`client/${clientId}`), code('password-reset-required'));
+    const revoked = (await eventsOf(clientId)).find((event) => event.type === 'gatehouse.client.revoked.v1');
+    assert.deepEqual(revoked?.data.fullJids, [`${alice}/home`]);
+  });
+
+  it('revokes by grant id, closing the sessions that used the grant', async () => {
+    await gateway.login({ jid: alice, clientId: 'desk', method: 'fast', mechanism: 'HT-SHA-256-NONE' }, { bind: 'desk.1' });
+    await settle();
+    const granted = (await eventsOf('desk')).find((event) => event.type === 'gatehouse.client.granted.v1');
+    assert.ok(granted?.type === 'gatehouse.client.granted.v1');
+    assert.deepEqual(await revoke(`grant/${granted.data.grantId}`), {});
+    const revoked = (await eventsOf('desk')).find((event) => event.type === 'gatehouse.client.revoked.v1');
+    assert.deepEqual(revoked?.data.fullJids, [`${alice}/desk.1`]);
+    assert.equal(revoked?.data.grantId, granted.data.grantId);
+  });
+
+  it('refuses unknown and malformed ids, payload errors, unknown accounts', async () => {
+    for (const id of ['client/nobody', 'grant/nothing', 'software/None', 'nonsense', '']) await assert.rejects(revoke(id), code('item-not-found'), id);
+    await assert.rejects(request(nc, `${names().services.clientRegistry}.client.revoke`, { jid: alice }), code('bad-request'));
+    await assert.rejects(revoke('client/x', 'nobody@localhost'), code('account-not-found'));
+    await assert.rejects(revoke('client/x', 'alice@elsewhere.example'), code('host-unknown'));
+  });
+
+  it('tells every client of a password change: its password logins no longer need a reset', async () => {
+    await gateway.token('account.password', { jid: alice, password: 'looking-glass' });
+    await settle();
+    assert.ok((await typesOf('phone')).includes('password-changed'));
+    assert.ok((await typesOf('phone')).includes('grant-revoked'), 'the token service revoked its grant');
+    // Still connected in this simulation (no gateway closed it): revocable, and no password error.
+    assert.deepEqual(await revoke('client/phone'), {});
+  });
+
+  it('stores nothing twice when every source event is handled again from the start', async () => {
+    await settle();
+    const jsm = await jetstreamManager(nc);
+    const before = (await jsm.streams.info(names().streams.clients)).state.messages;
+    await registry.stop();
+    for (const stream of [names().streams.sessions, names().streams.tokens, names().streams.accounts]) await jsm.consumers.delete(stream, 'client-registry');
+    await start();
+    await settle();
+    assert.equal((await jsm.streams.info(names().streams.clients)).state.messages, before);
+  });
+});

@@ -1,0 +1,156 @@
+import {
+  ServiceError,
+  ensureStreams,
+  followStream,
+  openKv,
+  readAggregate,
+  request,
+  startService,
+  type Follower,
+  type NatsConnection,
+  type RunningService,
+} from '@gatehouse/bus';
+import { isClientEvent, namesFor } from '@gatehouse/events';
+import type { Logger } from '@gatehouse/telemetry';
+import { jetstreamManager } from '@nats-io/jetstream';
+import type { ClientFact } from './client/client.ts';
+import { clientEndpoints } from './endpoints.ts';
+import { handleAccountEvent } from './intake/account-intake.ts';
+import { accountFactsFrom } from './intake/account-facts.ts';
+import { durableIntake, type DurableIntake } from './intake/durable-consumer.ts';
+import type { IntakeDeps } from './intake/intake-deps.ts';
+import { KeyedLock } from './intake/keyed-lock.ts';
+import { kvLegacyIds } from './intake/legacy-ids.ts';
+import { SessionIntake } from './intake/session-intake.ts';
+import { handleTokenEvent } from './intake/token-intake.ts';
+import { revokeClient, type RevokeRequest } from './revoke/revoke.ts';
+import { natsClientStream } from './store/client-stream.ts';
+import { ClientView } from './store/client-view.ts';
+import { createClientHandler } from './store/handler.ts';
+
+export interface ClientRegistryServiceDeps {
+  nc: NatsConnection;
+  /** GATEHOUSE_NAMESPACE: names the streams, bucket and service group used. */
+  ns: string;
+  /** XMPP domain whose accounts' clients this service keeps. */
+  domain: string;
+  logger: Logger;
+  clock?: () => Date;
+  /** ENFORCE_CLIENT_IDS: logins without a client id make no legacy client. */
+  enforceClientIds?: boolean;
+  /** Delay before a failed event is handled again (ms); default 1 s. */
+  retryDelayMs?: number;
+}
+
+export interface ClientRegistryService {
+  /** Resolves once the client aggregates are loaded, the intakes run and the endpoints answer. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  revoke(request: RevokeRequest): Promise<void>;
+  /** True once every event stored so far in the sessions, tokens and accounts streams is handled; false after `timeoutMs`. */
+  settled(timeoutMs?: number): Promise<boolean>;
+}
+
+export const clientRegistryVersion = '0.1.0';
+/** The durable consumer on each stream the registry reads. */
+const CONSUMER = 'client-registry';
+
+/**
+ * The client registry: owner of the client aggregates (mod_client_management's records).
+ * It keeps them in memory, folded from the clients stream, and keeps them current from
+ * what the gateways (sessions stream) and the token service (tokens stream) report and
+ * from account changes; it answers `client.revoke`.
+ */
+export function createClientRegistryService({
+  nc,
+  ns,
+  domain,
+  logger,
+  clock = () => new Date(),
+  enforceClientIds = false,
+  retryDelayMs,
+}: ClientRegistryServiceDeps): ClientRegistryService {
+  const names = namesFor(ns);
+  const view = new ClientView();
+  const stream = natsClientStream(nc, ns);
+  const execute = createClientHandler({ view, stream, clock });
+  const token = (endpoint: string, payload: unknown) => request(nc, `${names.services.token}.${endpoint}`, payload);
+  const intakes: DurableIntake[] = [];
+  let follower: Follower | undefined;
+  let api: RunningService | undefined;
+
+  const revoke = (revocation: RevokeRequest) =>
+    revokeClient(
+      {
+        view,
+        execute,
+        clock,
+        async refresh(key) {
+          view.replace(key, await stream.load(key));
+          return view.get(key).state;
+        },
+        async revokeGrant({ jid, clientId }, reason) {
+          await token('grant.revoke', { jid, clientId, reason }).catch((error: unknown) => {
+            if (!(error instanceof ServiceError && error.code === 'grant-not-found')) throw error;
+          });
+        },
+        accountExists: async (jid) => ((await token('account.exists', { jid })) as { exists: boolean }).exists,
+      },
+      revocation,
+    );
+
+  return {
+    async start() {
+      await ensureStreams(nc, ns);
+      const legacyIds = kvLegacyIds(await openKv(nc, names.buckets.legacyClients));
+      follower = followStream(nc, { stream: names.streams.clients, deliver: 'all', logger }, (event, seq) => {
+        if (isClientEvent(event)) view.apply(event as ClientFact, seq);
+      });
+      // Deciding on a half-loaded view would re-create clients that already exist.
+      await follower.caughtUp;
+      const deps: IntakeDeps = {
+        execute,
+        view,
+        legacyIds,
+        enforceClientIds,
+        lock: new KeyedLock(),
+        accountFacts: async (jid) => accountFactsFrom((await readAggregate(nc, names.streams.accounts, names.subjects.account(jid))).events),
+        sessionHistory: async (sessionId) => (await readAggregate(nc, names.streams.sessions, names.subjects.session(sessionId))).events,
+      };
+      const sessions = new SessionIntake(deps);
+      const options = { nc, name: CONSUMER, logger, ...(retryDelayMs === undefined ? {} : { retryDelayMs }) };
+      intakes.push(
+        durableIntake({ ...options, stream: names.streams.sessions, handle: (event) => sessions.handle(event) }),
+        durableIntake({ ...options, stream: names.streams.tokens, handle: (event) => handleTokenEvent(event, deps) }),
+        durableIntake({ ...options, stream: names.streams.accounts, handle: (event) => handleAccountEvent(event, deps) }),
+      );
+      await Promise.all(intakes.map((intake) => intake.start()));
+      api = await startService(
+        nc,
+        {
+          name: 'client-registry',
+          version: clientRegistryVersion,
+          description: 'Gatehouse clients with access to each account: revocation',
+          group: names.services.clientRegistry,
+        },
+        clientEndpoints({ domain, revoke }),
+        logger,
+      );
+    },
+    async stop() {
+      await api?.stop();
+      api = undefined;
+      await Promise.all(intakes.splice(0).map((intake) => intake.stop()));
+      await follower?.stop();
+      follower = undefined;
+    },
+    revoke,
+    async settled(timeoutMs = 5_000) {
+      const jsm = await jetstreamManager(nc);
+      const results = await Promise.all(
+        intakes.map(async (intake) => intake.waitFor((await jsm.streams.info(intake.stream)).state.last_seq, timeoutMs)),
+      );
+      return results.every(Boolean);
+    },
+  };
+}

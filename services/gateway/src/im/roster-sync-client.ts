@@ -1,0 +1,62 @@
+/** The roster-sync service's endpoints, typed, as the gateway calls them. */
+import { request, type NatsConnection } from '@gatehouse/bus';
+import type { RosterItem } from '@gatehouse/events';
+
+export type SubscriptionPresence = 'subscribe' | 'subscribed' | 'unsubscribe' | 'unsubscribed';
+/** What the roster owner's contact must now see: its current presence, or unavailable. */
+export type PresenceEffect = 'available' | 'unavailable' | undefined;
+
+export interface PresencePeers {
+  broadcast: string[];
+  probe: string[];
+  pending: string[];
+}
+
+export interface ExternalChanges {
+  set: RosterItem[];
+  removed: string[];
+}
+
+export interface RosterSyncClient {
+  roster(jid: string, refresh: boolean): Promise<{ version: number; items: RosterItem[] }>;
+  setItem(jid: string, item: { jid: string; name?: string; groups: string[] }): Promise<void>;
+  removeItem(jid: string, contact: string): Promise<{ unsubscribe: boolean; unsubscribed: boolean; presence: PresenceEffect }>;
+  outbound(jid: string, contact: string, presence: SubscriptionPresence): Promise<{ route: boolean; presence: PresenceEffect }>;
+  inbound(jid: string, contact: string, presence: SubscriptionPresence, request?: string): Promise<{ deliver: boolean; autoReply?: 'subscribed'; presence: PresenceEffect }>;
+  peers(jid: string): Promise<PresencePeers>;
+  lastLogout(jid: string, requester: string): Promise<string | undefined>;
+  blocklist(jid: string): Promise<string[]>;
+  block(jid: string, items: string[]): Promise<string[]>;
+  unblock(jid: string, items: string[]): Promise<string[]>;
+  storeOffline(jid: string, stanza: string): Promise<void>;
+  offlineMessages(jid: string): Promise<{ seq: number; stanza: string }[]>;
+  offlineDelivered(jid: string, seq: number): Promise<void>;
+  refreshExternal(jid: string): Promise<ExternalChanges>;
+}
+
+/**
+ * Requests that may fetch a roster from the external web app wait longer than others:
+ * beyond roster-sync's ROSTER_HTTP_TIMEOUT_MS, so its own answer (the last good roster,
+ * or a clear failure) arrives rather than our timeout.
+ */
+const MAY_FETCH_TIMEOUT_MS = 30_000;
+
+export function rosterSyncClient(nc: NatsConnection, group: string): RosterSyncClient {
+  const ask = <T>(endpoint: string, payload: unknown, timeoutMs?: number) => request<T>(nc, `${group}.${endpoint}`, payload, timeoutMs === undefined ? {} : { timeoutMs });
+  return {
+    roster: (jid, refresh) => ask('roster.get', { jid, refresh }, MAY_FETCH_TIMEOUT_MS),
+    setItem: async (jid, item) => void (await ask('roster.set', { jid, item })),
+    removeItem: (jid, contact) => ask('roster.remove', { jid, contact }),
+    outbound: (jid, contact, presence) => ask('subscription.outbound', { jid, contact, presence }),
+    inbound: (jid, contact, presence, stanza) => ask('subscription.inbound', { jid, contact, presence, ...(stanza === undefined ? {} : { request: stanza }) }),
+    peers: (jid) => ask('presence.peers', { jid }, MAY_FETCH_TIMEOUT_MS),
+    lastLogout: async (jid, requester) => (await ask<{ lastLogout?: string }>('activity.last', { jid, requester })).lastLogout,
+    blocklist: async (jid) => (await ask<{ jids: string[] }>('block.list', { jid })).jids,
+    block: async (jid, items) => (await ask<{ added: string[] }>('block.add', { jid, items })).added,
+    unblock: async (jid, items) => (await ask<{ removed: string[] }>('block.remove', { jid, items })).removed,
+    storeOffline: async (jid, stanza) => void (await ask('offline.store', { jid, stanza })),
+    offlineMessages: async (jid) => (await ask<{ messages: { seq: number; stanza: string }[] }>('offline.fetch', { jid })).messages,
+    offlineDelivered: async (jid, seq) => void (await ask('offline.ack', { jid, seq })),
+    refreshExternal: (jid) => ask('external.refresh', { jid }, MAY_FETCH_TIMEOUT_MS),
+  };
+}

@@ -1,0 +1,62 @@
+import type { ClientFastTokenRow, ClientRow, ClientSessionRow } from './client-listing.table.ts';
+
+/** How a client has access, in the order the XMPP `<auth>` lists them. */
+export type AuthMethod = 'password' | 'grant' | 'fast';
+
+/** One client with access to the account, as `clients.list` reports it (shared/spec §1.4, §1.5). */
+export interface ClientListing {
+  /** `client/<client id>` (type session) or `grant/<grant id>` (type access): what a revoke names. */
+  id: string;
+  clientId: string;
+  type: 'session' | 'access';
+  /** A session of the client is bound now. */
+  connected: boolean;
+  firstSeen: string;
+  lastSeen: string;
+  auth: AuthMethod[];
+  userAgent: { software?: string; device?: string; uri?: string };
+  /** Known by its full JID only (no SASL2 `<user-agent id>`). */
+  legacy: boolean;
+  /** Revoked since its last login (it still knows the password, or it would not be listed). */
+  revoked: boolean;
+}
+
+const notBefore = (time: Date, changedAt: Date | null) => changedAt === null || time.getTime() >= changedAt.getTime();
+
+/**
+ * The rules of shared/spec §1.3 with its TS notes: a password login counts only since the
+ * last password change; a grant while it is live; FAST while the client holds a valid
+ * token (used yet or not); connected while a session is bound. A client with none of
+ * them is not listed. Sorted as §1.4: oldest last use first, then first seen, then id.
+ */
+export function toListing(clients: ClientRow[], sessions: ClientSessionRow[], tokens: ClientFastTokenRow[], now: Date): ClientListing[] {
+  const listed: ClientListing[] = [];
+  for (const row of clients) {
+    const mine = <T extends { client_id: string }>(rows: T[]) => rows.filter((other) => other.client_id === row.client_id);
+    const changedAt = row.password_changed_at;
+    const password = row.password_used_at !== null && notBefore(row.password_used_at, changedAt);
+    const grant = row.grant_id !== null && row.grant_created_at !== null && notBefore(row.grant_created_at, changedAt);
+    const fast = mine(tokens).some((token) => token.expires_at.getTime() > now.getTime() && notBefore(token.issued_at, changedAt));
+    const connected = mine(sessions).some((session) => session.full_jid !== null);
+    if (!password && !grant && !fast && !connected) continue;
+    const access = !row.session_seen && row.grant_id !== null;
+    const userAgent = Object.fromEntries(
+      (['software', 'device', 'uri'] as const).flatMap((field) => (row[field] === null ? [] : [[field, row[field]]])),
+    ) as ClientListing['userAgent'];
+    listed.push({
+      id: access ? `grant/${row.grant_id}` : `client/${row.client_id}`,
+      clientId: row.client_id,
+      type: access ? 'access' : 'session',
+      connected,
+      firstSeen: row.first_seen.toISOString(),
+      lastSeen: row.last_seen.toISOString(),
+      auth: [...(password ? ['password' as const] : []), ...(grant ? ['grant' as const] : []), ...(fast ? ['fast' as const] : [])],
+      userAgent,
+      legacy: row.legacy,
+      revoked: row.revoked_at !== null,
+    });
+  }
+  return listed.sort(
+    (a, b) => Date.parse(a.lastSeen) - Date.parse(b.lastSeen) || Date.parse(a.firstSeen) - Date.parse(b.firstSeen) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+  );
+}

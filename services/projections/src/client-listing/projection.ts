@@ -1,0 +1,164 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../database.ts';
+import { defineProjection } from '../projection.ts';
+
+interface Key {
+  jid: string;
+  clientId: string;
+}
+
+const PASSWORD_FREE = /^(OAUTHBEARER|HT-.*)$/;
+
+/** Rows of one client, in any of the three tables. */
+const of = ({ jid, clientId }: Key) => ({ jid, client_id: clientId });
+
+async function exists(trx: Kysely<Database>, key: Key): Promise<boolean> {
+  const row = await trx.selectFrom('clients').select('jid').where('jid', '=', key.jid).where('client_id', '=', key.clientId).executeTakeFirst();
+  return row !== undefined;
+}
+
+/** Facts from several streams reach the registry in no set order: seen times only widen. */
+async function seen(trx: Kysely<Database>, key: Key, time: string): Promise<void> {
+  await trx
+    .updateTable('clients')
+    .set({ first_seen: sql`least(first_seen, ${time}::timestamptz)`, last_seen: sql`greatest(last_seen, ${time}::timestamptz)` })
+    .where('jid', '=', key.jid)
+    .where('client_id', '=', key.clientId)
+    .execute();
+}
+
+/** A new row, or nothing if the client is known (its user agent stays as first seen). */
+async function insertClient(trx: Kysely<Database>, key: Key, time: string, init: { legacy: boolean; sessionSeen: boolean; userAgent?: { software?: string; device?: string; uri?: string } }) {
+  await trx
+    .insertInto('clients')
+    .values({
+      ...of(key),
+      legacy: init.legacy,
+      session_seen: init.sessionSeen,
+      first_seen: time,
+      last_seen: time,
+      software: init.userAgent?.software ?? null,
+      device: init.userAgent?.device ?? null,
+      uri: init.userAgent?.uri ?? null,
+    })
+    .onConflict((conflict) => conflict.columns(['jid', 'client_id']).doNothing())
+    .execute();
+}
+
+/**
+ * Clients with access to each account (shared/spec §1.4): what `clients.list` answers, and
+ * so the XMPP list, `gatehouse user clients` and the admin API. It mirrors the client
+ * aggregate of client-registry, event by event, so rebuilding gives the same rows.
+ */
+export const clientListing = defineProjection({
+  name: 'client-listing',
+  handlers: {
+    'gatehouse.client.authenticated.v1': async (trx, { data, time }) => {
+      const key = { jid: data.jid, clientId: data.clientId };
+      await insertClient(trx, key, time, { legacy: data.legacy, sessionSeen: true, ...(data.userAgent ? { userAgent: data.userAgent } : {}) });
+      await seen(trx, key, time);
+      await trx
+        .updateTable('clients')
+        .set({
+          session_seen: true,
+          revoked_at: null,
+          ...(PASSWORD_FREE.test(data.mechanism) ? {} : { password_used_at: sql`greatest(password_used_at, ${time}::timestamptz)` }),
+          ...(data.method === 'fast' ? { fast_used_at: sql`greatest(fast_used_at, ${time}::timestamptz)` } : {}),
+        })
+        .where('jid', '=', key.jid)
+        .where('client_id', '=', key.clientId)
+        .execute();
+      await trx
+        .insertInto('client_sessions')
+        .values({ ...of(key), session_id: data.sessionId, full_jid: null })
+        .onConflict((conflict) => conflict.columns(['jid', 'client_id', 'session_id']).doNothing())
+        .execute();
+    },
+    'gatehouse.client.session-bound.v1': async (trx, { data, time }) => {
+      if (!(await exists(trx, data))) return;
+      await seen(trx, data, time);
+      await trx
+        .insertInto('client_sessions')
+        .values({ ...of(data), session_id: data.sessionId, full_jid: data.fullJid })
+        .onConflict((conflict) => conflict.columns(['jid', 'client_id', 'session_id']).doUpdateSet({ full_jid: data.fullJid }))
+        .execute();
+    },
+    'gatehouse.client.session-ended.v1': async (trx, { data, time }) => {
+      if (!(await exists(trx, data))) return;
+      await seen(trx, data, time);
+      await trx.deleteFrom('client_sessions').where('jid', '=', data.jid).where('client_id', '=', data.clientId).where('session_id', '=', data.sessionId).execute();
+    },
+    'gatehouse.client.granted.v1': async (trx, { data, time }) => {
+      await insertClient(trx, data, time, { legacy: false, sessionSeen: false, ...(data.userAgent ? { userAgent: data.userAgent } : {}) });
+      await seen(trx, data, time);
+      await trx
+        .updateTable('clients')
+        .set({ grant_id: data.grantId, grant_created_at: time, revoked_at: null })
+        .where('jid', '=', data.jid)
+        .where('client_id', '=', data.clientId)
+        .execute();
+    },
+    'gatehouse.client.grant-used.v1': async (trx, { data, time }) => {
+      const row = await trx.selectFrom('clients').select('grant_id').where('jid', '=', data.jid).where('client_id', '=', data.clientId).executeTakeFirst();
+      if (row?.grant_id === data.grantId) await seen(trx, data, time);
+    },
+    'gatehouse.client.grant-revoked.v1': async (trx, { data }) => {
+      await trx
+        .updateTable('clients')
+        .set({ grant_id: null, grant_created_at: null })
+        .where('jid', '=', data.jid)
+        .where('client_id', '=', data.clientId)
+        .where('grant_id', '=', data.grantId)
+        .execute();
+    },
+    'gatehouse.client.fast-token-issued.v1': async (trx, { data, time }) => {
+      if (!(await exists(trx, data))) return;
+      await trx
+        .insertInto('client_fast_tokens')
+        .values({ ...of(data), token_id: data.tokenId, issued_at: time, expires_at: data.expiresAt })
+        .onConflict((conflict) => conflict.columns(['jid', 'client_id', 'token_id']).doUpdateSet({ issued_at: time, expires_at: data.expiresAt }))
+        .execute();
+    },
+    'gatehouse.client.fast-token-invalidated.v1': async (trx, { data }) => {
+      await trx.deleteFrom('client_fast_tokens').where('jid', '=', data.jid).where('client_id', '=', data.clientId).where('token_id', '=', data.tokenId).execute();
+    },
+    'gatehouse.client.password-changed.v1': async (trx, { data, time }) => {
+      await trx
+        .updateTable('clients')
+        .set({ password_changed_at: sql`greatest(password_changed_at, ${time}::timestamptz)` })
+        .where('jid', '=', data.jid)
+        .where('client_id', '=', data.clientId)
+        .execute();
+    },
+    'gatehouse.client.forgotten.v1': async (trx, { data }) => {
+      await forget(trx, data);
+    },
+    'gatehouse.client.revoked.v1': async (trx, { data, time }) => {
+      if (!(await exists(trx, data))) return;
+      // Its sessions are being closed, and its grant and every token revoked with it.
+      await trx.deleteFrom('client_sessions').where('jid', '=', data.jid).where('client_id', '=', data.clientId).execute();
+      await trx.deleteFrom('client_fast_tokens').where('jid', '=', data.jid).where('client_id', '=', data.clientId).execute();
+      await trx.updateTable('clients').set({ revoked_at: time }).where('jid', '=', data.jid).where('client_id', '=', data.clientId).execute();
+      if (data.grantId !== undefined) {
+        await trx
+          .updateTable('clients')
+          .set({ grant_id: null, grant_created_at: null })
+          .where('jid', '=', data.jid)
+          .where('client_id', '=', data.clientId)
+          .where('grant_id', '=', data.grantId)
+          .execute();
+      }
+    },
+  },
+  reset: async (trx) => {
+    await trx.deleteFrom('client_fast_tokens').execute();
+    await trx.deleteFrom('client_sessions').execute();
+    await trx.deleteFrom('clients').execute();
+  },
+});
+
+async function forget(trx: Kysely<Database>, key: Key): Promise<void> {
+  for (const table of ['client_fast_tokens', 'client_sessions', 'clients'] as const) {
+    await trx.deleteFrom(table).where('jid', '=', key.jid).where('client_id', '=', key.clientId).execute();
+  }
+}
