@@ -24,12 +24,14 @@ export interface RevokeFigure {
 /** The victim's entry in the listing, once the listing shows it (the read model may lag a little). */
 async function victimId(admin: Session, device: string): Promise<string> {
   const deadline = performance.now() + LISTED_WITHIN_MS;
+  let seen = 'absent';
   while (performance.now() < deadline) {
-    const entry = parseClients((await listClients(admin.conn)).xml).find((client) => client.device === device && client.connected);
-    if (entry) return entry.id;
+    const entry = parseClients((await listClients(admin.conn)).xml).find((client) => client.device === device);
+    if (entry?.connected) return entry.id;
+    if (entry) seen = `listed as ${entry.id}, connected='false'`;
     await sleep(20);
   }
-  throw new Error(`${device} not listed as connected within ${LISTED_WITHIN_MS} ms`);
+  throw new Error(`${device} not listed as connected within ${LISTED_WITHIN_MS} ms (${seen})`);
 }
 
 function streamEnd(victim: Session): Promise<number> {

@@ -17,6 +17,8 @@ import { tokenServiceCredentials } from './auth/credentials.ts';
 import { tokenServiceClient } from './auth/token-client.ts';
 import { LoginThrottle } from './auth/login-throttle.ts';
 import { startSessionControl } from './control/session-control.ts';
+import { clientServices } from './c2s/client-services.ts';
+import { adminApiRouter } from './http/admin-api.ts';
 import { listenDirectTls, listenStartTls, type Listener } from './transports/listeners.ts';
 import { startHttpServer } from './http/http-server.ts';
 import { rosterAdminRouter } from './http/roster-admin.ts';
@@ -28,7 +30,7 @@ export type GatewaySettings = Pick<
   GatewayConfig,
   | 'GATEHOUSE_NAMESPACE' | 'XMPP_DOMAIN' | 'GATEWAY_REPLICA_ID' | 'GATEWAY_BIND_ADDRESS' | 'C2S_PORT' | 'C2S_TLS_PORT' | 'HTTP_PORT'
   | 'C2S_STANZA_SIZE_LIMIT' | 'C2S_PREAUTH_STANZA_SIZE_LIMIT' | 'C2S_AUTH_TIMEOUT_MS' | 'C2S_MAX_AUTH_FAILURES'
-  | 'ENFORCE_CLIENT_IDS' | 'WEBSOCKET_SECURE' | 'ROSTER_ADMIN_SECRET'
+  | 'ENFORCE_CLIENT_IDS' | 'WEBSOCKET_SECURE' | 'ROSTER_ADMIN_SECRET' | 'ADMIN_TOKEN'
 >;
 
 export interface GatewayPorts {
@@ -89,6 +91,7 @@ export function createGateway(deps: { nc: NatsConnection; settings: GatewaySetti
     await control.caughtUp;
     stoppers.push(() => control.stop());
 
+    const clients = clientServices(nc, names);
     const sessionDeps: SessionDeps = {
       domain: settings.XMPP_DOMAIN,
       replica,
@@ -107,6 +110,7 @@ export function createGateway(deps: { nc: NatsConnection; settings: GatewaySetti
       directory,
       accounts,
       im,
+      clients,
       logger,
     };
     const accept = (transport: Transport) => {
@@ -136,6 +140,14 @@ export function createGateway(deps: { nc: NatsConnection; settings: GatewaySetti
       accept,
       ready: () => ready && nc.isClosed() === false,
       mounts: [
+        [
+          '/',
+          adminApiRouter({
+            adminToken: settings.ADMIN_TOKEN,
+            listClients: clients.list,
+            revokeClient: (jid, id) => clients.revoke(jid, id, 'revoked-by-admin'),
+          }),
+        ],
         [
           '/roster_admin',
           rosterAdminRouter({

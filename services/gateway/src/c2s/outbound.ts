@@ -12,6 +12,7 @@ import type { Router } from '../routing/router.ts';
 import type { SessionDirectory } from '../routing/session-directory.ts';
 import type { Route } from '../routing/route-table.ts';
 import { answerServerIq, iqShapeError, type IqTarget } from './server-iq.ts';
+import { answerClientManagement, isClientManagementIq, refuseForeignClientManagement, type ClientManagementContext } from './client-management.ts';
 import type { Im } from '../im/im.ts';
 import { imSender, recordDirected, stoppedByBlocking } from '../im/outbound-checks.ts';
 import { SUBSCRIPTION_TYPES } from '../im/subscriptions.ts';
@@ -27,6 +28,8 @@ export interface OutboundContext {
   accounts: AccountDirectory;
   logger: Logger;
   im: Im;
+  /** Client management: the listing (projections) and revocation (client-registry). */
+  clients: Pick<ClientManagementContext, 'list' | 'revoke'>;
 }
 
 export interface Sender {
@@ -125,6 +128,14 @@ async function accountExists(bareJid: string, ctx: OutboundContext): Promise<boo
 }
 
 async function answerForAccount(iq: Element, sender: Sender, bareJid: string, ctx: OutboundContext): Promise<void> {
+  if (isClientManagementIq(iq)) {
+    // Only the account itself may list or revoke its clients.
+    const reply = bareJid === sender.bareJid
+      ? await answerClientManagement(iq, { accountJid: sender.bareJid, ...ctx.clients })
+      : refuseForeignClientManagement(iq);
+    if (reply) sender.reply(reply);
+    return;
+  }
   if (await ctx.im.handleAccountIq(iq, imSender(sender, ctx.directory.table), bareJid)) return;
   answer(iq, sender, { kind: 'account', bareJid });
 }

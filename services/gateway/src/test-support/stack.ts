@@ -8,12 +8,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { request } from '@gatehouse/bus';
-import { cleanupNamespace, natsUrl, startServiceProcess, testNamespace, type ServiceProcess } from '@gatehouse/testing';
+import { cleanupNamespace, createTestDatabase, natsUrl, startServiceProcess, testNamespace, type ServiceProcess } from '@gatehouse/testing';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const gatewayMain = join(here, '..', 'main.ts');
 export const tokenMain = join(here, '..', '..', '..', 'token', 'src', 'main.ts');
 export const rosterSyncMain = join(here, '..', '..', '..', 'roster-sync', 'src', 'main.ts');
+const clientRegistryMain = join(here, '..', '..', '..', 'client-registry', 'src', 'main.ts');
+const projectionsMain = join(here, '..', '..', '..', 'projections', 'src', 'main.ts');
 
 export interface GatewayProcess extends ServiceProcess {
   ports: { c2s: number; c2sTls: number; http: number };
@@ -26,6 +28,8 @@ export interface TestStack {
   gateways: GatewayProcess[];
   token: ServiceProcess;
   rosterSync: ServiceProcess;
+  /** client-registry and projections, when started with `clients: true`. */
+  clientServices: ServiceProcess[];
   /** Stops roster-sync (SIGTERM, or the signal given) and starts it again with the same environment. */
   restartRosterSync(signal?: NodeJS.Signals): Promise<void>;
   /** The environment every process of this stack got (namespace, NATS, data dir). */
@@ -35,7 +39,15 @@ export interface TestStack {
   stop(): Promise<void>;
 }
 
-export async function startStack(opts: { gateways?: number; env?: Record<string, string>; natsUrl?: string } = {}): Promise<TestStack> {
+export interface StackOptions {
+  gateways?: number;
+  env?: Record<string, string>;
+  natsUrl?: string;
+  /** Also run client-registry and projections (on a fresh test database): client management. */
+  clients?: boolean;
+}
+
+export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
   const ns = testNamespace();
   const url = opts.natsUrl ?? natsUrl();
   const dataDir = await mkdtemp(join(tmpdir(), 'gatehouse-gw-'));
@@ -43,6 +55,13 @@ export async function startStack(opts: { gateways?: number; env?: Record<string,
   const baseEnv = { NATS_URL: url, GATEHOUSE_NAMESPACE: ns, GATEHOUSE_DATA_DIR: dataDir, ...opts.env };
   const token = await startServiceProcess(tokenMain, baseEnv);
   const rosterSync = await startServiceProcess(rosterSyncMain, baseEnv);
+  const database = opts.clients ? await createTestDatabase() : undefined;
+  const clientServices = database
+    ? await Promise.all([
+        startServiceProcess(clientRegistryMain, baseEnv),
+        startServiceProcess(projectionsMain, { ...baseEnv, DATABASE_URL: database.url }),
+      ])
+    : [];
   const gateways: GatewayProcess[] = [];
   const startGateway = async (index: number, extraEnv: Record<string, string> = {}) => {
     const proc = await startServiceProcess(gatewayMain, {
@@ -66,6 +85,7 @@ export async function startStack(opts: { gateways?: number; env?: Record<string,
     gateways,
     token,
     rosterSync,
+    clientServices,
     async restartRosterSync(signal) {
       await stack.rosterSync.stop(signal);
       stack.rosterSync = await startServiceProcess(rosterSyncMain, baseEnv);
@@ -81,6 +101,8 @@ export async function startStack(opts: { gateways?: number; env?: Record<string,
       await Promise.all(gateways.map((gateway) => gateway?.stop()));
       await stack.rosterSync.stop();
       await stack.token.stop();
+      await Promise.all(clientServices.map((service) => service.stop()));
+      await database?.cleanup();
       await cleanupNamespace(nc, ns).catch(() => {});
       await nc.close();
       await rm(dataDir, { recursive: true, force: true });

@@ -1,11 +1,8 @@
 /**
- * `npm run bench:profile -- <dir>`: the functions with the most self time in each
- * `.cpuprofile` that `--cpu-prof` wrote (npm run bench -- --cpu-prof <dir>), and the
- * packages/files that time falls in. What docs/performance.md quotes when a target is
- * missed.
+ * Reading V8 `.cpuprofile` files (what the bench's --cpu-prof writes): self time by
+ * function and by package, and who calls a given function. Idle time and the
+ * profiler's own frames are left out.
  */
-import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 
 interface ProfileNode {
   id: number;
@@ -14,7 +11,7 @@ interface ProfileNode {
   children?: number[];
 }
 
-interface CpuProfile {
+export interface CpuProfile {
   nodes: ProfileNode[];
   startTime: number;
   endTime: number;
@@ -39,13 +36,28 @@ function place(url: string): string {
   return url.startsWith('node:') ? url : url.replace(/^file:\/\//, '');
 }
 
-export function topOfProfile(file: string, profile: CpuProfile, limit = 15): ProfileTop {
+/** Self time (ms) of each node that is work: not the idle loop, not the profiler itself. */
+function selfTimes(profile: CpuProfile): Map<number, number> {
   const self = new Map<number, number>();
-  // The idle node is the event loop waiting: not work, so not in the shares.
+  // Not work of the server: the event loop waiting (idle), and the profiler's own start
+  // and stop calls (the preload's frames and everything under them).
   const idle = new Set(profile.nodes.filter((node) => node.callFrame.functionName === '(idle)').map((node) => node.id));
+  const profilerRoots = profile.nodes.filter((node) => node.callFrame.url.includes('cpu-profile-on-signal'));
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const stack = [...profilerRoots];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    idle.add(node.id);
+    for (const child of node.children ?? []) stack.push(byId.get(child)!);
+  }
   profile.samples.forEach((id, i) => {
     if (!idle.has(id)) self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
   });
+  return self;
+}
+
+export function topOfProfile(file: string, profile: CpuProfile, limit = 15): ProfileTop {
+  const self = selfTimes(profile);
   const totalMs = [...self.values()].reduce((a, b) => a + b, 0);
   const byFunction = new Map<string, { name: string; where: string; selfMs: number }>();
   const byPlace = new Map<string, number>();
@@ -76,20 +88,23 @@ export function topOfProfile(file: string, profile: CpuProfile, limit = 15): Pro
   };
 }
 
-async function main(dir: string | undefined): Promise<number> {
-  if (!dir) {
-    process.stderr.write('usage: npm run bench:profile -- <dir of .cpuprofile files>\n');
-    return 2;
+/** The call chains (nearest caller first, `depth` deep) under which `functionName` spent its self time. */
+export function callersOf(profile: CpuProfile, functionName: string, depth = 8, limit = 5): { chain: string; selfMs: number }[] {
+  const self = selfTimes(profile);
+  const parent = new Map<number, ProfileNode>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node);
+  const chains = new Map<string, number>();
+  for (const node of profile.nodes) {
+    if (node.callFrame.functionName !== functionName) continue;
+    const frames: string[] = [];
+    for (let up = parent.get(node.id); up && frames.length < depth; up = parent.get(up.id)) {
+      frames.push(`${up.callFrame.functionName || '(anonymous)'} ${place(up.callFrame.url)}:${up.callFrame.lineNumber + 1}`);
+    }
+    const chain = frames.join(' < ');
+    chains.set(chain, (chains.get(chain) ?? 0) + (self.get(node.id) ?? 0));
   }
-  const files = (await readdir(dir)).filter((name) => name.endsWith('.cpuprofile')).sort();
-  for (const name of files) {
-    const top = topOfProfile(name, JSON.parse(await readFile(join(dir, name), 'utf8')) as CpuProfile);
-    process.stdout.write(`\n${name}: ${top.totalMs} ms sampled\n  by place:\n`);
-    for (const p of top.places) process.stdout.write(`    ${String(p.share).padStart(5)}%  ${p.where}\n`);
-    process.stdout.write('  by function (self time):\n');
-    for (const f of top.functions) process.stdout.write(`    ${String(f.share).padStart(5)}%  ${f.name}  ${f.where}\n`);
-  }
-  return 0;
+  return [...chains]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, limit)
+    .map(([chain, ms]) => ({ chain, selfMs: Math.round(ms) }));
 }
-
-if (import.meta.url === `file://${process.argv[1]}`) process.exitCode = await main(process.argv[2]);
