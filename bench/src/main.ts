@@ -46,12 +46,15 @@ async function main(argv: string[]): Promise<number> {
   const ports = portPlan(options.portBase);
 
   const active = new Set<BenchServer>();
-  const onSignal = () => {
-    log('interrupted: stopping the servers');
-    void Promise.all([...active].map((server) => server.stop())).finally(() => process.exit(130));
+  // Whatever ends the bench early, the servers it started go with it.
+  const abort = (why: string, code: number) => {
+    log(`${why}: stopping the servers`);
+    void Promise.all([...active].map((server) => server.stop())).finally(() => process.exit(code));
   };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', () => abort('interrupted', 130));
+  process.once('SIGTERM', () => abort('terminated', 143));
+  process.once('uncaughtException', (error) => abort(`crashed: ${error.stack ?? error.message}`, 1));
+  process.once('unhandledRejection', (reason) => abort(`crashed: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`, 1));
 
   const startedAt = new Date().toISOString();
   const machine = machineInfo();

@@ -21,12 +21,17 @@ export interface RevokeFigure {
   replies: Record<string, number>;
 }
 
-/** The victim's entry in the listing, once the listing shows it (the read model may lag a little). */
-async function victimId(admin: Session, device: string): Promise<string> {
+/**
+ * The victim's entry in the listing, once the listing shows it connected (the read model
+ * lags a little). Matched by its `<device>` or by the `client/<id>` form both servers
+ * use: Gatehouse may list a client that asked for a FAST token on its first login with
+ * an empty `<user-agent/>` (docs/performance.md, "Found on the way").
+ */
+async function victimId(admin: Session, device: string, clientId: string): Promise<string> {
   const deadline = performance.now() + LISTED_WITHIN_MS;
   let seen = 'absent';
   while (performance.now() < deadline) {
-    const entry = parseClients((await listClients(admin.conn)).xml).find((client) => client.device === device);
+    const entry = parseClients((await listClients(admin.conn)).xml).find((client) => client.device === device || client.id === `client/${clientId}`);
     if (entry?.connected) return entry.id;
     if (entry) seen = `listed as ${entry.id}, connected='false'`;
     await sleep(20);
@@ -56,12 +61,10 @@ export async function revokeLatency(ctx: FigureContext): Promise<RevokeFigure> {
     const deadline = performance.now() + ctx.durationMs;
     for (let k = 0; k < MAX_REVOKES && (k < 3 || performance.now() < deadline); k++) {
       const device = `victim-${k}`;
-      const victim = await passwordLogin(
-        { endpoint: endpointFor(ctx.server, 1), account: account!, clientId: `bench-victim-${k}`, device, tag: 'victim', requestToken: true },
-        ctx.cache,
-      );
+      const clientId = `bench-victim-${k}`;
+      const victim = await passwordLogin({ endpoint: endpointFor(ctx.server, 1), account: account!, clientId, device, tag: 'victim', requestToken: true }, ctx.cache);
       try {
-        const id = await victimId(admin, device);
+        const id = await victimId(admin, device, clientId);
         const ended = streamEnd(victim);
         const started = performance.now();
         const reply = iq(admin.conn, 'set', `<revoke xmlns='${NS_MANAGE_CLIENTS}' id='${id}'/>`);

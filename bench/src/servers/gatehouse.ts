@@ -161,20 +161,20 @@ function waitForReady(launcher: ChildProcess, output: () => string): Promise<voi
   });
 }
 
-/** SIGTERM lets the launcher stop gateways, services and its NATS in order (and lets --cpu-prof write). */
+/**
+ * SIGTERM lets the launcher stop gateways, services and its NATS in order (and lets the
+ * profilers write). Whatever of the stack outlives it (or it, after 30 s) is killed, so
+ * no bench leaves a server holding its ports.
+ */
 async function stopLauncher(launcher: ChildProcess, exited: Promise<void>): Promise<void> {
   if (launcher.exitCode !== null || launcher.signalCode !== null) return;
-  const stack = launcher.pid === undefined ? [] : descendants(launcher.pid);
+  const stack = launcher.pid === undefined ? [] : descendants(launcher.pid).map((pid) => ({ pid, cmdline: readCmdline(pid) }));
   launcher.kill('SIGTERM');
-  const force = setTimeout(() => {
-    for (const pid of stack) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
-  }, 30_000);
+  await Promise.race([exited, sleep(30_000)]);
+  await sleep(stack.some(({ pid }) => readCmdline(pid) !== '') ? 2_000 : 0);
+  for (const { pid, cmdline } of stack) {
+    // The same command line: the pid was not reused by something else meanwhile.
+    if (cmdline !== '' && readCmdline(pid) === cmdline) process.kill(pid, 'SIGKILL');
+  }
   await exited;
-  clearTimeout(force);
 }

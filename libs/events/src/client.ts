@@ -24,7 +24,7 @@ export const clientAuthenticatedData = z
     ...clientKey,
     sessionId: sessionIdSchema,
     legacy: z.boolean().describe('true: the client sent no <user-agent id>; it is known by its full JID (same resource, same client)'),
-    mechanism: z.string().min(1).max(64).describe('the SASL mechanism, e.g. SCRAM-SHA-256, PLAIN, HT-SHA-256-NONE'),
+    mechanism: z.string().min(1).max(256).describe('the SASL mechanism, e.g. SCRAM-SHA-256, PLAIN, HT-SHA-256-NONE'),
     method: authenticatedBySchema,
     userAgent: userAgentSchema.optional().describe('as the client gave it; only the first one seen is kept'),
   })

@@ -13,14 +13,18 @@ const main = fileURLToPath(new URL('./main.ts', import.meta.url));
 it('main.ts migrates an embedded database, signals ready and answers accounts.list', async () => {
   const nats = await setupNats();
   const dir = await mkdtemp(join(tmpdir(), 'gatehouse-projections-'));
-  const service = await startServiceProcess(main, { NATS_URL: natsUrl(), GATEHOUSE_NAMESPACE: nats.ns, GATEHOUSE_PGLITE_DIR: join(dir, 'pg'), DATABASE_URL: '' }, 30_000);
   try {
-    assert.deepEqual(service.ready, { type: 'ready', service: 'projections', database: 'pglite' });
-    const reply = await request(nats.nc, `${namesFor(nats.ns).services.projections}.accounts.list`, {}, { timeoutMs: 5_000 });
-    assert.deepEqual(reply, { accounts: [] });
-    assert.equal(await service.stop(), 0);
+    const service = await startServiceProcess(main, { NATS_URL: natsUrl(), GATEHOUSE_NAMESPACE: nats.ns, GATEHOUSE_PGLITE_DIR: join(dir, 'pg'), DATABASE_URL: '' }, 30_000);
+    try {
+      assert.deepEqual(service.ready, { type: 'ready', service: 'projections', database: 'pglite' });
+      const reply = await request(nats.nc, `${namesFor(nats.ns).services.projections}.accounts.list`, {}, { timeoutMs: 5_000 });
+      assert.deepEqual(reply, { accounts: [] });
+      assert.equal(await service.stop(), 0);
+    } finally {
+      await service.stop('SIGKILL');
+    }
   } finally {
-    await service.stop('SIGKILL');
+    // Also when the service never got ready: an open NATS connection would keep the runner alive.
     await rm(dir, { recursive: true, force: true });
     await nats.cleanup();
   }

@@ -27,6 +27,7 @@ describe('client state', () => {
     assert.equal(state.firstSeen, t(5));
     assert.equal(state.lastSeen, t(20));
     assert.equal(state.passwordUsedAt, t(20));
+    assert.deepEqual(state.mechanisms, { 'SCRAM-SHA-1': t(10), PLAIN: t(20) });
   });
 
   it('counts every mechanism but OAUTHBEARER and HT-* as a password (§1.3)', () => {

@@ -23,6 +23,8 @@ export interface ClientRecord {
   sessionSeen: boolean;
   /** Frozen at first sight, as Prosody does (§1.2, §1.11). */
   userAgent?: UserAgent;
+  /** SASL mechanism → its last use, as Prosody's `mechanisms` (§1.1). */
+  mechanisms: Readonly<Record<string, string>>;
   /** Last login with a password mechanism (§1.3: anything but OAUTHBEARER and HT-*). */
   passwordUsedAt?: string;
   /** Last login with a FAST token. */
@@ -79,6 +81,7 @@ function fresh(time: string, init: { legacy: boolean; sessionSeen: boolean; user
     lastSeen: time,
     sessionSeen: init.sessionSeen,
     ...(init.userAgent ? { userAgent: init.userAgent } : {}),
+    mechanisms: {},
     fastTokens: {},
     sessions: {},
     recentlyEnded: [],
@@ -120,6 +123,7 @@ export function evolve(state: ClientState, event: ClientFact): ClientState {
         status: 'known',
         ...seen(record, time),
         sessionSeen: true,
+        mechanisms: { ...record.mechanisms, [mechanism]: later(record.mechanisms[mechanism], time) },
         ...(isPasswordMechanism(mechanism) ? { passwordUsedAt: later(record.passwordUsedAt, time) } : {}),
         ...(method === 'fast' ? { fastUsedAt: later(record.fastUsedAt, time) } : {}),
         sessions: { ...record.sessions, [sessionId]: record.sessions[sessionId] ?? {} },

@@ -72,6 +72,12 @@ export function durableIntake({ nc, stream, name, logger, handle, retryDelayMs =
     try {
       await handle(event);
     } catch (error) {
+      if (error instanceof MalformedEventError) {
+        // A fact the catalog rejects is rejected again on every retry: waiting would wedge the stream.
+        log.error({ err: error, seq: message.seq, type: event.type }, 'the event makes no valid client fact; skipped');
+        message.ack();
+        return;
+      }
       log.error({ err: error, seq: message.seq, type: event.type }, 'handling an event failed; it will be redelivered');
       message.nak(retryDelayMs);
       return;

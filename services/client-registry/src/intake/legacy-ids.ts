@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { KV } from '@gatehouse/bus';
-import { subjectToken } from '@gatehouse/events';
 
 /** Ids of clients that sent no `<user-agent id>`, known by their full JID (shared/spec §1.2). */
 export interface LegacyIds {
@@ -15,13 +14,18 @@ export function newLegacyId(): string {
   return randomBytes(9).toString('base64url');
 }
 
+/** The KV key of a full JID: its SHA-256, base64url. A JID may be 3 KB; a key must stay short. */
+export function legacyKey(fullJid: string): string {
+  return createHash('sha256').update(fullJid, 'utf8').digest('base64url');
+}
+
 /**
- * In a KV bucket keyed by the full JID's subject token: a KV `create` lets exactly one
- * registry replica, or one of two attempts at the same event, name the client.
+ * In a KV bucket keyed by the full JID's hash: a KV `create` lets exactly one registry
+ * replica, or one of two attempts at the same event, name the client.
  */
 export function kvLegacyIds(kv: KV, makeId: () => string = newLegacyId): LegacyIds {
   const find = async (fullJid: string) => {
-    const entry = await kv.get(subjectToken(fullJid));
+    const entry = await kv.get(legacyKey(fullJid));
     return entry && entry.operation === 'PUT' ? entry.string() : undefined;
   };
   return {
@@ -31,7 +35,7 @@ export function kvLegacyIds(kv: KV, makeId: () => string = newLegacyId): LegacyI
       if (existing !== undefined) return existing;
       const id = makeId();
       try {
-        await kv.create(subjectToken(fullJid), id);
+        await kv.create(legacyKey(fullJid), id);
         return id;
       } catch (error) {
         const winner = await find(fullJid);

@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { KV } from '@gatehouse/bus';
-import { subjectToken } from '@gatehouse/events';
 import type { ClientFact } from '../client/client.ts';
 import { derivedEventId } from './event-id.ts';
 import { KeyedLock } from './keyed-lock.ts';
-import { kvLegacyIds, newLegacyId } from './legacy-ids.ts';
+import { kvLegacyIds, legacyKey, newLegacyId } from './legacy-ids.ts';
 
 describe('derivedEventId', () => {
   const fact = (clientId: string, type: ClientFact['type'] = 'gatehouse.client.password-changed.v1') =>
@@ -59,7 +58,11 @@ describe('kvLegacyIds', () => {
     assert.match(newLegacyId(), /^[A-Za-z0-9_-]{12}$/);
   });
 
-  it('keeps the first id made for a full JID, keyed by its subject token', async () => {
+  it('keys a full JID of any length by 43 characters', () => {
+    assert.match(legacyKey(`a@b/${'r'.repeat(1023)}`), /^[A-Za-z0-9_-]{43}$/);
+  });
+
+  it('keeps the first id made for a full JID, keyed by its hash', async () => {
     const { kv, entries } = fakeKv();
     let n = 0;
     const ids = kvLegacyIds(kv, () => `id${++n}`);
@@ -67,13 +70,13 @@ describe('kvLegacyIds', () => {
     assert.equal(await ids.idFor('a@b/r'), 'id1');
     assert.equal(await ids.idFor('a@b/r'), 'id1');
     assert.equal(await ids.find('a@b/r'), 'id1');
-    assert.deepEqual([...entries.keys()], [subjectToken('a@b/r')]);
+    assert.deepEqual([...entries.keys()], [legacyKey('a@b/r')]);
   });
 
   it('takes the id another replica made first', async () => {
     const { kv, entries } = fakeKv();
     const racing = kvLegacyIds(kv, () => {
-      entries.set(subjectToken('a@b/r'), 'theirs');
+      entries.set(legacyKey('a@b/r'), 'theirs');
       return 'mine';
     });
     assert.equal(await racing.idFor('a@b/r'), 'theirs');
