@@ -15,7 +15,8 @@ import { accounts, endpointFor, type FigureContext } from './context.ts';
 
 const STORM_WORKERS = 8;
 const POLL_MS = 2;
-const CATCH_UP_MS = 10_000;
+/** After the storm, how long the read model may take to show every client before the lists are timed. */
+const CATCH_UP_MS = 60_000;
 const MIN_LISTS = 20;
 const CLIENT_PREFIX = 'bench-c';
 
@@ -76,6 +77,7 @@ export async function clientListing(ctx: FigureContext, hooks: ClientManagementH
       if (clientId.startsWith(CLIENT_PREFIX) && !firstEvent.has(clientId)) firstEvent.set(clientId, at);
     });
     const poller = lagPoller(hooks, jid, () => new Set([...firstEvent.keys(), ...loggedIn.keys()]));
+    await ctx.server.profile?.('start', 'storm');
     const started = performance.now();
     let stormMs = 0;
     try {
@@ -91,12 +93,15 @@ export async function clientListing(ctx: FigureContext, hooks: ClientManagementH
     } finally {
       await poller.stop();
       await unwatch();
+      await ctx.server.profile?.('stop', 'storm');
     }
 
     const first = await listClients(lister.conn);
     const rtts: number[] = [];
+    await ctx.server.profile?.('start', 'lists');
     const deadline = performance.now() + ctx.durationMs;
     while (rtts.length < MIN_LISTS || performance.now() < deadline) rtts.push((await listClients(lister.conn)).ms);
+    await ctx.server.profile?.('stop', 'lists');
     return {
       stormLogins: clients,
       stormLoginsPerS: round((clients * 1000) / stormMs, 1),

@@ -5,6 +5,7 @@
  */
 import { pbkdf2Sync } from 'node:crypto';
 import { fastLogin, passwordLogin, type Account, type LoginRequest } from '../client/login.ts';
+import { settle } from '../proc/meter.ts';
 import { latencySummary, median, round } from '../stats.ts';
 import { accounts, cpuPerOperation, endpointFor, measure, runFor, type FigureContext } from './context.ts';
 
@@ -86,6 +87,8 @@ export async function fastLogins(ctx: FigureContext, password: LoginFigure | und
     await session.conn.close();
     return session.loginMs;
   });
+  // Unloaded means the servers have finished what the load queued, too.
+  await settle(() => ctx.server.processes(), { maxMs: 30_000 });
   const unloaded = await unloadedLatency(ctx, users[0]!, tokens[0]!);
   return {
     ...figure,

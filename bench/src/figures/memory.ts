@@ -17,6 +17,12 @@ import { round } from '../stats.ts';
 import { accounts, endpointFor, type FigureContext } from './context.ts';
 
 const MAX_ACCOUNTS = 100;
+/**
+ * Left out of the memory sum: `gatehouse start`'s supervisor and tsx's transpiler hold
+ * nothing per session (a Kubernetes deployment has neither), and the supervisor's RSS
+ * swings by ~90 MB with its own garbage collection, which swamped the figure.
+ */
+const NOT_PER_SESSION = new Set(['launcher', 'esbuild']);
 const OPENERS = 20;
 
 export interface MemoryLevel {
@@ -28,7 +34,9 @@ export interface MemoryLevel {
   kbPerSession: number;
   /** From the previous level to this one, per added session: the cost of one more session. */
   marginalKbPerSession?: number;
+  /** Per process role, on the same basis as the level's headline figure (baseline for the first level, marginal after). */
   byRoleKbPerSession: Record<string, number>;
+  byRoleKb: Record<string, number>;
   openSeconds: number;
   clientRssKb: number;
 }
@@ -111,20 +119,23 @@ async function steadyRss(ctx: FigureContext): Promise<RssSample> {
   const samples: RssSample[] = [];
   for (let i = 0; i < 5; i++) {
     if (i > 0) await sleep(400);
-    samples.push(rssSample(ctx.server.processes()));
+    samples.push(rssSample(ctx.server.processes().filter(({ role }) => !NOT_PER_SESSION.has(role))));
   }
   return samples.sort((a, b) => a.totalKb - b.totalKb)[2]!;
 }
 
 function level(target: number, sessions: number, baseline: RssSample, previous: MemoryLevel | undefined, now: RssSample, openSeconds: number): MemoryLevel {
-  const per = (kb: number) => round(kb / sessions, 2);
+  const from = previous ? { totalKb: previous.rssKb, byRole: previous.byRoleKb } : baseline;
+  const added = sessions - (previous?.sessions ?? 0);
+  const perAdded = (kb: number) => round(kb / added, 2);
   return {
     target,
     sessions,
     rssKb: now.totalKb,
-    kbPerSession: per(now.totalKb - baseline.totalKb),
-    ...(previous ? { marginalKbPerSession: round((now.totalKb - previous.rssKb) / (sessions - previous.sessions), 2) } : {}),
-    byRoleKbPerSession: Object.fromEntries(Object.keys(now.byRole).map((role) => [role, per((now.byRole[role] ?? 0) - (baseline.byRole[role] ?? 0))])),
+    kbPerSession: round((now.totalKb - baseline.totalKb) / sessions, 2),
+    ...(previous ? { marginalKbPerSession: perAdded(now.totalKb - previous.rssKb) } : {}),
+    byRoleKbPerSession: Object.fromEntries(Object.keys(now.byRole).map((role) => [role, perAdded((now.byRole[role] ?? 0) - (from.byRole[role] ?? 0))])),
+    byRoleKb: now.byRole,
     openSeconds: round(openSeconds, 1),
     clientRssKb: readRssKb(process.pid),
   };

@@ -37,6 +37,12 @@ describe('client state', () => {
     assert.equal(state.fastUsedAt, t(1));
   });
 
+  it('takes the user agent from a later fact when the first had none', () => {
+    const bare: ClientFact = { type: 'gatehouse.client.granted.v1', time: t(1), data: { ...key, grantId: 'GGGGGGGGGGGGGGGGGGGGGG', authenticatedBy: 'fast' } };
+    assert.deepEqual(known([bare, login(t(2))]).userAgent, { software: 'Gajim' });
+    assert.deepEqual(known([bare, login(t(2)), login(t(3), 'PLAIN', 'BBBBBBBBBBBBBBBBBBBBBB', 'Other')]).userAgent, { software: 'Gajim' });
+  });
+
   it('starts over after being forgotten', () => {
     assert.deepEqual(fold([login(t(1)), { type: 'gatehouse.client.forgotten.v1', time: t(2), data: { ...key, reason: 'account-deleted' } }]), { status: 'unknown' });
   });

@@ -21,7 +21,11 @@ export interface ClientRecord {
   lastSeen: string;
   /** It has logged in on an XMPP stream ("session" in listings), not only been granted access ("access"). */
   sessionSeen: boolean;
-  /** Frozen at first sight, as Prosody does (§1.2, §1.11). */
+  /**
+   * Frozen once known, as Prosody freezes it at first sight (§1.2, §1.11). A fact without
+   * one is no sight: a grant made by a token request carries none, and may be read before
+   * the login that does.
+   */
   userAgent?: UserAgent;
   /** SASL mechanism → its last use, as Prosody's `mechanisms` (§1.1). */
   mechanisms: Readonly<Record<string, string>>;
@@ -122,6 +126,7 @@ export function evolve(state: ClientState, event: ClientFact): ClientState {
       return {
         status: 'known',
         ...seen(record, time),
+        ...(record.userAgent ?? userAgent ? { userAgent: record.userAgent ?? userAgent } : {}),
         sessionSeen: true,
         mechanisms: { ...record.mechanisms, [mechanism]: later(record.mechanisms[mechanism], time) },
         ...(isPasswordMechanism(mechanism) ? { passwordUsedAt: later(record.passwordUsedAt, time) } : {}),
@@ -144,7 +149,12 @@ export function evolve(state: ClientState, event: ClientFact): ClientState {
     case 'gatehouse.client.granted.v1': {
       const { grantId, userAgent } = event.data;
       const record = state.status === 'unknown' ? fresh(time, { legacy: false, sessionSeen: false, ...(userAgent ? { userAgent } : {}) }) : recordOf(state);
-      return { status: 'known', ...seen(record, time), grant: { grantId, createdAt: time } };
+      return {
+        status: 'known',
+        ...seen(record, time),
+        ...(record.userAgent ?? userAgent ? { userAgent: record.userAgent ?? userAgent } : {}),
+        grant: { grantId, createdAt: time },
+      };
     }
     case 'gatehouse.client.grant-used.v1':
       if (state.status === 'unknown' || state.grant?.grantId !== event.data.grantId) return state;

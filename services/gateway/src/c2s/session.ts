@@ -130,9 +130,11 @@ export class C2sSession implements LocalSession, TransportHandler {
   async terminate(condition: StreamErrorCondition, text?: string): Promise<void> {
     if (this.ended) return;
     if (!this.streamOpen) this.openResponseHeader({});
+    // The closing tag goes right behind the error, before any clean-up awaits: a client
+    // tearing down on the error must not receive stray bytes afterwards.
     this.transport.send(this.transport.streamErrorXml(condition, text));
-    await this.end(condition, condition);
     this.transport.closeStream();
+    await this.end(condition, condition);
   }
 
   // --- stanza handling ---------------------------------------------------------------

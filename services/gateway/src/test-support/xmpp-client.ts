@@ -47,6 +47,13 @@ export async function connectClient(opts: ClientOptions): Promise<ConnectedClien
     resource: opts.resource,
     ...{ userAgent: opts.clientId ? xml('user-agent', { id: opts.clientId }, xml('software', {}, 'gatehouse-tests'), xml('device', {}, 'ci')) : undefined },
   } as Parameters<typeof xmppClient>[0]);
+  // @xmpp/client 0.14 answers a server's stream error by writing its own closing tag,
+  // racing the server's TCP close; when it loses, `socket.write` on a null socket rejects
+  // with nobody listening. Writes after the socket is gone have nowhere to go anyway.
+  const write = xmpp.write.bind(xmpp);
+  xmpp.write = async (data: string) => {
+    if (xmpp.socket) await write(data);
+  };
   let savedToken = opts.fastToken;
   xmpp.fast.fetchToken = async () => savedToken;
   xmpp.fast.saveToken = async (token: FastToken) => {
@@ -86,6 +93,7 @@ export async function connectClient(opts: ClientOptions): Promise<ConnectedClien
         if (!check()) waiters.add(check);
       }),
     stop: async () => {
+      if (xmpp.status === 'offline') return;
       await xmpp.stop().catch(() => {});
     },
   };

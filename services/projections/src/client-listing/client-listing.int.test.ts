@@ -65,6 +65,9 @@ describe('client-listing projection (NATS + PostgreSQL)', () => {
     await append('gatehouse.client.session-ended.v1', { ...key('legacyabcdef'), sessionId: sid(3), fullJid: `${jid}/home` }, t(5));
     // An app only granted access.
     await append('gatehouse.client.granted.v1', { ...key('app'), grantId: grant(2), authenticatedBy: 'fast', userAgent: { software: 'Bot', uri: 'https://bot.example' } }, t(6));
+    // A grant made by a token request (no user agent) read before the login that has one.
+    await append('gatehouse.client.granted.v1', { ...key('watch'), grantId: grant(3), authenticatedBy: 'fast' }, t(6));
+    await login('watch', 7, t(6), 'HT-SHA-256-NONE');
     // Access that ended: a password login before the change, an invalidated token, a forgotten client.
     await login('old', 4, t(0));
     await append('gatehouse.client.password-changed.v1', key('old'), t(7));
@@ -90,6 +93,7 @@ describe('client-listing projection (NATS + PostgreSQL)', () => {
         { id: 'client/phone', type: 'session', connected: false, auth: ['password'], revoked: true, legacy: false },
         { id: 'client/laptop', type: 'session', connected: true, auth: ['fast'], revoked: false, legacy: false },
         { id: 'client/legacyabcdef', type: 'session', connected: false, auth: ['password'], revoked: false, legacy: true },
+        { id: 'client/watch', type: 'session', connected: false, auth: ['grant'], revoked: false, legacy: false },
         { id: 'grant/G000000000000000000002', type: 'access', connected: false, auth: ['grant'], revoked: false, legacy: false },
       ],
     );
@@ -98,6 +102,7 @@ describe('client-listing projection (NATS + PostgreSQL)', () => {
     assert.equal(phone?.firstSeen, t(1));
     assert.equal(phone?.lastSeen, t(2));
     assert.deepEqual(listed.find((entry) => entry.clientId === 'app')?.userAgent, { software: 'Bot', uri: 'https://bot.example' });
+    assert.deepEqual(listed.find((entry) => entry.clientId === 'watch')?.userAgent, { software: 'watch', device: 'watch device' }, 'the first user agent there was');
   });
 
   it('leaves the rows unchanged when every event is delivered again', async () => {

@@ -27,7 +27,10 @@ async function seen(trx: Kysely<Database>, key: Key, time: string): Promise<void
     .execute();
 }
 
-/** A new row, or nothing if the client is known (its user agent stays as first seen). */
+/**
+ * A new row, or nothing if the client is known: its user agent stays as first seen, unless
+ * none was (the client aggregate's rule: a fact without one is no sight).
+ */
 async function insertClient(trx: Kysely<Database>, key: Key, time: string, init: { legacy: boolean; sessionSeen: boolean; userAgent?: { software?: string; device?: string; uri?: string } }) {
   await trx
     .insertInto('clients')
@@ -42,6 +45,16 @@ async function insertClient(trx: Kysely<Database>, key: Key, time: string, init:
       uri: init.userAgent?.uri ?? null,
     })
     .onConflict((conflict) => conflict.columns(['jid', 'client_id']).doNothing())
+    .execute();
+  if (!init.userAgent) return;
+  await trx
+    .updateTable('clients')
+    .set({ software: init.userAgent.software ?? null, device: init.userAgent.device ?? null, uri: init.userAgent.uri ?? null })
+    .where('jid', '=', key.jid)
+    .where('client_id', '=', key.clientId)
+    .where('software', 'is', null)
+    .where('device', 'is', null)
+    .where('uri', 'is', null)
     .execute();
 }
 
