@@ -43,13 +43,14 @@ export class ScramError extends Error {
 
 /** One exchange: `first()` → client-first, `final(serverFirst)` → client-final, `verify(serverFinal)`. */
 export class ScramClient {
-  private readonly nonce = randomBytes(18).toString('base64');
   private expectedSignature: Buffer | undefined;
 
   constructor(
     private readonly cache: ScramKeyCache,
     private readonly user: string,
     private readonly password: string,
+    /** The client nonce; random unless a test pins it. */
+    private readonly nonce = randomBytes(18).toString('base64'),
   ) {}
 
   get clientFirstBare(): string {

@@ -24,12 +24,14 @@ export interface ProcStat {
 
 /** Undefined when the process is gone (it may exit between listing and reading). */
 export function readStat(pid: number): ProcStat | undefined {
-  let text: string;
   try {
-    text = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    return parseStat(pid, readFileSync(`/proc/${pid}/stat`, 'latin1'));
   } catch {
     return undefined;
   }
+}
+
+export function parseStat(pid: number, text: string): ProcStat {
   // comm may hold spaces and parentheses: it ends at the last ')'.
   const close = text.lastIndexOf(')');
   const comm = text.slice(text.indexOf('(') + 1, close);

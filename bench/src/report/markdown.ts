@@ -17,6 +17,9 @@ function format(value: number): string {
   return String(round(value, digits));
 }
 
+/** Free text (error messages, reasons) may hold XML: shown as text, not as HTML. */
+const text = (value: string) => value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
 const cell = (value: number | null | undefined, unit = '') => (value === null || value === undefined || !Number.isFinite(value) ? '–' : `${format(value)}${unit}`);
 
 function summaryTable(results: BenchResults, withProsody: boolean): string[] {
@@ -25,7 +28,7 @@ function summaryTable(results: BenchResults, withProsody: boolean): string[] {
   const rows = results.summary.map((m) => {
     const met = m.met === null ? '' : m.met ? 'yes' : '**no**';
     const unit = ` ${m.unit}`;
-    const cells = withProsody ? [cell(m.gatehouse, unit), cell(m.prosody, unit), m.ratio === null ? '–' : `${m.ratio}×`] : [cell(m.gatehouse, unit)];
+    const cells = withProsody ? [cell(m.gatehouse, unit), cell(m.prosody, unit), cell(m.ratio, '×')] : [cell(m.gatehouse, unit)];
     return `| ${m.figure} | ${m.label} | ${cells.join(' | ')} | ${m.target ?? ''} | ${met} |`;
   });
   return [head, rule, ...rows];
@@ -86,9 +89,9 @@ function notes(results: BenchResults): string[] {
   const seen = new Set<string>();
   for (const r of results.rounds) {
     for (const [name, server] of Object.entries(r.servers) as [ServerName, ServerRound][]) {
-      for (const [figure, why] of Object.entries(server.skipped)) seen.add(`- ${figure} not run on ${name}: ${why}.`);
-      for (const [figure, error] of Object.entries(server.errors)) lines.push(`- round ${r.round}, ${name}, ${figure} failed: ${error.split('\n')[0]}`);
-      if (server.figures.memory?.note) lines.push(`- round ${r.round}, ${name}, memory: ${server.figures.memory.note}`);
+      for (const [figure, why] of Object.entries(server.skipped)) seen.add(`- ${figure} not run on ${name}: ${text(why)}.`);
+      for (const [figure, error] of Object.entries(server.errors)) lines.push(`- round ${r.round}, ${name}, ${figure} failed: ${text(error.split('\n')[0]!)}`);
+      if (server.figures.memory?.note) lines.push(`- round ${r.round}, ${name}, memory: ${text(server.figures.memory.note)}`);
     }
   }
   return [...seen, ...lines];

@@ -45,7 +45,7 @@ export function ratioChart(summary: readonly MetricSummary[], title: string): st
     const width = Math.max(1, Math.abs(x(ratio) - x(1)));
     parts.push(`<text x="${LABEL_WIDTH}" y="${y + 15}" text-anchor="end">${escape(`${metric.figure}. ${metric.label}`)}</text>`);
     parts.push(`<rect x="${from.toFixed(1)}" y="${y + 4}" width="${width.toFixed(1)}" height="${ROW - 8}" fill="${favoursGatehouse ? '#2e8b57' : '#c0392b'}"/>`);
-    parts.push(`<text x="${WIDTH - 10}" y="${y + 15}" text-anchor="end">${ratio}×</text>`);
+    parts.push(`<text x="${WIDTH - 10}" y="${y + 15}" text-anchor="end">${Number(ratio.toPrecision(3))}×</text>`);
   });
   parts.push('</svg>');
   return `${parts.join('\n')}\n`;

@@ -149,13 +149,14 @@ export class Sasl2Exchange {
         parts.push(`<failed xmlns='${NS_BIND2}'>${xml('error', { type: 'cancel' }, xml(bound.condition, { xmlns: 'urn:ietf:params:xml:ns:xmpp-stanzas' })).toString()}</failed>`);
       }
     }
-    const token = await this.fastToken(step.jid, attempt, 'rotate' in step && step.rotate === true);
-    if (token) parts.push(`<token xmlns='${NS_FAST}' token='${escapeXML(token.token)}' expiry='${escapeXML(token.expiry)}'/>`);
+    // The grant first: it carries the user agent, which issuing a token would otherwise miss.
     if (attempt.clientId) {
       await this.host.tokens
         .recordGrant({ jid: step.jid, clientId: attempt.clientId, authenticatedBy: method, userAgent: attempt.userAgent })
         .catch((error: unknown) => this.host.log.warn({ err: error }, 'could not record the grant'));
     }
+    const token = await this.fastToken(step.jid, attempt, 'rotate' in step && step.rotate === true);
+    if (token) parts.push(`<token xmlns='${NS_FAST}' token='${escapeXML(token.token)}' expiry='${escapeXML(token.expiry)}'/>`);
     parts.push(`<authorization-identifier>${escapeXMLText(identifier)}</authorization-identifier>`);
     this.host.send(`<success xmlns='${NS_SASL2}'>${parts.join('')}</success>${this.host.featuresAfterAuthentication()}`);
   }

@@ -47,12 +47,14 @@ export async function connectClient(opts: ClientOptions): Promise<ConnectedClien
     resource: opts.resource,
     ...{ userAgent: opts.clientId ? xml('user-agent', { id: opts.clientId }, xml('software', {}, 'gatehouse-tests'), xml('device', {}, 'ci')) : undefined },
   } as Parameters<typeof xmppClient>[0]);
-  // @xmpp/client 0.14 answers a server's stream error by writing its own closing tag,
-  // racing the server's TCP close; when it loses, `socket.write` on a null socket rejects
-  // with nobody listening. Writes after the socket is gone have nowhere to go anyway.
-  const write = xmpp.write.bind(xmpp);
-  xmpp.write = async (data: string) => {
-    if (xmpp.socket) await write(data);
+  // @xmpp/client 0.14 drops its XML parser as soon as it handles a stream error, then
+  // still feeds it the server's closing tag when that arrives in a later TLS record:
+  // "Cannot read properties of null (reading 'write')" from a socket callback, which
+  // fails the test file. Bytes after the teardown have nowhere to go anyway.
+  const client = xmpp as unknown as { parser: unknown; _onData(data: Buffer): void };
+  const onData = client._onData.bind(xmpp);
+  client._onData = (data) => {
+    if (client.parser) onData(data);
   };
   let savedToken = opts.fastToken;
   xmpp.fast.fetchToken = async () => savedToken;
