@@ -10,3 +10,4 @@ export { request } from './request.ts';
 export { BusUnavailableError, WrongExpectedSequenceError, ServiceError, ServiceUnavailableError } from './errors.ts';
 export type { NatsConnection } from '@nats-io/transport-node';
 export type { KV } from '@nats-io/kv';
+export { BadRequestError, parsePayload } from './payload.ts';

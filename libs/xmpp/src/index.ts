@@ -26,6 +26,8 @@ export {
 export {
   type Jid,
   JidMalformedError,
+  HostUnknownError,
+  accountJid,
   bareJid,
   formatJid,
   isValidResource,

@@ -29,6 +29,18 @@ export class JidMalformedError extends Error {
   }
 }
 
+/** An account JID on a domain this deployment does not serve (RFC 6120 §4.9.3.6 `host-unknown`). */
+export class HostUnknownError extends Error {
+  override readonly name = 'HostUnknownError';
+  readonly code = 'host-unknown';
+  constructor(
+    readonly domain: string,
+    readonly served: string,
+  ) {
+    super(`this server serves ${served}, not ${domain}`);
+  }
+}
+
 const MAX_PART_BYTES = 1023;
 const LOCAL_FORBIDDEN = /["&'/:<>@\s\p{Cc}\p{Cf}\p{Z}]/u;
 const DOMAIN_FORBIDDEN = /["&'/<>@\s\p{Cc}\p{Cf}\p{Z}]/u;
@@ -113,4 +125,12 @@ export function isValidResource(resource: string): boolean {
  */
 export function isValidUsername(localpart: string): boolean {
   return localProblem(normaliseLocal(localpart)) === undefined;
+}
+
+/** Normalises a requested account JID: bare, with a localpart, on the served domain. */
+export function accountJid(input: string, servedDomain: string): string {
+  const jid = parseJid(input);
+  if (jid.local === '' || jid.resource !== '') throw new JidMalformedError(input, 'an account JID is user@domain, without a /resource');
+  if (jid.domain !== servedDomain) throw new HostUnknownError(jid.domain, servedDomain);
+  return bareJid(jid);
 }

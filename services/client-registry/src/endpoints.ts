@@ -1,8 +1,8 @@
 import type { Endpoints } from '@gatehouse/bus';
 import { revocationReasonSchema } from '@gatehouse/events';
 import { z } from 'zod';
-import { BadRequestError } from './errors.ts';
-import { accountJid } from './jid.ts';
+import { parsePayload as parse } from '@gatehouse/bus';
+import { accountJid } from '@gatehouse/xmpp';
 import type { RevokeRequest } from './revoke/revoke.ts';
 
 const schemas = {
@@ -16,14 +16,6 @@ const schemas = {
     })
     .strict(),
 };
-
-function parse<S extends z.ZodType>(schema: S, payload: unknown): z.output<S> {
-  const parsed = schema.safeParse(payload);
-  if (!parsed.success) {
-    throw new BadRequestError(parsed.error.issues.map((issue) => `${issue.path.join('.') || '(payload)'}: ${issue.message}`).join('; '));
-  }
-  return parsed.data;
-}
 
 export interface EndpointDeps {
   /** The XMPP domain served: accounts of any other are refused with `host-unknown`. */

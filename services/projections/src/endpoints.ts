@@ -1,17 +1,11 @@
-import type { Endpoints, NatsConnection } from '@gatehouse/bus';
+import { parsePayload, type Endpoints, type NatsConnection } from '@gatehouse/bus';
 import { bareJidSchema } from '@gatehouse/events';
 import type { Logger } from '@gatehouse/telemetry';
 import { z } from 'zod';
 import type { ClientListing } from './client-listing/listing.ts';
 import type { RebuildProgress } from './rebuild.ts';
 
-export class BadRequestError extends Error {
-  readonly code = 'bad-request';
-  constructor(message: string) {
-    super(message);
-    this.name = 'BadRequestError';
-  }
-}
+export { BadRequestError } from '@gatehouse/bus';
 
 /** A JID that cannot name an account (RFC 6120 §8.3.3.8 `jid-malformed`). */
 export class JidMalformedError extends Error {
@@ -32,11 +26,6 @@ const rebuildRequest = z
   })
   .strict();
 
-function parseRequest<S extends z.ZodType>(schema: S, payload: unknown): z.output<S> {
-  const parsed = schema.safeParse(payload ?? {});
-  if (!parsed.success) throw new BadRequestError(parsed.error.issues.map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`).join('; '));
-  return parsed.data;
-}
 
 /**
  * Account JIDs are stored as the token service normalised them (NFC, lower case); this
@@ -65,15 +54,15 @@ const PROGRESS_STEPS = 100;
 export function projectionEndpoints({ nc, listAccounts, listClients, rebuild, logger }: EndpointDeps): Endpoints {
   return {
     'accounts.list': async (payload) => {
-      const { domain } = parseRequest(accountsListRequest, payload);
+      const { domain } = parsePayload(accountsListRequest, payload ?? {});
       return { accounts: await listAccounts(domain) };
     },
     'clients.list': async (payload) => {
-      const { jid } = parseRequest(clientsListRequest, payload);
+      const { jid } = parsePayload(clientsListRequest, payload ?? {});
       return { clients: await listClients(accountJid(jid)) };
     },
     rebuild: async (payload) => {
-      const { name, progress } = parseRequest(rebuildRequest, payload);
+      const { name, progress } = parsePayload(rebuildRequest, payload ?? {});
       return rebuild(name, ({ applied, total }) => {
         if (applied % LOG_EVERY === 0 || applied === total) logger.info({ projection: name, applied, total }, 'rebuilding');
         // A reply cannot stream: progress goes to the caller's subject as it happens.

@@ -12,9 +12,7 @@ abstract class CodedError extends Error {
 }
 
 /** A payload that does not match the endpoint's schema, or a roster set RFC 6121 §2.3.3 rejects. */
-export class BadRequestError extends CodedError {
-  readonly code = 'bad-request';
-}
+export { BadRequestError } from '@gatehouse/bus';
 
 /** RFC 6121 §2.3.3 not-acceptable: e.g. an empty group name. */
 export class NotAcceptableError extends CodedError {

@@ -1,6 +1,6 @@
 import type { ScramCredentials } from '@gatehouse/events';
 import { deriveScramCredential } from '@gatehouse/xmpp';
-import { BadRequestError } from './errors.ts';
+import { BadRequestError } from '@gatehouse/bus';
 
 /**
  * Both SCRAM credentials for a password, each with its own random salt. The password

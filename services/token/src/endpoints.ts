@@ -4,8 +4,8 @@ import type { AccountsView } from './account/accounts-view.ts';
 import type { CommandHandler } from './account/command-handler.ts';
 import { deriveCredentials } from './credentials.ts';
 import { fakeCredential } from './fake-credential.ts';
-import { accountJid } from './jid.ts';
-import { parse } from './parse.ts';
+import { accountJid } from '@gatehouse/xmpp';
+import { parsePayload as parse } from '@gatehouse/bus';
 
 export interface EndpointDeps {
   /** The XMPP domain served: accounts of any other are refused with `host-unknown`. */

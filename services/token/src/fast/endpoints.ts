@@ -8,10 +8,10 @@ import type { Endpoints } from '@gatehouse/bus';
 import { clientIdSchema } from '@gatehouse/events';
 import { z } from 'zod';
 import { recordGrant, requireAccount, tokenFacts, type Access } from '../access.ts';
-import { BadRequestError } from '../errors.ts';
+import { BadRequestError } from '@gatehouse/bus';
 import { liveGrant } from '../grant/grant.ts';
-import { accountJid } from '../jid.ts';
-import { parse } from '../parse.ts';
+import { accountJid } from '@gatehouse/xmpp';
+import { parsePayload as parse } from '@gatehouse/bus';
 import { fastTokenFor, fastTokenHash, htProof, newTokenId, sameProof } from './token-crypto.ts';
 
 const jid = z.string().min(1).max(3071);

@@ -4,8 +4,8 @@ import { z } from 'zod';
 import { passwordChangedAt, recordGrant, revokeClient, tokenFacts, type Access } from '../access.ts';
 import { voidReason } from '../fast/decide.ts';
 import type { FastTokenSlot } from '../fast/fast-token.ts';
-import { accountJid } from '../jid.ts';
-import { parse } from '../parse.ts';
+import { accountJid } from '@gatehouse/xmpp';
+import { parsePayload as parse } from '@gatehouse/bus';
 import { liveGrant } from './grant.ts';
 
 const jid = z.string().min(1).max(3071);
