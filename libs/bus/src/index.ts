@@ -11,3 +11,4 @@ export { BusUnavailableError, WrongExpectedSequenceError, ServiceError, ServiceU
 export type { NatsConnection } from '@nats-io/transport-node';
 export type { KV } from '@nats-io/kv';
 export { BadRequestError, parsePayload } from './payload.ts';
+export { watchKv, type KvWatchOptions } from './kv-watch.ts';

@@ -1,12 +1,6 @@
-/**
- * A KV bucket mirrored in memory through ONE watch per replica (the session directory's
- * pattern: never a watch per user). `start()` returns once the mirror holds everything
- * stored before: KV watches give no "initial values done" signal, so a sync marker is
- * written after the watch starts and awaited (`sync.<replica>`; owner keys are base64url
- * tokens, which never contain a dot).
- */
-import { randomBytes } from 'node:crypto';
+/** A KV bucket mirrored in memory through one watch per replica (`watchKv`). */
 import type { KV } from '@nats-io/kv';
+import { watchKv } from '@gatehouse/bus';
 import type { Logger } from '@gatehouse/telemetry';
 
 export class KvMirror<Value> {
@@ -21,33 +15,16 @@ export class KvMirror<Value> {
     private readonly logger: Logger,
   ) {}
 
+  /** Returns once the mirror holds everything stored before. */
   async start(): Promise<void> {
-    const iterator = await this.kv.watch();
-    this.watcher = iterator;
-    const marker = `sync.${this.replica}`;
-    const nonce = randomBytes(8).toString('hex');
-    let markReady: () => void = () => {};
-    const ready = new Promise<void>((resolve) => (markReady = resolve));
-    void (async () => {
-      for await (const entry of iterator) {
-        if (entry.key.startsWith('sync.')) {
-          if (entry.key === marker && entry.operation === 'PUT' && entry.string() === nonce) markReady();
-          continue;
-        }
-        if (entry.operation !== 'PUT') {
-          this.values.delete(entry.key);
-          continue;
-        }
-        try {
-          this.values.set(entry.key, this.decode(entry.value));
-        } catch (error) {
-          this.logger.warn({ err: error, key: entry.key }, 'skipping unreadable KV entry');
-        }
-      }
-    })();
-    await this.kv.put(marker, nonce);
-    await ready;
-    await this.kv.purge(marker);
+    this.watcher = await watchKv(this.kv, {
+      owner: this.replica,
+      logger: this.logger,
+      onEntry: (entry) => {
+        if (entry.operation === 'PUT') this.values.set(entry.key, this.decode(entry.value));
+        else this.values.delete(entry.key);
+      },
+    });
   }
 
   stop(): void {

@@ -7,8 +7,8 @@
  * §7.7.2.2 lets us resolve by closing the old session, then taking the key with a
  * revision-checked update, so two replicas can never own one full JID.
  */
-import { randomBytes } from 'node:crypto';
 import type { KV } from '@nats-io/kv';
+import { watchKv } from '@gatehouse/bus';
 import type { Logger } from '@gatehouse/telemetry';
 import { fromSubjectToken, subjectToken } from '@gatehouse/events';
 import { RouteTable, type Route, type RouteValue } from './route-table.ts';
@@ -32,39 +32,16 @@ export class SessionDirectory {
     private readonly logger: Logger,
   ) {}
 
-  /**
-   * Starts the watch and returns once the mirror holds every route that existed
-   * before: KV watches give no "initial values done" signal, so we write a sync
-   * marker after starting it and wait for the watch to deliver that marker back.
-   */
+  /** Starts the watch; returns once the mirror holds every route that existed before. */
   async start(): Promise<void> {
-    const iterator = await this.kv.watch();
-    this.watcher = iterator;
-    // One marker key per replica (so markers do not pile up), told apart by its value.
-    const marker = `sync.${this.replica}`;
-    const nonce = randomBytes(8).toString('hex');
-    let markReady: () => void = () => {};
-    const ready = new Promise<void>((resolve) => (markReady = resolve));
-    void (async () => {
-      for await (const entry of iterator) {
-        if (entry.key.startsWith('sync.')) {
-          if (entry.key === marker && entry.operation === 'PUT' && entry.string() === nonce) markReady();
-          continue;
-        }
-        if (entry.operation !== 'PUT') {
-          this.table.remove(fromSubjectToken(entry.key), entry.revision);
-          continue;
-        }
-        try {
-          this.table.put(entry.json<RouteValue>(), entry.revision);
-        } catch (error) {
-          this.logger.warn({ err: error, key: entry.key }, 'skipping unreadable session route');
-        }
-      }
-    })();
-    await this.kv.put(marker, nonce);
-    await ready;
-    await this.kv.purge(marker);
+    this.watcher = await watchKv(this.kv, {
+      owner: this.replica,
+      logger: this.logger,
+      onEntry: (entry) => {
+        if (entry.operation === 'PUT') this.table.put(entry.json<RouteValue>(), entry.revision);
+        else this.table.remove(fromSubjectToken(entry.key), entry.revision);
+      },
+    });
   }
 
   stop(): void {
