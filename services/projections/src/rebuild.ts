@@ -1,7 +1,7 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Kysely } from 'kysely';
-import { deleteConsumer } from './consumer.ts';
+import { deleteDurableConsumer as deleteConsumer } from '@gatehouse/bus';
 import type { Database } from './database.ts';
 import { resetProjection } from './reset.ts';
 import type { ProjectionRunner } from './runner.ts';

@@ -5,7 +5,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import type { Kysely } from 'kysely';
 import { applyMessage, type ApplyOutcome } from './apply.ts';
 import { readCheckpoint, sameStream, sequenceIn, type StreamIdentity } from './checkpoint.ts';
-import { deleteConsumer, ensureConsumer } from './consumer.ts';
+import { deleteDurableConsumer as deleteConsumer, ensureOrderedConsumer as ensureConsumer } from '@gatehouse/bus';
 import type { Database } from './database.ts';
 import type { Projection } from './projection.ts';
 import { resetProjection } from './reset.ts';

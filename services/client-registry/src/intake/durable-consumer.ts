@@ -1,7 +1,8 @@
 import { decodeEvent, MalformedEventError, type GatehouseEvent } from '@gatehouse/events';
 import type { Logger } from '@gatehouse/telemetry';
-import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
-import { nanos, type NatsConnection } from '@nats-io/transport-node';
+import { jetstream, jetstreamManager, type ConsumerMessages, type JsMsg } from '@nats-io/jetstream';
+import { ensureOrderedConsumer } from '@gatehouse/bus';
+import type { NatsConnection } from '@nats-io/transport-node';
 
 export interface DurableIntakeOptions {
   nc: NatsConnection;
@@ -22,7 +23,6 @@ export interface DurableIntake {
   waitFor(seq: number, timeoutMs: number): Promise<boolean>;
 }
 
-const ACK_WAIT_MS = 30_000;
 const POLL_MS = 20;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -40,24 +40,7 @@ export function durableIntake({ nc, stream, name, logger, handle, retryDelayMs =
   let stopping = false;
   let wake: (() => void) | undefined;
 
-  async function ensureConsumer(): Promise<void> {
-    const jsm = await jetstreamManager(nc);
-    try {
-      await jsm.consumers.add(stream, {
-        durable_name: name,
-        ack_policy: AckPolicy.Explicit,
-        deliver_policy: DeliverPolicy.All,
-        max_ack_pending: 1,
-        max_deliver: -1,
-        ack_wait: nanos(ACK_WAIT_MS),
-      });
-    } catch (error) {
-      // Made by an earlier version with other settings: keep it rather than lose its position.
-      await jsm.consumers.info(stream, name).catch(() => {
-        throw error;
-      });
-    }
-  }
+  const ensureConsumer = async () => ensureOrderedConsumer(await jetstreamManager(nc), stream, name);
 
   async function deliver(message: JsMsg): Promise<void> {
     let event: GatehouseEvent;

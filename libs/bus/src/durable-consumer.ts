@@ -4,12 +4,13 @@ import { nanos } from '@nats-io/transport-node';
 const ACK_WAIT_MS = 30_000;
 
 /**
- * The projection's durable pull consumer: named after it, so a restart resumes where the
- * last ack left off. `max_ack_pending: 1` keeps delivery strictly in stream order even
- * when a message is nak'ed for a retry: with more in flight, a later event could be applied
- * first and the retried one would then fall under the checkpoint and be lost.
+ * A durable pull consumer in strict stream order, for readers that build state from a
+ * whole stream (projections, client-registry): named, so a restart resumes where the last
+ * ack left off; `max_ack_pending: 1`, so a message nak'ed for a retry cannot be overtaken
+ * by a later one (which would then hide it under a checkpoint, or apply a bind before
+ * its login).
  */
-export async function ensureConsumer(jsm: JetStreamManager, stream: string, name: string): Promise<void> {
+export async function ensureOrderedConsumer(jsm: JetStreamManager, stream: string, name: string): Promise<void> {
   try {
     await jsm.consumers.add(stream, {
       durable_name: name,
@@ -27,7 +28,7 @@ export async function ensureConsumer(jsm: JetStreamManager, stream: string, name
   }
 }
 
-export async function deleteConsumer(jsm: JetStreamManager, stream: string, name: string): Promise<void> {
+export async function deleteDurableConsumer(jsm: JetStreamManager, stream: string, name: string): Promise<void> {
   try {
     await jsm.consumers.delete(stream, name);
   } catch (error) {
