@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { RawXmppClient } from '@gatehouse/testing';
 import { startStack, uniqueUser, type TestStack } from './test-support/stack.ts';
-import { scramExchange, securedClient as securedTo } from './test-support/raw-session.ts';
+import { plainResponse, scramExchange, securedClient as securedTo } from './test-support/raw-session.ts';
 
 let stack: TestStack;
 let port: number;
@@ -201,28 +201,28 @@ describe('authentication deadline', () => {
 });
 
 describe('an authenticated stream (RFC 6120 §7, §8)', () => {
-  /** PLAIN over TLS, then a bound resource: the shortest way to a usable stream. */
-  async function boundClient(resource = 'r'): Promise<{ client: RawXmppClient; jid: string }> {
+  /** A new account logged in with PLAIN over TLS, at the restarted stream's features. */
+  async function authenticatedClient(): Promise<{ client: RawXmppClient; user: string }> {
     const user = uniqueUser();
     await stack.createAccount(user, 'pw');
     const { client } = await securedClient();
-    client.send(`<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>${Buffer.from(`\0${user}\0pw`).toString('base64')}</auth>`);
+    client.send(`<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>${plainResponse(user, 'pw')}</auth>`);
     await client.expect(/<success/);
     client.open();
     await client.expect(/<\/stream:features>/);
+    return { client, user };
+  }
+
+  /** PLAIN over TLS, then a bound resource: the shortest way to a usable stream. */
+  async function boundClient(resource = 'r'): Promise<{ client: RawXmppClient; jid: string }> {
+    const { client, user } = await authenticatedClient();
     client.send(`<iq type='set' id='bind'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><resource>${resource}</resource></bind></iq>`);
     await client.expect(/<\/iq>/);
     return { client, jid: `${user}@localhost/${resource}` };
   }
 
   it('refuses a stanza before binding with not-authorized', async () => {
-    const user = uniqueUser();
-    await stack.createAccount(user, 'pw');
-    const { client } = await securedClient();
-    client.send(`<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>${Buffer.from(`\0${user}\0pw`).toString('base64')}</auth>`);
-    await client.expect(/<success/);
-    client.open();
-    await client.expect(/<\/stream:features>/);
+    const { client } = await authenticatedClient();
     client.send("<message to='someone@localhost'><body>too early</body></message>");
     assert.match(await client.expect(/<\/stream:stream>/), /<not-authorized xmlns='urn:ietf:params:xml:ns:xmpp-streams'\/>/);
   });
@@ -268,13 +268,7 @@ describe('an authenticated stream (RFC 6120 §7, §8)', () => {
   });
 
   it('gives a server-generated resource when the client asks for none', async () => {
-    const user = uniqueUser();
-    await stack.createAccount(user, 'pw');
-    const { client } = await securedClient();
-    client.send(`<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>${Buffer.from(`\0${user}\0pw`).toString('base64')}</auth>`);
-    await client.expect(/<success/);
-    client.open();
-    await client.expect(/<\/stream:features>/);
+    const { client, user } = await authenticatedClient();
     client.send("<iq type='set' id='bind'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/></iq>");
     assert.match(await client.expect(/<\/iq>/), new RegExp(`<jid>${user}@localhost/[A-Za-z0-9_-]{8,}</jid>`));
     client.close();
