@@ -16,7 +16,9 @@ export interface BusOptions {
 export async function connectBus({ url, name, logger }: BusOptions): Promise<NatsConnection> {
   let nc: NatsConnection;
   try {
-    nc = await connect({ servers: url, name, maxReconnectAttempts: -1, reconnectTimeWait: 250 });
+    // noAsyncTraces: otherwise nats.js builds two Error objects (with stack traces) for every
+    // request in case it fails; the bench profile showed them at 27 % of a routing gateway's CPU.
+    nc = await connect({ servers: url, name, maxReconnectAttempts: -1, reconnectTimeWait: 250, noAsyncTraces: true });
   } catch (error) {
     throw new BusUnavailableError(url, { cause: error });
   }

@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { client as xmppClient, xml, type Client } from '@xmpp/client';
 import type { Element } from '@xmpp/xml';
 
@@ -56,6 +57,7 @@ export async function connectClient(opts: ClientOptions): Promise<ConnectedClien
   client._onData = (data) => {
     if (client.parser) onData(data);
   };
+  listenBeforeOpening(xmpp);
   let savedToken = opts.fastToken;
   xmpp.fast.fetchToken = async () => savedToken;
   xmpp.fast.saveToken = async (token: FastToken) => {
@@ -102,3 +104,37 @@ export async function connectClient(opts: ClientOptions): Promise<ConnectedClien
 }
 
 export { xml };
+
+interface OpeningConnection {
+  open(options: { domain: string; lang?: string }): Promise<unknown>;
+  _status(status: string): void;
+  _attachParser(parser: unknown): void;
+  headerElement(): Element;
+  header(element: Element): string;
+  write(data: string): Promise<void>;
+  root: Element;
+  timeout: number;
+  Parser: new () => unknown;
+}
+
+/**
+ * @xmpp/connection 0.14 `open()` awaits the write callback of its stream header before it
+ * listens for the server's header (xmppjs/xmpp.js#570). Over TLS that callback can come
+ * after the server has answered, and then `start()` times out on a session that is in fact
+ * online: about one direct-TLS login in twelve here. The same steps, listening first.
+ */
+function listenBeforeOpening(xmpp: Client): void {
+  const connection = xmpp as unknown as OpeningConnection;
+  connection.open = async ({ domain, lang }) => {
+    connection._status('opening');
+    const header = connection.headerElement();
+    header.attrs.to = domain;
+    header.attrs['xml:lang'] = lang;
+    connection.root = header;
+    connection._attachParser(new connection.Parser());
+    const opened = once(xmpp, 'open', { signal: AbortSignal.timeout(connection.timeout) });
+    await connection.write(connection.header(header));
+    return (await opened)[0];
+  };
+}
+
