@@ -1,11 +1,11 @@
-import { AckPolicy, DeliverPolicy, JetStreamApiCodes, JetStreamApiError, type JetStreamManager } from '@nats-io/jetstream';
+import { AckPolicy, DeliverPolicy, type JetStreamManager } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
 
 const ACK_WAIT_MS = 30_000;
 
 /**
  * A durable pull consumer in strict stream order, for readers that build state from a
- * whole stream (projections, client-registry): named, so a restart resumes where the last
+ * whole stream and keep no checkpoint of their own (client-registry): named, so a restart resumes where the last
  * ack left off; `max_ack_pending: 1`, so a message nak'ed for a retry cannot be overtaken
  * by a later one (which would then hide it under a checkpoint, or apply a bind before
  * its login).
@@ -25,13 +25,5 @@ export async function ensureOrderedConsumer(jsm: JetStreamManager, stream: strin
     await jsm.consumers.info(stream, name).catch(() => {
       throw error;
     });
-  }
-}
-
-export async function deleteDurableConsumer(jsm: JetStreamManager, stream: string, name: string): Promise<void> {
-  try {
-    await jsm.consumers.delete(stream, name);
-  } catch (error) {
-    if (!(error instanceof JetStreamApiError && error.code === JetStreamApiCodes.ConsumerNotFound)) throw error;
   }
 }

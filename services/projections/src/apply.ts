@@ -15,28 +15,48 @@ export interface StoredMessage {
 export type ApplyOutcome = 'applied' | 'ignored' | 'malformed' | 'duplicate';
 
 /**
- * One message, one transaction: checkpoint read (locked), handler, checkpoint write
- * (conventions §8). A redelivered message finds its sequence covered and changes nothing.
- * A malformed one still moves the checkpoint, so one bad publish cannot wedge the
- * projection; any other failure rolls everything back and is thrown for the caller to retry.
+ * Consecutive messages of one stream, in one transaction: checkpoint read (locked), each
+ * handler, one checkpoint write (conventions §8). Under load a batch is whatever arrived
+ * while the last one committed, so a commit and its WAL flush serve many events. A
+ * redelivered message finds its sequence covered and changes nothing. A malformed one still
+ * moves the checkpoint, so one bad publish cannot wedge the projection; any other failure
+ * rolls the whole batch back and is thrown for the caller to retry.
  */
+export async function applyMessages(db: Kysely<Database>, projection: Projection, messages: readonly StoredMessage[], logger: Logger): Promise<ApplyOutcome[]> {
+  const [first] = messages;
+  if (!first) return [];
+  const events = messages.map((message) => decode(projection, message, logger));
+  return db.transaction().execute(async (trx) => {
+    let reached = await sequenceIn(trx, projection.name, first.stream, { lock: true });
+    const outcomes: ApplyOutcome[] = [];
+    for (const [index, message] of messages.entries()) {
+      if (message.seq <= reached) {
+        outcomes.push('duplicate');
+        continue;
+      }
+      const event = events[index];
+      const handler = event && handlerFor(projection, event);
+      if (handler) await handler(trx, event);
+      outcomes.push(event === undefined ? 'malformed' : handler ? 'applied' : 'ignored');
+      reached = message.seq;
+    }
+    if (outcomes.some((outcome) => outcome !== 'duplicate')) await saveCheckpoint(trx, projection.name, first.stream, reached);
+    return outcomes;
+  });
+}
+
+/** One message on its own: what a replay test or a single redelivery does. */
 export async function applyMessage(db: Kysely<Database>, projection: Projection, message: StoredMessage, logger: Logger): Promise<ApplyOutcome> {
-  let event: GatehouseEvent | undefined;
+  const [outcome] = await applyMessages(db, projection, [message], logger);
+  return outcome!;
+}
+
+function decode(projection: Projection, message: StoredMessage, logger: Logger): GatehouseEvent | undefined {
   try {
-    event = decodeEvent(message.data);
+    return decodeEvent(message.data);
   } catch (error) {
     if (!(error instanceof MalformedEventError)) throw error;
     logger.warn({ err: error, projection: projection.name, stream: message.stream.name, seq: message.seq }, 'skipping a malformed event');
+    return undefined;
   }
-  return db.transaction().execute(async (trx) => {
-    if ((await sequenceIn(trx, projection.name, message.stream, { lock: true })) >= message.seq) return 'duplicate';
-    let outcome: ApplyOutcome = 'malformed';
-    if (event) {
-      const handler = handlerFor(projection, event);
-      if (handler) await handler(trx, event);
-      outcome = handler ? 'applied' : 'ignored';
-    }
-    await saveCheckpoint(trx, projection.name, message.stream, message.seq);
-    return outcome;
-  });
 }

@@ -43,6 +43,18 @@ export async function saveCheckpoint(db: Kysely<Database>, name: string, stream:
     .execute();
 }
 
+/**
+ * A checkpoint row at 0 where there is none: the apply transaction locks that row, and a
+ * missing row locks nothing, so two replicas could both apply the stream's first events.
+ */
+export async function ensureCheckpoint(db: Kysely<Database>, name: string, stream: StreamIdentity): Promise<void> {
+  await db
+    .insertInto('projection_checkpoints')
+    .values({ name, stream: stream.name, stream_created: stream.created, last_sequence: 0 })
+    .onConflict((conflict) => conflict.column('name').doNothing())
+    .execute();
+}
+
 export async function deleteCheckpoint(db: Kysely<Database>, name: string): Promise<void> {
   await db.deleteFrom('projection_checkpoints').where('name', '=', name).execute();
 }

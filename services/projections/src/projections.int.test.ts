@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { ensureStreams } from '@gatehouse/bus';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { accountListing } from './account-listing/projection.ts';
-import { applyMessage } from './apply.ts';
+import { applyMessage, applyMessages } from './apply.ts';
 import { readCheckpoint } from './checkpoint.ts';
 import { defineProjection } from './projection.ts';
 import { createProjectionsService, type ProjectionsService } from './service.ts';
@@ -50,23 +50,18 @@ describe('projection runner with account-listing (NATS + PostgreSQL)', () => {
     assert.ok(checkpoint > 0);
     const jsm = await jetstreamManager(fixture.nc);
     const stream = { name: fixture.names.streams.accounts, created: (await jsm.streams.info(fixture.names.streams.accounts)).created };
+    const stored = [];
+    for (let seq = 1; seq <= checkpoint; seq++) stored.push({ stream, seq, data: (await jsm.streams.getMessage(stream.name, { seq }))!.data });
     const outcomes = [];
-    for (let seq = 1; seq <= checkpoint; seq++) {
-      const stored = await jsm.streams.getMessage(stream.name, { seq });
-      outcomes.push(await applyMessage(fixture.db, accountListing, { stream, seq, data: stored!.data }, testLogger));
-    }
+    for (const message of stored) outcomes.push(await applyMessage(fixture.db, accountListing, message, testLogger));
     assert.deepEqual(outcomes, Array(checkpoint).fill('duplicate'));
-
-    // The whole stream again through a new durable consumer, as after losing it.
-    await service.stop();
-    await jsm.consumers.delete(fixture.names.streams.accounts, 'account-listing');
-    await start();
-    assert.deepEqual(await service.listAccounts(), ['alice@localhost', 'bob@example.org']);
+    // And as one batch, the way the runner applies a backlog.
+    assert.deepEqual(await applyMessages(fixture.db, accountListing, stored, testLogger), Array(checkpoint).fill('duplicate'));
     assert.deepEqual(await fixture.rows(), before);
     assert.equal(await sequence(fixture), checkpoint);
   });
 
-  it('resumes after a restart from its durable consumer', async () => {
+  it('resumes after a restart from its checkpoint', async () => {
     await service.stop();
     await fixture.append('gatehouse.account.created.v1', 'dave@localhost', { jid: 'dave@localhost', credentials });
     await start();
@@ -112,11 +107,47 @@ describe('projection runner with account-listing (NATS + PostgreSQL)', () => {
   });
 });
 
+describe('two replicas of the projections service on one database', () => {
+  let fixture: Fixture;
+  const replicas: ProjectionsService[] = [];
+  after(async () => {
+    await Promise.all(replicas.map((replica) => replica.stop()));
+    await fixture?.cleanup();
+  });
+
+  it('both read the whole stream, and each event is applied once', async () => {
+    fixture = await setupFixture();
+    const applied: string[] = [];
+    const counting = defineProjection({
+      ...accountListing,
+      name: 'account-listing',
+      handlers: {
+        ...accountListing.handlers,
+        'gatehouse.account.created.v1': async (trx, event) => {
+          await accountListing.handlers['gatehouse.account.created.v1']!(trx, event);
+          applied.push(event.data.jid);
+        },
+      },
+    });
+    for (let index = 0; index < 2; index++) {
+      const replica = createProjectionsService({ nc: fixture.nc, db: fixture.db, namespace: fixture.ns, logger: testLogger, projections: [counting], retryDelayMs: 100 });
+      replicas.push(replica);
+      await replica.start();
+    }
+    const jids = Array.from({ length: 40 }, (_, index) => `r${index}@replicas.test`);
+    let last = 0;
+    for (const jid of jids) last = await fixture.append('gatehouse.account.created.v1', jid, { jid, credentials });
+    for (const replica of replicas) assert.deepEqual(await replica.listAccounts('replicas.test'), [...jids].sort());
+    assert.deepEqual([...applied].sort(), [...jids].sort(), 'no event applied by both');
+    assert.equal(await sequence(fixture), last);
+  });
+});
+
 describe('projection runner retries a failing transaction', () => {
   let fixture: Fixture;
   after(() => fixture?.cleanup());
 
-  it('naks, retries after the delay, and keeps stream order', async () => {
+  it('retries after the delay, and keeps stream order', async () => {
     fixture = await setupFixture();
     const seen: string[] = [];
     let failures = 1;

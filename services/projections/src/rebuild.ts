@@ -1,7 +1,6 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Kysely } from 'kysely';
-import { deleteDurableConsumer as deleteConsumer } from '@gatehouse/bus';
 import type { Database } from './database.ts';
 import { resetProjection } from './reset.ts';
 import type { ProjectionRunner } from './runner.ts';
@@ -31,10 +30,10 @@ export interface RebuildOptions {
 }
 
 /**
- * Drops the projection's rows, checkpoint and durable consumer, then replays the stream from
+ * Drops the projection's rows and checkpoint, then replays the stream from
  * its first message, resolving once the stream's last sequence at start is applied. It
  * assumes this process's runner is the only one feeding the projection: a second replica
- * would recreate the consumer mid-reset and could skip events.
+ * committing between the reset and the replay would leave its rows without the earlier ones.
  */
 export async function rebuildProjection({ nc, db, runner, onProgress, timeoutMs = 600_000 }: RebuildOptions): Promise<RebuildProgress> {
   const { name } = runner.projection;
@@ -42,7 +41,6 @@ export async function rebuildProjection({ nc, db, runner, onProgress, timeoutMs 
   const { state } = await jsm.streams.info(runner.stream);
   const progress: RebuildProgress = { applied: 0, total: state.messages };
   await runner.stop();
-  await deleteConsumer(jsm, runner.stream, name);
   await resetProjection(db, runner.projection);
   onProgress?.({ ...progress });
   const unsubscribe = runner.onApplied(() => {

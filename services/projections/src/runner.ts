@@ -3,9 +3,8 @@ import type { Logger } from '@gatehouse/telemetry';
 import { jetstream, jetstreamManager, type ConsumerMessages, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Kysely } from 'kysely';
-import { applyMessage, type ApplyOutcome } from './apply.ts';
-import { readCheckpoint, sameStream, sequenceIn, type StreamIdentity } from './checkpoint.ts';
-import { deleteDurableConsumer as deleteConsumer, ensureOrderedConsumer as ensureConsumer } from '@gatehouse/bus';
+import { applyMessages, type ApplyOutcome } from './apply.ts';
+import { ensureCheckpoint, readCheckpoint, sameStream, sequenceIn, type StreamIdentity } from './checkpoint.ts';
 import type { Database } from './database.ts';
 import type { Projection } from './projection.ts';
 import { resetProjection } from './reset.ts';
@@ -16,7 +15,7 @@ export interface RunnerDeps {
   names: Names;
   projection: Projection;
   logger: Logger;
-  /** Delay before a failed message is redelivered, and between consumer restarts. Default 1 s. */
+  /** Delay before a failed batch is tried again, and between consumer restarts. Default 1 s. */
   retryDelayMs?: number;
 }
 
@@ -34,19 +33,34 @@ export interface ProjectionRunner {
   onApplied(listener: AppliedListener): () => void;
 }
 
+/** Most messages one transaction applies: bounds the transaction, and what a backlog holds in memory. */
+const MAX_BATCH = 512;
 const POLL_MS = 20;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Feeds one projection from its durable consumer, one transaction per message, acking after commit. */
+/**
+ * Feeds one projection from its stream. The checkpoint lives in PostgreSQL with the rows,
+ * so the stream is read with an ordered consumer from the checkpoint on (strict order, no
+ * acks, nothing to keep on the server), and a batch that fails is retried from memory until
+ * it commits. Every replica of the service reads the whole stream; the locked checkpoint
+ * makes the second to reach a batch skip it.
+ */
 export function createProjectionRunner({ nc, db, names, projection, logger, retryDelayMs = 1_000 }: RunnerDeps): ProjectionRunner {
   const stream = names.streams[projection.stream];
   const log = logger.child({ projection: projection.name, stream });
   const listeners = new Set<AppliedListener>();
   let identity: StreamIdentity | undefined;
+  /** Highest sequence this runner committed in `identity`: read-your-writes without a query. */
+  let committed = 0;
   let messages: ConsumerMessages | undefined;
   let loop: Promise<void> | undefined;
   let stopping = false;
   let wake: (() => void) | undefined;
+
+  const pause = () =>
+    new Promise<void>((resolve) => {
+      wake = resolve;
+      setTimeout(resolve, retryDelayMs);
+    });
 
   /**
    * Rows built from another stream (this one was deleted and recreated, or the database
@@ -58,46 +72,81 @@ export function createProjectionRunner({ nc, db, names, projection, logger, retr
     const stored = await readCheckpoint(db, projection.name);
     if (stored && !sameStream(stored.stream, current)) {
       log.warn({ checkpoint: stored.stream, current }, 'checkpoint counts in another stream; rebuilding from this one');
-      await deleteConsumer(jsm, stream, projection.name);
       await resetProjection(db, projection);
     }
+    await ensureCheckpoint(db, projection.name, current);
     return current;
   }
 
-  async function handle(message: JsMsg, source: StreamIdentity): Promise<void> {
-    let outcome: ApplyOutcome;
-    try {
-      outcome = await applyMessage(db, projection, { stream: source, seq: message.seq, data: message.data }, log);
-    } catch (error) {
-      log.error({ err: error, seq: message.seq }, 'applying an event failed; it will be redelivered');
-      message.nak(retryDelayMs);
-      return;
+  async function apply(batch: JsMsg[], source: StreamIdentity): Promise<void> {
+    for (;;) {
+      try {
+        const outcomes = await applyMessages(db, projection, batch.map(({ seq, data }) => ({ stream: source, seq, data })), log);
+        committed = Math.max(committed, batch.at(-1)!.seq);
+        batch.forEach((message, index) => listeners.forEach((listener) => listener(message.seq, outcomes[index]!)));
+        return;
+      } catch (error) {
+        if (stopping) throw error;
+        log.error({ err: error, from: batch[0]!.seq, to: batch.at(-1)!.seq }, 'applying events failed; trying again');
+        await pause();
+      }
     }
-    message.ack();
-    for (const listener of listeners) listener(message.seq, outcome);
+  }
+
+  /** One message, then whatever else has already arrived: a batch costs the next one nothing in latency. */
+  async function* batches(source: ConsumerMessages): AsyncGenerator<JsMsg[]> {
+    const iterator = source[Symbol.asyncIterator]();
+    for (;;) {
+      const first = await iterator.next();
+      if (first.done) return;
+      const batch = [first.value];
+      while (batch.length < MAX_BATCH && source.getPending() > 0) {
+        const next = await iterator.next();
+        if (next.done) break;
+        batch.push(next.value);
+      }
+      yield batch;
+    }
   }
 
   async function run(jsm: JetStreamManager): Promise<void> {
     const js = jetstream(nc);
     while (!stopping && !nc.isClosed()) {
       try {
-        const source = (identity = await reconcile(jsm));
-        await ensureConsumer(jsm, stream, projection.name);
-        const consumer = await js.consumers.get(stream, projection.name);
-        // Abort rather than wait when the consumer or stream disappears: the next turn of
-        // this loop reconciles and recreates them.
-        messages = await consumer.consume({ abort_on_missing_resource: true });
+        const source = await reconcile(jsm);
+        if (!identity || !sameStream(identity, source)) committed = 0;
+        identity = source;
+        const from = (await sequenceIn(db, projection.name, source)) + 1;
+        const consumer = await js.consumers.get(stream, { opt_start_seq: from });
+        messages = await consumer.consume({ max_messages: MAX_BATCH });
         if (stopping) messages.stop();
-        for await (const message of messages) await handle(message, source);
+        for await (const batch of batches(messages)) await apply(batch, source);
       } catch (error) {
         if (stopping) break;
         log.warn({ err: error }, 'projection consumer stopped; restarting');
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-          setTimeout(resolve, retryDelayMs);
-        });
+        await pause();
       }
     }
+  }
+
+  /** Wakes on this runner's commit of `seq`, or after a poll interval for another replica's. */
+  function appliedOrPoll(seq: number): Promise<void> {
+    return new Promise((resolve) => {
+      const listener: AppliedListener = (applied) => applied >= seq && done();
+      const done = () => {
+        clearTimeout(timer);
+        listeners.delete(listener);
+        resolve();
+      };
+      const timer = setTimeout(done, POLL_MS);
+      listeners.add(listener);
+    });
+  }
+
+  async function committedIn(seq: number): Promise<boolean> {
+    if (committed >= seq) return true;
+    // Another replica may have applied it first.
+    return identity !== undefined && (await sequenceIn(db, projection.name, identity)) >= seq;
   }
 
   return {
@@ -115,13 +164,13 @@ export function createProjectionRunner({ nc, db, names, projection, logger, retr
       await loop;
       loop = undefined;
       messages = undefined;
+      committed = 0;
     },
     async waitFor(seq, timeoutMs) {
       const deadline = Date.now() + timeoutMs;
-      // The database, not memory: another replica may hold the consumer and apply the events.
-      while (!identity || (await sequenceIn(db, projection.name, identity)) < seq) {
+      while (!(await committedIn(seq))) {
         if (Date.now() >= deadline) return false;
-        await sleep(POLL_MS);
+        await appliedOrPoll(seq);
       }
       return true;
     },
