@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises';
 import type { Names } from '@gatehouse/events';
 import type { Logger } from '@gatehouse/telemetry';
 import { jetstream, jetstreamManager, type ConsumerMessages, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
@@ -93,17 +94,28 @@ export function createProjectionRunner({ nc, db, names, projection, logger, retr
     }
   }
 
-  /** One message, then whatever else has already arrived: a batch costs the next one nothing in latency. */
+  /**
+   * One message, then whatever else has already arrived: a batch costs the next one nothing
+   * in latency. What has arrived is what the iterator hands over before the event loop turns
+   * (its own pending count also counts the pull bookkeeping it queues, so it cannot tell).
+   */
   async function* batches(source: ConsumerMessages): AsyncGenerator<JsMsg[]> {
     const iterator = source[Symbol.asyncIterator]();
+    let next = iterator.next();
     for (;;) {
-      const first = await iterator.next();
+      const first = await next;
       if (first.done) return;
       const batch = [first.value];
-      while (batch.length < MAX_BATCH && source.getPending() > 0) {
-        const next = await iterator.next();
-        if (next.done) break;
-        batch.push(next.value);
+      for (;;) {
+        next = iterator.next();
+        if (batch.length >= MAX_BATCH) break;
+        const arrived = await Promise.race([next, setImmediate().then(() => undefined)]);
+        if (arrived === undefined) break;
+        if (arrived.done) {
+          yield batch;
+          return;
+        }
+        batch.push(arrived.value);
       }
       yield batch;
     }

@@ -18,13 +18,13 @@ async function exists(trx: Kysely<Database>, key: Key): Promise<boolean> {
 }
 
 /** Facts from several streams reach the registry in no set order: seen times only widen. */
+function seenStatement(key: Key, time: string) {
+  return sql`update clients set first_seen = least(first_seen, ${time}::timestamptz), last_seen = greatest(last_seen, ${time}::timestamptz)
+    where jid = ${key.jid} and client_id = ${key.clientId} returning 1`;
+}
+
 async function seen(trx: Kysely<Database>, key: Key, time: string): Promise<void> {
-  await trx
-    .updateTable('clients')
-    .set({ first_seen: sql`least(first_seen, ${time}::timestamptz)`, last_seen: sql`greatest(last_seen, ${time}::timestamptz)` })
-    .where('jid', '=', key.jid)
-    .where('client_id', '=', key.clientId)
-    .execute();
+  await seenStatement(key, time).execute(trx);
 }
 
 /**
@@ -66,40 +66,46 @@ async function insertClient(trx: Kysely<Database>, key: Key, time: string, init:
 export const clientListing = defineProjection({
   name: 'client-listing',
   handlers: {
+    // The three events of every login are one statement each: a login storm is three of
+    // these per login, so round trips, not rows, are what the projection spends its time on.
     'gatehouse.client.authenticated.v1': async (trx, { data, time }) => {
-      const key = { jid: data.jid, clientId: data.clientId };
-      await insertClient(trx, key, time, { legacy: data.legacy, sessionSeen: true, ...(data.userAgent ? { userAgent: data.userAgent } : {}) });
-      await seen(trx, key, time);
-      await trx
-        .updateTable('clients')
-        .set({
-          session_seen: true,
-          revoked_at: null,
-          ...(PASSWORD_FREE.test(data.mechanism) ? {} : { password_used_at: sql`greatest(password_used_at, ${time}::timestamptz)` }),
-          ...(data.method === 'fast' ? { fast_used_at: sql`greatest(fast_used_at, ${time}::timestamptz)` } : {}),
-        })
-        .where('jid', '=', key.jid)
-        .where('client_id', '=', key.clientId)
-        .execute();
-      await trx
-        .insertInto('client_sessions')
-        .values({ ...of(key), session_id: data.sessionId, full_jid: null })
-        .onConflict((conflict) => conflict.columns(['jid', 'client_id', 'session_id']).doNothing())
-        .execute();
+      const userAgent = data.userAgent ?? {};
+      const passwordUsed = PASSWORD_FREE.test(data.mechanism) ? null : time;
+      const fastUsed = data.method === 'fast' ? time : null;
+      // A known client keeps the user agent of its first sight, unless it had none.
+      const keepsAgent = sql`(c.software is not null or c.device is not null or c.uri is not null)`;
+      await sql`
+        with client as (
+          insert into clients as c (jid, client_id, legacy, session_seen, first_seen, last_seen, software, device, uri, password_used_at, fast_used_at)
+          values (${data.jid}, ${data.clientId}, ${data.legacy}, true, ${time}, ${time}, ${userAgent.software ?? null}, ${userAgent.device ?? null}, ${userAgent.uri ?? null}, ${passwordUsed}, ${fastUsed})
+          on conflict (jid, client_id) do update set
+            first_seen = least(c.first_seen, excluded.first_seen),
+            last_seen = greatest(c.last_seen, excluded.last_seen),
+            session_seen = true,
+            revoked_at = null,
+            password_used_at = greatest(c.password_used_at, excluded.password_used_at),
+            fast_used_at = greatest(c.fast_used_at, excluded.fast_used_at),
+            software = case when ${keepsAgent} then c.software else excluded.software end,
+            device = case when ${keepsAgent} then c.device else excluded.device end,
+            uri = case when ${keepsAgent} then c.uri else excluded.uri end
+          returning 1
+        )
+        insert into client_sessions (jid, client_id, session_id, full_jid)
+        select ${data.jid}, ${data.clientId}, ${data.sessionId}, null from client
+        on conflict (jid, client_id, session_id) do nothing`.execute(trx);
     },
     'gatehouse.client.session-bound.v1': async (trx, { data, time }) => {
-      if (!(await exists(trx, data))) return;
-      await seen(trx, data, time);
-      await trx
-        .insertInto('client_sessions')
-        .values({ ...of(data), session_id: data.sessionId, full_jid: data.fullJid })
-        .onConflict((conflict) => conflict.columns(['jid', 'client_id', 'session_id']).doUpdateSet({ full_jid: data.fullJid }))
-        .execute();
+      await sql`
+        with client as (${seenStatement(data, time)})
+        insert into client_sessions (jid, client_id, session_id, full_jid)
+        select ${data.jid}, ${data.clientId}, ${data.sessionId}, ${data.fullJid} from client
+        on conflict (jid, client_id, session_id) do update set full_jid = excluded.full_jid`.execute(trx);
     },
     'gatehouse.client.session-ended.v1': async (trx, { data, time }) => {
-      if (!(await exists(trx, data))) return;
-      await seen(trx, data, time);
-      await trx.deleteFrom('client_sessions').where('jid', '=', data.jid).where('client_id', '=', data.clientId).where('session_id', '=', data.sessionId).execute();
+      await sql`
+        with client as (${seenStatement(data, time)})
+        delete from client_sessions
+        where jid = ${data.jid} and client_id = ${data.clientId} and session_id = ${data.sessionId} and exists (select from client)`.execute(trx);
     },
     'gatehouse.client.granted.v1': async (trx, { data, time }) => {
       await insertClient(trx, data, time, { legacy: false, sessionSeen: false, ...(data.userAgent ? { userAgent: data.userAgent } : {}) });
