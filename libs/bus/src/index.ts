@@ -12,4 +12,4 @@ export type { NatsConnection } from '@nats-io/transport-node';
 export type { KV } from '@nats-io/kv';
 export { BadRequestError, parsePayload } from './payload.ts';
 export { watchKv, type KvWatchOptions } from './kv-watch.ts';
-export { ensureOrderedConsumer } from './durable-consumer.ts';
+export { durableIntake, type DurableIntake, type DurableIntakeOptions } from './durable-intake.ts';

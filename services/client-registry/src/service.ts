@@ -1,11 +1,13 @@
 import {
   ServiceError,
+  durableIntake,
   ensureStreams,
   followStream,
   openKv,
   readAggregate,
   request,
   startService,
+  type DurableIntake,
   type Follower,
   type NatsConnection,
   type RunningService,
@@ -17,7 +19,6 @@ import type { ClientFact } from './client/client.ts';
 import { clientEndpoints } from './endpoints.ts';
 import { handleAccountEvent } from './intake/account-intake.ts';
 import { accountFactsFrom } from './intake/account-facts.ts';
-import { durableIntake, type DurableIntake } from './intake/durable-consumer.ts';
 import type { IntakeDeps } from './intake/intake-deps.ts';
 import { KeyedLock } from './intake/keyed-lock.ts';
 import { kvLegacyIds } from './intake/legacy-ids.ts';

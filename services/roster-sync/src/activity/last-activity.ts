@@ -4,10 +4,8 @@
  * consumer (shared by the roster-sync replicas), so an ending seen while roster-sync
  * was down is still recorded. Kept in KV `<ns>_last_activity`, newest ending wins.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
-import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type ConsumerMessages } from '@nats-io/jetstream';
-import { openKv, type KV, type NatsConnection } from '@gatehouse/bus';
-import { decodeEvent, subjectToken, type Names } from '@gatehouse/events';
+import { durableIntake, openKv, type DurableIntake, type KV, type NatsConnection } from '@gatehouse/bus';
+import { subjectToken, type Names } from '@gatehouse/events';
 import type { Logger } from '@gatehouse/telemetry';
 
 export const LAST_ACTIVITY_CONSUMER = 'roster-sync-last-activity';
@@ -19,9 +17,7 @@ export interface LastLogout {
 
 export class LastActivity {
   private kv: KV | undefined;
-  private messages: ConsumerMessages | undefined;
-  private running: Promise<void> | undefined;
-  private readonly stopping = new AbortController();
+  private intake: DurableIntake | undefined;
 
   constructor(
     private readonly nc: NatsConnection,
@@ -31,53 +27,25 @@ export class LastActivity {
 
   async start(): Promise<void> {
     this.kv = await openKv(this.nc, this.names.buckets.lastActivity, { history: 1 });
-    const jsm = await jetstreamManager(this.nc);
-    // Creating a durable consumer that exists with the same settings is a no-op.
-    await jsm.consumers.add(this.names.streams.sessions, {
-      durable_name: LAST_ACTIVITY_CONSUMER,
-      filter_subject: this.names.subjects.sessions,
-      ack_policy: AckPolicy.Explicit,
-      deliver_policy: DeliverPolicy.All,
+    this.intake = durableIntake({
+      nc: this.nc,
+      stream: this.names.streams.sessions,
+      name: LAST_ACTIVITY_CONSUMER,
+      logger: this.logger,
+      handle: async (event) => {
+        if (event.type === 'gatehouse.session.ended.v1') await this.record(event.data.jid.split('/')[0]!, event.time);
+      },
     });
-    this.running = this.run();
+    await this.intake.start();
   }
 
   async stop(): Promise<void> {
-    this.stopping.abort();
-    this.messages?.stop();
-    await this.running;
+    await this.intake?.stop();
   }
 
   async lastLogout(bareJid: string): Promise<LastLogout | undefined> {
     const entry = await this.kv?.get(subjectToken(bareJid));
     return entry && entry.operation === 'PUT' ? entry.json<LastLogout>() : undefined;
-  }
-
-  private async run(): Promise<void> {
-    for (let attempt = 0; !this.stopping.signal.aborted; attempt += 1) {
-      try {
-        const consumer = await jetstream(this.nc).consumers.get(this.names.streams.sessions, LAST_ACTIVITY_CONSUMER);
-        this.messages = await consumer.consume({ max_messages: 256 });
-        if (this.stopping.signal.aborted) this.messages.stop();
-        for await (const message of this.messages) {
-          attempt = 0;
-          try {
-            const event = decodeEvent(message.data);
-            if (event.type === 'gatehouse.session.ended.v1') await this.record(event.data.jid.split('/')[0]!, event.time);
-            message.ack();
-          } catch (error) {
-            // A malformed event is no ending; a KV failure is retried by redelivery.
-            if ((error as { code?: string }).code === 'malformed-event') message.term();
-            else message.nak(1_000);
-            this.logger.warn({ err: error, seq: message.seq }, 'could not record last activity');
-          }
-        }
-      } catch (error) {
-        if (!this.stopping.signal.aborted) this.logger.warn({ err: error }, 'last-activity consumer failed; recreating it');
-      }
-      if (this.stopping.signal.aborted || this.nc.isClosed()) break;
-      await sleep(Math.min(250 * 2 ** attempt, 5_000), undefined, { signal: this.stopping.signal }).catch(() => {});
-    }
   }
 
   /** Newest wins: replicas and redeliveries may hand endings over out of order. */

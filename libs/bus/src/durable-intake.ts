@@ -1,0 +1,153 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { decodeEvent, MalformedEventError, type GatehouseEvent } from '@gatehouse/events';
+import type { Logger } from 'pino';
+import {
+  AckPolicy,
+  DeliverPolicy,
+  jetstream,
+  jetstreamManager,
+  type ConsumerConfig,
+  type ConsumerMessages,
+  type JetStreamManager,
+  type JsMsg,
+} from '@nats-io/jetstream';
+import { nanos, type NatsConnection } from '@nats-io/transport-node';
+
+export interface DurableIntakeOptions {
+  nc: NatsConnection;
+  stream: string;
+  /** Durable consumer name: a restart (or another replica) resumes where the last ack left off. */
+  name: string;
+  logger: Logger;
+  handle(event: GatehouseEvent): Promise<void>;
+  /** Delay before a failed event is handled again, and between consumer restarts. Default 1 s. */
+  retryDelayMs?: number;
+}
+
+export interface DurableIntake {
+  readonly stream: string;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** True once every event up to stream sequence `seq` is handled (by any replica); false after `timeoutMs`. */
+  waitFor(seq: number, timeoutMs: number): Promise<boolean>;
+}
+
+/** Events handled before one cumulative ack: an ack per event was a socket write per event. */
+const ACK_EVERY = 64;
+/** Unacked events the server hands out: room for ACK_EVERY and the next pull. */
+const MAX_ACK_PENDING = 1_024;
+const ACK_WAIT_MS = 30_000;
+const POLL_MS = 20;
+
+/**
+ * Feeds a stream to `handle` through a durable pull consumer: at least once, in stream
+ * order. A handler that throws gets the same event again after `retryDelayMs`, from memory,
+ * so nothing overtakes it (a session's bind must not overtake its login); a malformed event,
+ * or one the handler finds malformed, is logged and skipped, since it would fail on every
+ * retry and wedge the stream. Acks are cumulative (AckPolicy.All): one per ACK_EVERY events
+ * and one at the end of every burst, so after a crash at most the unacked tail comes again.
+ */
+export function durableIntake({ nc, stream, name, logger, handle, retryDelayMs = 1_000 }: DurableIntakeOptions): DurableIntake {
+  const log = logger.child({ intake: name, stream });
+  const stopping = new AbortController();
+  let messages: ConsumerMessages | undefined;
+  let loop: Promise<void> | undefined;
+
+  const pause = () => sleep(retryDelayMs, undefined, { signal: stopping.signal }).catch(() => {});
+
+  async function deliver(message: JsMsg): Promise<void> {
+    let event: GatehouseEvent;
+    try {
+      event = decodeEvent(message.data);
+    } catch (error) {
+      if (!(error instanceof MalformedEventError)) throw error;
+      log.warn({ err: error, seq: message.seq }, 'skipping a malformed event');
+      return;
+    }
+    while (!stopping.signal.aborted) {
+      try {
+        await handle(event);
+        return;
+      } catch (error) {
+        if (error instanceof MalformedEventError) {
+          log.error({ err: error, seq: message.seq, type: event.type }, 'the event makes no valid fact; skipped');
+          return;
+        }
+        log.error({ err: error, seq: message.seq, type: event.type }, 'handling an event failed; trying again');
+        await pause();
+      }
+    }
+  }
+
+  async function run(): Promise<void> {
+    const js = jetstream(nc);
+    while (!stopping.signal.aborted && !nc.isClosed()) {
+      try {
+        await ensureConsumer(await jetstreamManager(nc), stream, name);
+        const consumer = await js.consumers.get(stream, name);
+        messages = await consumer.consume({ abort_on_missing_resource: true, max_messages: ACK_EVERY * 2 });
+        if (stopping.signal.aborted) messages.stop();
+        let unacked = 0;
+        for await (const message of messages) {
+          await deliver(message);
+          if (stopping.signal.aborted) break;
+          unacked += 1;
+          if (unacked >= ACK_EVERY || message.info.pending === 0) {
+            message.ack();
+            unacked = 0;
+          }
+        }
+      } catch (error) {
+        if (stopping.signal.aborted) break;
+        log.warn({ err: error }, 'intake consumer stopped; restarting');
+        await pause();
+      }
+    }
+  }
+
+  return {
+    stream,
+    async start() {
+      if (loop) return;
+      await ensureConsumer(await jetstreamManager(nc), stream, name);
+      loop = run();
+    },
+    async stop() {
+      stopping.abort();
+      messages?.stop();
+      await loop;
+    },
+    async waitFor(seq, timeoutMs) {
+      const jsm = await jetstreamManager(nc);
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const info = await jsm.consumers.info(stream, name);
+        if (info.ack_floor.stream_seq >= seq || (info.num_pending === 0 && info.num_ack_pending === 0 && info.delivered.stream_seq >= seq)) return true;
+        if (Date.now() >= deadline) return false;
+        await sleep(POLL_MS);
+      }
+    },
+  };
+}
+
+async function ensureConsumer(jsm: JetStreamManager, stream: string, name: string): Promise<void> {
+  const config: Partial<ConsumerConfig> = {
+    durable_name: name,
+    ack_policy: AckPolicy.All,
+    deliver_policy: DeliverPolicy.All,
+    max_ack_pending: MAX_ACK_PENDING,
+    max_deliver: -1,
+    ack_wait: nanos(ACK_WAIT_MS),
+  };
+  const existing = await jsm.consumers.info(stream, name).catch(() => undefined);
+  if (existing?.config.ack_policy === AckPolicy.All) return;
+  if (existing) {
+    // An ack policy cannot be changed in place: recreate it where the old one's acks reached.
+    await jsm.consumers.delete(stream, name);
+    Object.assign(config, { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: existing.ack_floor.stream_seq + 1 });
+  }
+  await jsm.consumers.add(stream, config).catch(async (error: unknown) => {
+    // Another replica created it first.
+    if (!(await jsm.consumers.info(stream, name).catch(() => undefined))) throw error;
+  });
+}
