@@ -149,20 +149,21 @@ export class Sasl2Exchange {
         parts.push(`<failed xmlns='${NS_BIND2}'>${xml('error', { type: 'cancel' }, xml(bound.condition, { xmlns: 'urn:ietf:params:xml:ns:xmpp-stanzas' })).toString()}</failed>`);
       }
     }
-    // The grant first: it carries the user agent, which issuing a token would otherwise miss.
-    if (attempt.clientId) {
-      await this.host.tokens
-        .recordGrant({ jid: step.jid, clientId: attempt.clientId, authenticatedBy: method, userAgent: attempt.userAgent })
-        .catch((error: unknown) => this.host.log.warn({ err: error }, 'could not record the grant'));
-    }
-    const token = await this.fastToken(step.jid, attempt, 'rotate' in step && step.rotate === true);
+    // Bookkeeping, so <success> does not wait for it, unless a token is issued: the grant
+    // carries the user agent, which issuing a token first would leave out.
+    const granted = attempt.clientId
+      ? this.host.tokens
+          .recordGrant({ jid: step.jid, clientId: attempt.clientId, authenticatedBy: method, userAgent: attempt.userAgent })
+          .catch((error: unknown) => this.host.log.warn({ err: error }, 'could not record the grant'))
+      : Promise.resolve();
+    const token = await this.fastToken(step.jid, attempt, 'rotate' in step && step.rotate === true, granted);
     if (token) parts.push(`<token xmlns='${NS_FAST}' token='${escapeXML(token.token)}' expiry='${escapeXML(token.expiry)}'/>`);
     parts.push(`<authorization-identifier>${escapeXMLText(identifier)}</authorization-identifier>`);
     this.host.send(`<success xmlns='${NS_SASL2}'>${parts.join('')}</success>${this.host.featuresAfterAuthentication()}`);
   }
 
   /** 484-08/-10: a token when asked for, or when the one used is due for rotation; none after invalidate. */
-  private async fastToken(jid: string, attempt: Attempt, rotate: boolean): Promise<{ token: string; expiry: string } | undefined> {
+  private async fastToken(jid: string, attempt: Attempt, rotate: boolean, granted: Promise<unknown>): Promise<{ token: string; expiry: string } | undefined> {
     const { clientId } = attempt;
     if (!clientId) {
       if (attempt.requestToken) this.host.log.info('token requested without a user-agent id: none issued');
@@ -181,6 +182,7 @@ export class Sasl2Exchange {
         mechanism = attempt.mechanism;
       }
       if (!mechanism) return undefined;
+      await granted;
       return await this.host.tokens.issueFast({ jid, clientId, mechanism, authenticatedBy: attempt.fast ? 'fast' : 'password' });
     } catch (error) {
       // The login itself succeeded; the client simply gets no token this time.
