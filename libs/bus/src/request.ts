@@ -1,5 +1,6 @@
-import { NoRespondersError, RequestError, TimeoutError, type Msg, type NatsConnection } from '@nats-io/transport-node';
+import type { Msg, NatsConnection } from '@nats-io/transport-node';
 import { ServiceError, ServiceUnavailableError } from './errors.ts';
+import { NoRespondersError, RequestTimeoutError, requestReply } from './requester.ts';
 import { decodeJson, encodeJson } from './json.ts';
 
 /**
@@ -14,9 +15,9 @@ export async function request<T>(
 ): Promise<T> {
   let message: Msg;
   try {
-    message = await nc.request(subject, encodeJson(payload), { timeout: timeoutMs });
+    message = await requestReply(nc, subject, encodeJson(payload), { timeoutMs });
   } catch (error) {
-    if (error instanceof NoRespondersError || error instanceof TimeoutError || error instanceof RequestError) {
+    if (error instanceof NoRespondersError || error instanceof RequestTimeoutError) {
       throw new ServiceUnavailableError(subject, { cause: error });
     }
     throw error;

@@ -4,6 +4,7 @@
  * request, so "no responders" tells it at once that the route is stale.
  */
 import { headers, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+import { NoRespondersError, requestReply } from '@gatehouse/bus';
 import type { Logger } from '@gatehouse/telemetry';
 import type { StreamErrorCondition } from '@gatehouse/xmpp';
 import type { Route } from './route-table.ts';
@@ -92,13 +93,13 @@ export class Router {
   private async requestOrStale(route: Route, body: string, requestHeaders?: ReturnType<typeof headers>): Promise<boolean> {
     const { nc, subjectFor, logger, directory } = this.options;
     try {
-      const reply = await nc.request(subjectFor(route.replica, route.sessionId), body, {
-        timeout: this.timeoutMs,
-        headers: requestHeaders,
+      const reply = await requestReply(nc, subjectFor(route.replica, route.sessionId), body, {
+        timeoutMs: this.timeoutMs,
+        ...(requestHeaders ? { headers: requestHeaders } : {}),
       });
       if (reply.string() === TAKEN) return true;
     } catch (error) {
-      if (!isNoResponders(error)) {
+      if (!(error instanceof NoRespondersError)) {
         logger.warn({ err: error, replica: route.replica }, 'delivery to another replica failed');
         return false;
       }
@@ -107,10 +108,4 @@ export class Router {
     await directory.dropStale(route).catch((error: unknown) => logger.warn({ err: error }, 'could not drop a stale route'));
     return false;
   }
-}
-
-function isNoResponders(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  const text = `${error.name} ${error.message} ${String((error as { code?: unknown }).code ?? '')}`;
-  return /no responders|503/i.test(text);
 }
