@@ -102,6 +102,13 @@ describe('session events and control across replicas', () => {
     await survivor.xmpp.send(xml('message', { to: doomed.jid, id: 'x', type: 'normal' }, xml('body', {}, 'anyone?')));
     const bounce = await survivor.next((s) => s.attrs.id === 'x');
     assert.equal(bounce.attrs.type, 'error');
+    // The dead replica cannot say its sessions ended, so the survivor that swept them does.
+    const names = namesFor(stack.ns);
+    const ended = await waitFor(async () => {
+      const { events } = await readAggregate(stack.nc, names.streams.sessions, names.subjects.sessions);
+      return (events as GatehouseEvent[]).find((event) => event.type === 'gatehouse.session.ended.v1' && event.data.jid === doomed.jid);
+    });
+    assert.equal((ended.data as { reason: string }).reason, 'replica-lost');
     await survivor.stop();
   });
 });

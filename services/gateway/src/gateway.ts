@@ -71,16 +71,24 @@ export function createGateway(deps: { nc: NatsConnection; settings: GatewaySetti
     const im = await startIm({ nc, names, domain: settings.XMPP_DOMAIN, replica, router, directory, accounts, logger });
     stoppers.push(() => im.stop());
 
-    const heartbeats = await openKv(nc, names.buckets.replicas, { maxAgeMs: HEARTBEAT_MAX_AGE_MS });
-    const liveness = new ReplicaLiveness(heartbeats, replica, directory, router, logger, (route) => im.routeLost(route));
-    await liveness.start();
-    stoppers.push(() => liveness.stop());
-
     const outbox = new EventOutbox(nc, logger);
     stoppers.push(async () => {
       await Promise.race([outbox.drain(), new Promise((resolve) => setTimeout(resolve, 3_000))]);
       outbox.stop();
     });
+    const sessionEvents = outboxEventSink(outbox, names, replica, logger);
+
+    const heartbeats = await openKv(nc, names.buckets.replicas, { maxAgeMs: HEARTBEAT_MAX_AGE_MS });
+    const liveness = new ReplicaLiveness(heartbeats, replica, directory, router, logger, {
+      sessionLost: ({ sessionId, fullJid }) => {
+        sessionEvents.sessionEnded({ sessionId, jid: fullJid, reason: 'replica-lost' });
+        sessionEvents.streamClosed({ sessionId, reason: 'replica-lost' });
+      },
+      routeLost: (route) => im.routeLost(route),
+    });
+    await liveness.start();
+    stoppers.push(() => liveness.stop());
+
 
     const control = startSessionControl({
       nc,
@@ -105,7 +113,7 @@ export function createGateway(deps: { nc: NatsConnection; settings: GatewaySetti
       tokens: tokenServiceClient(nc, names.services.token),
       enforceClientIds: settings.ENFORCE_CLIENT_IDS,
       throttle: new LoginThrottle(),
-      events: outboxEventSink(outbox, names, replica, logger),
+      events: sessionEvents,
       router,
       directory,
       accounts,

@@ -1,8 +1,9 @@
 /**
  * Dead replicas: each replica refreshes a heartbeat key in a bucket whose entries
  * expire; survivors look for routes whose replica has no heartbeat, race a KV create
- * of a cleanup key, and the winner drops those routes and tells the users' other
- * resources they went unavailable. nats-server 2.9 sends no expiry notice, hence the
+ * of a cleanup key, and the winner drops those routes, records the sessions as ended (so
+ * the client listing stops showing them connected) and tells the users' other resources
+ * they went unavailable. nats-server 2.9 sends no expiry notice, hence the
  * periodic check. Routes of a killed replica go within ~2 check periods plus max age.
  */
 import type { KV } from '@nats-io/kv';
@@ -25,8 +26,12 @@ export class ReplicaLiveness {
     private readonly directory: SessionDirectory,
     private readonly router: Router,
     private readonly logger: Logger,
-    /** Tells the rest of the world (the session's contacts) that an available route is gone. */
-    private readonly onRouteLost: (route: Route) => Promise<void> = async () => {},
+    private readonly hooks: {
+      /** Records that the session ended with its replica (it cannot say so itself). */
+      sessionLost?(route: Route): void;
+      /** Tells the rest of the world (the session's contacts) that an available route is gone. */
+      routeLost?(route: Route): Promise<void>;
+    } = {},
   ) {}
 
   async start(): Promise<void> {
@@ -65,11 +70,12 @@ export class ReplicaLiveness {
       for (const route of routes) {
         await this.directory.dropStale(route);
         dropped++;
+        this.hooks.sessionLost?.(route);
         if (!route.available) continue;
         const unavailable = `<presence xmlns='${NS_CLIENT}' type='unavailable' from='${escapeXML(route.fullJid)}'/>`;
         const others = this.directory.table.deliverable(route.bareJid).filter((other) => other.fullJid !== route.fullJid);
         await Promise.all(others.map((other) => this.router.deliver(other, unavailable)));
-        await this.onRouteLost(route).catch((error: unknown) => this.logger.warn({ err: error }, 'could not tell contacts about a lost session'));
+        await this.hooks.routeLost?.(route).catch((error: unknown) => this.logger.warn({ err: error }, 'could not tell contacts about a lost session'));
       }
     }
     return dropped;
