@@ -87,7 +87,8 @@ export function createClientRegistryService({
         execute,
         clock,
         async refresh(key) {
-          view.replace(key, await stream.load(key));
+          // One read of the last sequence; the whole history only when the view lags it.
+          if ((await stream.lastSequence(key)) !== view.get(key).sequence) view.replace(key, await stream.load(key));
           return view.get(key).state;
         },
         async revokeGrant({ jid, clientId }, reason) {

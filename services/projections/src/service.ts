@@ -81,10 +81,12 @@ export function createProjectionsService(deps: ProjectionsServiceDeps): Projecti
     return runner;
   };
 
+  // checkAPI would ask for the account's JetStream info before every query.
+  const manager = jetstreamManager(nc, { checkAPI: false });
+
   /** Read-your-writes: whatever was appended before the query started is in the answer. */
   async function catchUp(runner: ProjectionRunner): Promise<void> {
-    const jsm = await jetstreamManager(nc);
-    const { state } = await jsm.streams.info(runner.stream);
+    const { state } = await (await manager).streams.info(runner.stream);
     if (!(await runner.waitFor(state.last_seq, readYourWritesMs))) {
       logger.warn({ projection: runner.projection.name, target: state.last_seq }, 'answering from a projection that has not caught up');
     }

@@ -1,4 +1,5 @@
 import { appendEvent, readAggregate, type NatsConnection } from '@gatehouse/bus';
+import { jetstreamManager } from '@nats-io/jetstream';
 import { createEvent, isClientEvent, namesFor } from '@gatehouse/events';
 import { evolve, initialState, type ClientFact, type ClientKey } from '../client/client.ts';
 import type { Known } from './client-view.ts';
@@ -15,10 +16,14 @@ export interface ClientStream {
   append(fact: ClientFact, expectedSequence: number, eventId?: string): Promise<number>;
   /** Reads one aggregate's whole history back from the stream. */
   load(key: ClientKey): Promise<Known>;
+  /** The stream sequence of the aggregate's last event (0: none), in one read. */
+  lastSequence(key: ClientKey): Promise<number>;
 }
 
 export function natsClientStream(nc: NatsConnection, ns: string): ClientStream {
   const names = namesFor(ns);
+  // checkAPI would ask for the account's JetStream info before every read.
+  const manager = jetstreamManager(nc, { checkAPI: false });
   return {
     async append(fact, expectedSequence, eventId) {
       const event = createEvent(fact.type, {
@@ -34,6 +39,10 @@ export function natsClientStream(nc: NatsConnection, ns: string): ClientStream {
     async load({ jid, clientId }) {
       const { events, lastSequence } = await readAggregate(nc, names.streams.clients, names.subjects.client(jid, clientId));
       return { state: events.filter(isClientEvent).reduce<Known['state']>((state, event) => evolve(state, event as ClientFact), initialState()), sequence: lastSequence };
+    },
+    async lastSequence({ jid, clientId }) {
+      const last = await (await manager).streams.getMessage(names.streams.clients, { last_by_subj: names.subjects.client(jid, clientId) });
+      return last?.seq ?? 0;
     },
   };
 }

@@ -26,6 +26,10 @@ export class MemoryClientStream implements ClientStream {
     return { state: entries.map((entry) => entry.fact).reduce(evolve, initialState()), sequence: entries.at(-1)?.sequence ?? 0 };
   }
 
+  async lastSequence(key: ClientKey): Promise<number> {
+    return this.#of(key).at(-1)?.sequence ?? 0;
+  }
+
   #of({ jid, clientId }: ClientKey) {
     return this.stored.filter((entry) => entry.fact.data.jid === jid && entry.fact.data.clientId === clientId);
   }

@@ -5,7 +5,7 @@
  * they reached the client, so a process dying in between loses nothing (a message may
  * then arrive twice, never not at all).
  */
-import { DiscardPolicy, JetStreamApiError, jetstream, jetstreamManager, RetentionPolicy, StorageType } from '@nats-io/jetstream';
+import { DiscardPolicy, JetStreamApiError, jetstream, jetstreamManager, RetentionPolicy, StorageType, type JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@gatehouse/bus';
 import type { Names } from '@gatehouse/events';
 import { ResourceConstraintError } from '../errors.ts';
@@ -19,16 +19,21 @@ export interface OfflineMessage {
 const STREAM_NAME_EXISTS = 10058;
 
 export class OfflineStore {
+  // checkAPI would ask for the account's JetStream info before every call.
+  readonly #jsm: Promise<JetStreamManager>;
+
   constructor(
     private readonly nc: NatsConnection,
     private readonly names: Names,
     /** OFFLINE_MAX_MESSAGES */
     private readonly maxMessages: number,
-  ) {}
+  ) {
+    this.#jsm = jetstreamManager(nc, { checkAPI: false });
+  }
 
   /** Creates the stream, or leaves an existing one as it is. Safe to race. */
   async ensure(): Promise<void> {
-    const jsm = await jetstreamManager(this.nc);
+    const jsm = await this.#jsm;
     try {
       await jsm.streams.add({
         name: this.names.streams.offline,
@@ -44,7 +49,7 @@ export class OfflineStore {
 
   async count(jid: string): Promise<number> {
     const subject = this.names.subjects.offline(jid);
-    const info = await (await jetstreamManager(this.nc)).streams.info(this.names.streams.offline, { subjects_filter: subject });
+    const info = await (await this.#jsm).streams.info(this.names.streams.offline, { subjects_filter: subject });
     return info.state.subjects?.[subject] ?? 0;
   }
 
@@ -80,6 +85,6 @@ export class OfflineStore {
 
   /** Drops the account's messages up to and including `seq`: they reached the client. */
   async remove(jid: string, seq: number): Promise<void> {
-    await (await jetstreamManager(this.nc)).streams.purge(this.names.streams.offline, { filter: this.names.subjects.offline(jid), seq: seq + 1 });
+    await (await this.#jsm).streams.purge(this.names.streams.offline, { filter: this.names.subjects.offline(jid), seq: seq + 1 });
   }
 }
