@@ -4,6 +4,7 @@ import type { LoginFigure } from './figures/logins.ts';
 import type { RoundResult } from './run.ts';
 import { percentile } from './stats.ts';
 import { summarize } from './summary.ts';
+import { beforeAfterTable } from './report/markdown.ts';
 
 const logins = (loginsPerS: number, serverCpuMsPerLogin: number): LoginFigure => ({
   logins: 100,
@@ -53,5 +54,17 @@ describe('summarize', () => {
     assert.equal(rate.ratio, null);
     assert.equal(rate.met, null);
     assert.equal(summarize([round(1, logins(10, 1.2))], []).find((m) => m.key === 'loginCpu')!.met, true);
+  });
+});
+
+describe('beforeAfterTable', () => {
+  it('puts each metric of an earlier run beside this one, with both runs’ ratios to Prosody', () => {
+    const run = (startedAt: string, rounds: RoundResult[]) => ({ startedAt, summary: summarize(rounds, []) }) as unknown as Parameters<typeof beforeAfterTable>[0];
+    const before = run('2026-11-25T10:00:00Z', [round(1, logins(30, 60), logins(100, 5))]);
+    const after = run('2026-12-03T10:00:00Z', [round(1, logins(60, 20), logins(100, 5))]);
+    const table = beforeAfterTable(before, after);
+    assert.match(table[0]!, /Gatehouse 2026-11-25 \| Gatehouse 2026-12-03 \| G\/P before \| G\/P after/);
+    const rate = table.find((line) => line.includes('password logins/s'));
+    assert.match(rate ?? '', /\| 30 \/s \| 60 \/s \| 0\.3× \| 0\.6× \|/);
   });
 });

@@ -1,7 +1,8 @@
 /**
- * `npm run bench:report [-- <results.json>] [--docs <dir>]`: regenerates the results
- * block of docs/performance.md and docs/performance-ratios.svg from a results file (by
- * default the newest in bench/results). The text around the block is left as it is.
+ * `npm run bench:report [-- <results.json>] [--docs <dir>] [--before <earlier.json>]`:
+ * regenerates the results block of docs/performance.md and docs/performance-ratios.svg
+ * from a results file (by default the newest in bench/results), with a before/after table
+ * when an earlier run is named. The text around the block is left as it is.
  */
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
@@ -29,8 +30,9 @@ async function newestResults(dir: string): Promise<string> {
   return join(dir, newest);
 }
 
-export async function writeReport(resultsFile: string, docsDir: string): Promise<{ markdown: string; chart: string }> {
+export async function writeReport(resultsFile: string, docsDir: string, beforeFile?: string): Promise<{ markdown: string; chart: string }> {
   const results = await readResults(resultsFile);
+  const before = beforeFile === undefined ? undefined : { results: await readResults(beforeFile), path: relative(repoRoot, beforeFile) };
   const markdownFile = join(docsDir, 'performance.md');
   const chartFile = join(docsDir, CHART);
   await mkdir(docsDir, { recursive: true });
@@ -38,16 +40,17 @@ export async function writeReport(resultsFile: string, docsDir: string): Promise
   const start = existing.indexOf(BEGIN);
   const end = existing.indexOf(END);
   if (start < 0 || end < start) throw new Error(`${markdownFile} has no ${BEGIN} … ${END} block to regenerate`);
-  const block = generatedSection(results, relative(repoRoot, resultsFile), CHART);
+  const block = generatedSection(results, relative(repoRoot, resultsFile), CHART, before);
   await writeFile(markdownFile, `${existing.slice(0, start)}${block}${existing.slice(end + END.length)}`);
   await writeFile(chartFile, ratioChart(results.summary, `Gatehouse vs Prosody ${results.versions.prosody ?? ''} — ${results.startedAt.slice(0, 10)}`));
   return { markdown: markdownFile, chart: chartFile };
 }
 
 async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, options: { docs: { type: 'string' } }, allowPositionals: true });
+  const { values, positionals } = parseArgs({ args: argv, options: { docs: { type: 'string' }, before: { type: 'string' } }, allowPositionals: true });
   const resultsFile = positionals[0] ? resolve(positionals[0]) : await newestResults(join(repoRoot, 'bench', 'results'));
-  const written = await writeReport(resultsFile, values.docs ? resolve(values.docs) : join(repoRoot, 'docs'));
+  const beforeFile = values.before === undefined ? undefined : resolve(values.before);
+  const written = await writeReport(resultsFile, values.docs ? resolve(values.docs) : join(repoRoot, 'docs'), beforeFile);
   process.stdout.write(`wrote ${written.markdown} and ${written.chart} from ${resultsFile}\n`);
   return 0;
 }

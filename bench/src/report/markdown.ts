@@ -97,7 +97,32 @@ function notes(results: BenchResults): string[] {
   return [...seen, ...lines];
 }
 
-export function generatedSection(results: BenchResults, resultsPath: string, chartFile: string): string {
+/**
+ * Each metric of an earlier run beside this one. Absolute figures of two runs are of two
+ * different machines' minutes; the ratio to Prosody, measured in the same rounds, is what
+ * compares.
+ */
+export function beforeAfterTable(before: BenchResults, after: BenchResults): string[] {
+  const earlier = new Map(before.summary.map((metric) => [metric.key, metric]));
+  const rows = after.summary.flatMap((metric) => {
+    const old = earlier.get(metric.key);
+    if (!old) return [];
+    const unit = ` ${metric.unit}`;
+    return [`| ${metric.figure} | ${metric.label} | ${cell(old.gatehouse, unit)} | ${cell(metric.gatehouse, unit)} | ${cell(old.ratio, '×')} | ${cell(metric.ratio, '×')} |`];
+  });
+  return [
+    `| fig | metric | Gatehouse ${before.startedAt.slice(0, 10)} | Gatehouse ${after.startedAt.slice(0, 10)} | G/P before | G/P after |`,
+    '|---|---|---|---|---|---|',
+    ...rows,
+  ];
+}
+
+export interface EarlierRun {
+  results: BenchResults;
+  path: string;
+}
+
+export function generatedSection(results: BenchResults, resultsPath: string, chartFile: string, before?: EarlierRun): string {
   const withProsody = results.rounds.some((r) => r.servers.prosody !== undefined);
   const m = results.machine;
   const v = results.versions;
@@ -114,6 +139,9 @@ export function generatedSection(results: BenchResults, resultsPath: string, cha
     ...summaryTable(results, withProsody),
     '',
     ...(withProsody ? [`![Gatehouse ÷ Prosody per metric](${chartFile})`, ''] : []),
+    ...(before
+      ? [`### Before and after the fixes below (\`${before.path}\` → this run)`, '', ...beforeAfterTable(before.results, results), '']
+      : []),
     '### Where Gatehouse spends its server CPU (median of rounds, by process)',
     '',
     ...roleTable(results, 'gatehouse'),
