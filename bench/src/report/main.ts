@@ -46,11 +46,14 @@ export async function writeReport(resultsFile: string, docsDir: string, beforeFi
   return { markdown: markdownFile, chart: chartFile };
 }
 
+/** npm runs the script in bench/; paths on the command line are the caller's. */
+const fromCaller = (path: string) => resolve(process.env.INIT_CWD ?? process.cwd(), path);
+
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, options: { docs: { type: 'string' }, before: { type: 'string' } }, allowPositionals: true });
-  const resultsFile = positionals[0] ? resolve(positionals[0]) : await newestResults(join(repoRoot, 'bench', 'results'));
-  const beforeFile = values.before === undefined ? undefined : resolve(values.before);
-  const written = await writeReport(resultsFile, values.docs ? resolve(values.docs) : join(repoRoot, 'docs'), beforeFile);
+  const resultsFile = positionals[0] ? fromCaller(positionals[0]) : await newestResults(join(repoRoot, 'bench', 'results'));
+  const beforeFile = values.before === undefined ? undefined : fromCaller(values.before);
+  const written = await writeReport(resultsFile, values.docs ? fromCaller(values.docs) : join(repoRoot, 'docs'), beforeFile);
   process.stdout.write(`wrote ${written.markdown} and ${written.chart} from ${resultsFile}\n`);
   return 0;
 }
