@@ -54,6 +54,14 @@ export function durableIntake({ nc, stream, name, logger, handle, retryDelayMs =
   let loop: Promise<void> | undefined;
 
   const pause = () => sleep(retryDelayMs, undefined, { signal: stopping.signal }).catch(() => {});
+  /** The last event handled and not yet acked: acking it acks every one before it. */
+  let handled: JsMsg | undefined;
+  let unacked = 0;
+  const ack = () => {
+    handled?.ack();
+    handled = undefined;
+    unacked = 0;
+  };
 
   async function deliver(message: JsMsg): Promise<void> {
     let event: GatehouseEvent;
@@ -74,6 +82,9 @@ export function durableIntake({ nc, stream, name, logger, handle, retryDelayMs =
           return;
         }
         log.error({ err: error, seq: message.seq, type: event.type }, 'handling an event failed; trying again');
+        // While it is retried, neither it nor what was handled before it may be handed out again.
+        ack();
+        message.working();
         await pause();
       }
     }
@@ -87,15 +98,12 @@ export function durableIntake({ nc, stream, name, logger, handle, retryDelayMs =
         const consumer = await js.consumers.get(stream, name);
         messages = await consumer.consume({ abort_on_missing_resource: true, max_messages: ACK_EVERY * 2 });
         if (stopping.signal.aborted) messages.stop();
-        let unacked = 0;
         for await (const message of messages) {
           await deliver(message);
           if (stopping.signal.aborted) break;
+          handled = message;
           unacked += 1;
-          if (unacked >= ACK_EVERY || message.info.pending === 0) {
-            message.ack();
-            unacked = 0;
-          }
+          if (unacked >= ACK_EVERY || message.info.pending === 0) ack();
         }
       } catch (error) {
         if (stopping.signal.aborted) break;
