@@ -1,4 +1,4 @@
-import { JetStreamApiCodes, JetStreamApiError, jetstream } from '@nats-io/jetstream';
+import { JetStreamApiCodes, JetStreamApiError, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { encodeEvent, type GatehouseEvent } from '@gatehouse/events';
 import { WrongExpectedSequenceError } from './errors.ts';
@@ -29,8 +29,27 @@ export async function appendEvent(
       error instanceof JetStreamApiError &&
       error.code === JetStreamApiCodes.StreamWrongLastSequence
     ) {
+      const seq = await storedAfter(nc, event, expectedLastSubjectSequence);
+      if (seq !== undefined) return { seq, duplicate: true };
       throw new WrongExpectedSequenceError(event.subject, expectedLastSubjectSequence, { cause: error });
     }
     throw error;
+  }
+}
+
+/**
+ * Where this very event was stored, if the conflict is with itself. nats-server 2.9 answers a
+ * retried append (same id) as a duplicate before it checks the expected sequence; later
+ * servers (2.15 here) check the sequence first, so the retry of an append whose ack was lost
+ * conflicts with the append itself: the first event after the expected sequence tells.
+ */
+async function storedAfter(nc: NatsConnection, event: GatehouseEvent, expected: number): Promise<number | undefined> {
+  const stream = await (await jetstreamManager(nc, { checkAPI: false })).streams.find(event.subject);
+  const consumer = await jetstream(nc).consumers.get(stream, { filter_subjects: event.subject, opt_start_seq: expected + 1 });
+  try {
+    const next = await consumer.next({ expires: 2_000 });
+    return next?.headers?.get('Nats-Msg-Id') === event.id ? next.seq : undefined;
+  } finally {
+    await consumer.delete().catch(() => {});
   }
 }
