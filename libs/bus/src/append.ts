@@ -1,7 +1,8 @@
-import { JetStreamApiCodes, JetStreamApiError, jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { JetStreamApiCodes, JetStreamApiError, jetstream } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { encodeEvent, type GatehouseEvent } from '@gatehouse/events';
 import { WrongExpectedSequenceError } from './errors.ts';
+import { managerOf } from './manager.ts';
 
 export interface AppendOptions {
   /** Sequence of the last event on the event's subject when it was read; 0 = the subject must be empty. */
@@ -44,7 +45,7 @@ export async function appendEvent(
  * conflicts with the append itself: the first event after the expected sequence tells.
  */
 async function storedAfter(nc: NatsConnection, event: GatehouseEvent, expected: number): Promise<number | undefined> {
-  const stream = await (await jetstreamManager(nc, { checkAPI: false })).streams.find(event.subject);
+  const stream = await (await managerOf(nc)).streams.find(event.subject);
   const consumer = await jetstream(nc).consumers.get(stream, { filter_subjects: event.subject, opt_start_seq: expected + 1 });
   try {
     const next = await consumer.next({ expires: 2_000 });

@@ -5,13 +5,13 @@ import {
   AckPolicy,
   DeliverPolicy,
   jetstream,
-  jetstreamManager,
   type ConsumerConfig,
   type ConsumerMessages,
   type JetStreamManager,
   type JsMsg,
 } from '@nats-io/jetstream';
 import { nanos, type NatsConnection } from '@nats-io/transport-node';
+import { managerOf } from './manager.ts';
 
 export interface DurableIntakeOptions {
   nc: NatsConnection;
@@ -92,9 +92,10 @@ export function durableIntake({ nc, stream, name, logger, handle, retryDelayMs =
 
   async function run(): Promise<void> {
     const js = jetstream(nc);
-    while (!stopping.signal.aborted && !nc.isClosed()) {
+    // start() made the consumer; after a failure it may be gone (a stream recreated, say).
+    for (let failed = false; !stopping.signal.aborted && !nc.isClosed(); failed = true) {
       try {
-        await ensureConsumer(await jetstreamManager(nc), stream, name);
+        if (failed) await ensureConsumer(await managerOf(nc), stream, name);
         const consumer = await js.consumers.get(stream, name);
         messages = await consumer.consume({ abort_on_missing_resource: true, max_messages: ACK_EVERY * 2 });
         if (stopping.signal.aborted) messages.stop();
@@ -117,7 +118,7 @@ export function durableIntake({ nc, stream, name, logger, handle, retryDelayMs =
     stream,
     async start() {
       if (loop) return;
-      await ensureConsumer(await jetstreamManager(nc), stream, name);
+      await ensureConsumer(await managerOf(nc), stream, name);
       loop = run();
     },
     async stop() {
@@ -126,7 +127,7 @@ export function durableIntake({ nc, stream, name, logger, handle, retryDelayMs =
       await loop;
     },
     async waitFor(seq, timeoutMs) {
-      const jsm = await jetstreamManager(nc);
+      const jsm = await managerOf(nc);
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const info = await jsm.consumers.info(stream, name);

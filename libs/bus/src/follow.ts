@@ -2,13 +2,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import {
   DeliverPolicy,
   jetstream,
-  jetstreamManager,
   type Consumer,
   type ConsumerMessages,
   type OrderedConsumerOptions,
 } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { decodeEvent, type GatehouseEvent } from '@gatehouse/events';
+import { managerOf } from './manager.ts';
 import type { Logger } from 'pino';
 
 export interface FollowOptions {
@@ -62,7 +62,7 @@ export function followStream(nc: NatsConnection, options: FollowOptions, handler
     const js = jetstream(nc);
     const filter: Partial<OrderedConsumerOptions> = filterSubject === undefined ? {} : { filter_subjects: filterSubject };
     if (!started) {
-      const { state } = await (await jetstreamManager(nc)).streams.info(stream);
+      const { state } = await (await managerOf(nc)).streams.info(stream);
       targetSeq = state.last_seq;
       // 'new' means after what is stored now, even if the consumer must be recreated later.
       if (deliver === 'new') {

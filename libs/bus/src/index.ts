@@ -7,6 +7,7 @@ export { followStream, type FollowOptions, type EventHandler, type Follower } fr
 export { openKv, type KvOptions } from './kv.ts';
 export { startService, type ServiceDefinition, type Endpoints, type RunningService } from './service.ts';
 export { request } from './request.ts';
+export { managerOf } from './manager.ts';
 export { requestReply, NoRespondersError, RequestTimeoutError } from './requester.ts';
 export { BusUnavailableError, WrongExpectedSequenceError, ServiceError, ServiceUnavailableError } from './errors.ts';
 export type { NatsConnection } from '@nats-io/transport-node';

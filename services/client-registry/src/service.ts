@@ -3,6 +3,7 @@ import {
   durableIntake,
   ensureStreams,
   followStream,
+  managerOf,
   openKv,
   readAggregate,
   request,
@@ -14,7 +15,6 @@ import {
 } from '@gatehouse/bus';
 import { isClientEvent, namesFor } from '@gatehouse/events';
 import type { Logger } from '@gatehouse/telemetry';
-import { jetstreamManager } from '@nats-io/jetstream';
 import type { ClientFact } from './client/client.ts';
 import { clientEndpoints } from './endpoints.ts';
 import { handleAccountEvent } from './intake/account-intake.ts';
@@ -148,7 +148,7 @@ export function createClientRegistryService({
     },
     revoke,
     async settled(timeoutMs = 5_000) {
-      const jsm = await jetstreamManager(nc);
+      const jsm = await managerOf(nc);
       const results = await Promise.all(
         intakes.map(async (intake) => intake.waitFor((await jsm.streams.info(intake.stream)).state.last_seq, timeoutMs)),
       );

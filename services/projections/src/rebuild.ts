@@ -1,4 +1,4 @@
-import { jetstreamManager } from '@nats-io/jetstream';
+import { managerOf } from '@gatehouse/bus';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Kysely } from 'kysely';
 import type { Database } from './database.ts';
@@ -37,7 +37,7 @@ export interface RebuildOptions {
  */
 export async function rebuildProjection({ nc, db, runner, onProgress, timeoutMs = 600_000 }: RebuildOptions): Promise<RebuildProgress> {
   const { name } = runner.projection;
-  const jsm = await jetstreamManager(nc);
+  const jsm = await managerOf(nc);
   const { state } = await jsm.streams.info(runner.stream);
   const progress: RebuildProgress = { applied: 0, total: state.messages };
   await runner.stop();

@@ -1,7 +1,8 @@
 import { setImmediate } from 'node:timers/promises';
 import type { Names } from '@gatehouse/events';
 import type { Logger } from '@gatehouse/telemetry';
-import { jetstream, jetstreamManager, type ConsumerMessages, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
+import { managerOf } from '@gatehouse/bus';
+import { jetstream, type ConsumerMessages, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Kysely } from 'kysely';
 import { applyMessages, type ApplyOutcome } from './apply.ts';
@@ -167,7 +168,7 @@ export function createProjectionRunner({ nc, db, names, projection, logger, retr
     async start() {
       if (loop) return;
       stopping = false;
-      loop = run(await jetstreamManager(nc));
+      loop = run(await managerOf(nc));
     },
     async stop() {
       stopping = true;

@@ -1,7 +1,6 @@
-import { ensureStreams, startService, type RunningService } from '@gatehouse/bus';
+import { ensureStreams, managerOf, startService, type RunningService } from '@gatehouse/bus';
 import { namesFor } from '@gatehouse/events';
 import type { Logger } from '@gatehouse/telemetry';
-import { jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Kysely } from 'kysely';
 import { accountListing } from './account-listing/projection.ts';
@@ -81,12 +80,9 @@ export function createProjectionsService(deps: ProjectionsServiceDeps): Projecti
     return runner;
   };
 
-  // checkAPI would ask for the account's JetStream info before every query.
-  const manager = jetstreamManager(nc, { checkAPI: false });
-
   /** Read-your-writes: whatever was appended before the query started is in the answer. */
   async function catchUp(runner: ProjectionRunner): Promise<void> {
-    const { state } = await (await manager).streams.info(runner.stream);
+    const { state } = await (await managerOf(nc)).streams.info(runner.stream);
     if (!(await runner.waitFor(state.last_seq, readYourWritesMs))) {
       logger.warn({ projection: runner.projection.name, target: state.last_seq }, 'answering from a projection that has not caught up');
     }

@@ -1,5 +1,4 @@
-import { appendEvent, readAggregate, type NatsConnection } from '@gatehouse/bus';
-import { jetstreamManager } from '@nats-io/jetstream';
+import { appendEvent, managerOf, readAggregate, type NatsConnection } from '@gatehouse/bus';
 import { createEvent, isClientEvent, namesFor } from '@gatehouse/events';
 import { evolve, initialState, type ClientFact, type ClientKey } from '../client/client.ts';
 import type { Known } from './client-view.ts';
@@ -22,8 +21,6 @@ export interface ClientStream {
 
 export function natsClientStream(nc: NatsConnection, ns: string): ClientStream {
   const names = namesFor(ns);
-  // checkAPI would ask for the account's JetStream info before every read.
-  const manager = jetstreamManager(nc, { checkAPI: false });
   return {
     async append(fact, expectedSequence, eventId) {
       const event = createEvent(fact.type, {
@@ -41,7 +38,7 @@ export function natsClientStream(nc: NatsConnection, ns: string): ClientStream {
       return { state: events.filter(isClientEvent).reduce<Known['state']>((state, event) => evolve(state, event as ClientFact), initialState()), sequence: lastSequence };
     },
     async lastSequence({ jid, clientId }) {
-      const last = await (await manager).streams.getMessage(names.streams.clients, { last_by_subj: names.subjects.client(jid, clientId) });
+      const last = await (await managerOf(nc)).streams.getMessage(names.streams.clients, { last_by_subj: names.subjects.client(jid, clientId) });
       return last?.seq ?? 0;
     },
   };

@@ -5,8 +5,8 @@
  * they reached the client, so a process dying in between loses nothing (a message may
  * then arrive twice, never not at all).
  */
-import { DiscardPolicy, JetStreamApiError, jetstream, jetstreamManager, RetentionPolicy, StorageType, type JetStreamManager } from '@nats-io/jetstream';
-import type { NatsConnection } from '@gatehouse/bus';
+import { DiscardPolicy, JetStreamApiError, jetstream, RetentionPolicy, StorageType } from '@nats-io/jetstream';
+import { managerOf, type NatsConnection } from '@gatehouse/bus';
 import type { Names } from '@gatehouse/events';
 import { ResourceConstraintError } from '../errors.ts';
 
@@ -19,21 +19,16 @@ export interface OfflineMessage {
 const STREAM_NAME_EXISTS = 10058;
 
 export class OfflineStore {
-  // checkAPI would ask for the account's JetStream info before every call.
-  readonly #jsm: Promise<JetStreamManager>;
-
   constructor(
     private readonly nc: NatsConnection,
     private readonly names: Names,
     /** OFFLINE_MAX_MESSAGES */
     private readonly maxMessages: number,
-  ) {
-    this.#jsm = jetstreamManager(nc, { checkAPI: false });
-  }
+  ) {}
 
   /** Creates the stream, or leaves an existing one as it is. Safe to race. */
   async ensure(): Promise<void> {
-    const jsm = await this.#jsm;
+    const jsm = await managerOf(this.nc);
     try {
       await jsm.streams.add({
         name: this.names.streams.offline,
@@ -49,7 +44,7 @@ export class OfflineStore {
 
   async count(jid: string): Promise<number> {
     const subject = this.names.subjects.offline(jid);
-    const info = await (await this.#jsm).streams.info(this.names.streams.offline, { subjects_filter: subject });
+    const info = await (await managerOf(this.nc)).streams.info(this.names.streams.offline, { subjects_filter: subject });
     return info.state.subjects?.[subject] ?? 0;
   }
 
@@ -85,6 +80,6 @@ export class OfflineStore {
 
   /** Drops the account's messages up to and including `seq`: they reached the client. */
   async remove(jid: string, seq: number): Promise<void> {
-    await (await this.#jsm).streams.purge(this.names.streams.offline, { filter: this.names.subjects.offline(jid), seq: seq + 1 });
+    await (await managerOf(this.nc)).streams.purge(this.names.streams.offline, { filter: this.names.subjects.offline(jid), seq: seq + 1 });
   }
 }
