@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { createEvent, MalformedEventError, namesFor, type GatehouseEvent } from '@gatehouse/events';
 import { setupNats, type NatsTestContext } from '@gatehouse/testing';
-import { appendEvent, durableIntake, ensureStreams } from './index.ts';
+import { appendEvent, durableIntake, ensureStreams, type DurableIntakeOptions } from './index.ts';
 import { recordingLogger } from './test-logger.ts';
 
 const deleted = (ns: string, jid: string) =>
@@ -26,16 +26,15 @@ describe('durableIntake', () => {
     for (const jid of jids) seq = (await appendEvent(ctx.nc, deleted(ctx.ns, jid))).seq;
     return seq;
   };
+  const intakeNamed = (name: string, { logger, handle, retryDelayMs }: Pick<DurableIntakeOptions, 'logger' | 'handle' | 'retryDelayMs'>) =>
+    durableIntake({ nc: ctx.nc, stream, name, logger, handle, ...(retryDelayMs === undefined ? {} : { retryDelayMs }) });
 
   it('hands events over in order, retries a failing one before any later one, and acks the burst once', async () => {
     const last = await append('a@x.y', 'b@x.y', 'c@x.y');
     const seen: string[] = [];
     let failures = 2;
     const { logger, messages } = recordingLogger();
-    const intake = durableIntake({
-      nc: ctx.nc,
-      stream,
-      name: 'ordered',
+    const intake = intakeNamed('ordered', {
       logger,
       retryDelayMs: 50,
       handle: async (event) => {
@@ -57,7 +56,7 @@ describe('durableIntake', () => {
   it('resumes after a restart without handing over what it acked', async () => {
     const seen: string[] = [];
     const { logger } = recordingLogger();
-    const start = () => durableIntake({ nc: ctx.nc, stream, name: 'resuming', logger, handle: async (event) => void seen.push(jidOf(event)) });
+    const start = () => intakeNamed('resuming', { logger, handle: async (event) => void seen.push(jidOf(event)) });
     const first = start();
     await first.start();
     assert.equal(await first.waitFor(await append('d@x.y'), 10_000), true);
@@ -77,10 +76,7 @@ describe('durableIntake', () => {
     const last = await append('f@x.y', 'g@x.y');
     const seen: string[] = [];
     const { logger, messages } = recordingLogger();
-    const intake = durableIntake({
-      nc: ctx.nc,
-      stream,
-      name: 'skipping',
+    const intake = intakeNamed('skipping', {
       logger,
       handle: async (event) => {
         if (jidOf(event) === 'f@x.y') throw new MalformedEventError('no valid fact');
@@ -110,7 +106,7 @@ describe('durableIntake', () => {
     const last = await append('i@x.y');
     const seen: string[] = [];
     const { logger } = recordingLogger();
-    const intake = durableIntake({ nc: ctx.nc, stream, name: 'explicit', logger, handle: async (event) => void seen.push(jidOf(event)) });
+    const intake = intakeNamed('explicit', { logger, handle: async (event) => void seen.push(jidOf(event)) });
     await intake.start();
     assert.equal(await intake.waitFor(last, 10_000), true);
     assert.deepEqual(seen, ['i@x.y']);
