@@ -89,7 +89,6 @@ export function createGateway(deps: { nc: NatsConnection; settings: GatewaySetti
     await liveness.start();
     stoppers.push(() => liveness.stop());
 
-
     const control = startSessionControl({
       nc,
       streams: [names.streams.accounts, names.streams.clients],

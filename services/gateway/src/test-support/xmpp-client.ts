@@ -137,4 +137,3 @@ function listenBeforeOpening(xmpp: Client): void {
     return (await opened)[0];
   };
 }
-
