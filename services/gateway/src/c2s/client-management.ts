@@ -34,6 +34,8 @@ export interface ClientEntry {
 export interface ClientManagementContext {
   /** The authenticated account's bare JID: the only account these requests act on. */
   accountJid: string;
+  /** The asking session's own client id, when it gave one: that client is connected now, whatever the listing has caught up with. */
+  ownClientId?: string;
   list(jid: string): Promise<readonly ClientEntry[]>;
   /** Rejects with an Error whose `code` is `item-not-found`, `password-reset-required`, `bad-request`, or anything else (a fault). */
   revoke(jid: string, id: string): Promise<void>;
@@ -78,7 +80,9 @@ export async function answerClientManagement(iq: Element, ctx: ClientManagementC
     } catch {
       return stanzaError(iq, 'internal-server-error', { type: 'wait', text: 'Unable to list clients' });
     }
-    return iqResult(iq, xml('clients', { xmlns: ns }, ...clients.map((client) => clientElement(client, ns))));
+    const own = ctx.ownClientId === undefined ? undefined : `client/${ctx.ownClientId}`;
+    const entries = clients.map((client) => (client.id === own && !client.connected ? { ...client, connected: true } : client));
+    return iqResult(iq, xml('clients', { xmlns: ns }, ...entries.map((client) => clientElement(client, ns))));
   }
   try {
     await ctx.revoke(ctx.accountJid, payload.attrs.id as string);

@@ -97,6 +97,14 @@ describe('client management: listing (xmpp:prosody.im/protocol/manage-clients)',
     assert.equal(reply?.getChild('clients', NS_MANAGE_CLIENTS)?.children.length, 0);
   });
 
+  it("shows the asking client connected even before the listing has seen its session", async () => {
+    const offline = { ...gajim, connected: false };
+    const { ctx } = context({ ownClientId: 'zeiP41HLglIu', list: async () => [offline, { ...rest, id: 'client/other' }] });
+    const reply = await answerClientManagement(list(), ctx);
+    const connected = reply?.getChild('clients', NS_MANAGE_CLIENTS)?.getChildren('client').map((client) => [client.attrs.id, client.attrs.connected]);
+    assert.deepEqual(connected, [['client/zeiP41HLglIu', 'true'], ['client/other', 'false']]);
+  });
+
   it('says internal-server-error (wait) when the listing does not answer', async () => {
     const reply = await answerClientManagement(list(), context({ list: async () => Promise.reject(coded('unavailable')) }).ctx);
     assert.deepEqual({ ...errorOf(reply), error: undefined }, { type: 'wait', condition: 'internal-server-error', text: 'Unable to list clients', error: undefined });

@@ -35,6 +35,8 @@ export interface OutboundContext {
 export interface Sender {
   fullJid: string;
   bareJid: string;
+  /** The client id it authenticated with (SASL2 user-agent), if any. */
+  clientId?: string;
   /** Writes a stanza back to the sender's own stream. */
   reply(stanza: Element): void;
 }
@@ -131,7 +133,7 @@ async function answerForAccount(iq: Element, sender: Sender, bareJid: string, ct
   if (isClientManagementIq(iq)) {
     // Only the account itself may list or revoke its clients.
     const reply = bareJid === sender.bareJid
-      ? await answerClientManagement(iq, { accountJid: sender.bareJid, ...ctx.clients })
+      ? await answerClientManagement(iq, { accountJid: sender.bareJid, ownClientId: sender.clientId, ...ctx.clients })
       : refuseForeignClientManagement(iq);
     if (reply) sender.reply(reply);
     return;

@@ -170,7 +170,7 @@ export class C2sSession implements LocalSession, TransportHandler {
     // §7.1: nothing but binding before a resource is bound.
     if (!this.fullJid || !this.bareJid) return this.terminate('not-authorized', 'bind a resource first');
     if (element.name === 'presence' && !element.attrs.to) return this.presence.fromClient(element);
-    await routeOutbound(element, { fullJid: this.fullJid, bareJid: this.bareJid, reply: (stanza) => this.send(stanza) }, this.deps);
+    await routeOutbound(element, { fullJid: this.fullJid, bareJid: this.bareJid, clientId: this.login?.clientId, reply: (stanza) => this.send(stanza) }, this.deps);
   }
 
   private async beforeTls(element: Element): Promise<void> {
