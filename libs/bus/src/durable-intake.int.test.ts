@@ -26,8 +26,8 @@ describe('durableIntake', () => {
     for (const jid of jids) seq = (await appendEvent(ctx.nc, deleted(ctx.ns, jid))).seq;
     return seq;
   };
-  const intakeNamed = (name: string, { logger, handle, retryDelayMs }: Pick<DurableIntakeOptions, 'logger' | 'handle' | 'retryDelayMs'>) =>
-    durableIntake({ nc: ctx.nc, stream, name, logger, handle, ...(retryDelayMs === undefined ? {} : { retryDelayMs }) });
+  const intakeNamed = (name: string, options: Pick<DurableIntakeOptions, 'logger' | 'handle' | 'retryDelayMs' | 'deliverFrom'>) =>
+    durableIntake({ nc: ctx.nc, stream, name, ...options });
 
   it('hands events over in order, retries a failing one before any later one, and acks the burst once', async () => {
     const last = await append('a@x.y', 'b@x.y', 'c@x.y');
@@ -67,6 +67,23 @@ describe('durableIntake', () => {
     assert.equal(await second.waitFor(next, 10_000), true);
     assert.deepEqual(seen.slice(-2), ['d@x.y', 'e@x.y']);
     assert.equal(seen.filter((jid) => jid === 'd@x.y').length, 1);
+    await second.stop();
+  });
+
+  it("with deliverFrom 'new', a consumer made now leaves history alone and keeps what comes while it is stopped", async () => {
+    await append('history@x.y');
+    const seen: string[] = [];
+    const { logger } = recordingLogger();
+    const start = () => intakeNamed('from-new', { logger, deliverFrom: 'new', handle: async (event) => void seen.push(jidOf(event)) });
+    const first = start();
+    await first.start();
+    assert.equal(await first.waitFor(await append('f@x.y'), 10_000), true);
+    await first.stop();
+    const next = await append('g@x.y');
+    const second = start();
+    await second.start();
+    assert.equal(await second.waitFor(next, 10_000), true);
+    assert.deepEqual(seen, ['f@x.y', 'g@x.y']);
     await second.stop();
   });
 

@@ -22,6 +22,11 @@ export interface DurableIntakeOptions {
   handle(event: GatehouseEvent): Promise<void>;
   /** Delay before a failed event is handled again, and between consumer restarts. Default 1 s. */
   retryDelayMs?: number;
+  /**
+   * Where a consumer made now begins: `all` (default) the stream's first event; `new` the
+   * events after it, for a consumer added to a running deployment that must not act on history.
+   */
+  deliverFrom?: 'all' | 'new';
 }
 
 export interface DurableIntake {
@@ -47,7 +52,7 @@ const POLL_MS = 20;
  * retry and wedge the stream. Acks are cumulative (AckPolicy.All): one per ACK_EVERY events
  * and one at the end of every burst, so after a crash at most the unacked tail comes again.
  */
-export function durableIntake({ nc, stream, name, logger, handle, retryDelayMs = 1_000 }: DurableIntakeOptions): DurableIntake {
+export function durableIntake({ nc, stream, name, logger, handle, retryDelayMs = 1_000, deliverFrom = 'all' }: DurableIntakeOptions): DurableIntake {
   const log = logger.child({ intake: name, stream });
   const stopping = new AbortController();
   let messages: ConsumerMessages | undefined;
@@ -95,7 +100,7 @@ export function durableIntake({ nc, stream, name, logger, handle, retryDelayMs =
     // start() made the consumer; after a failure it may be gone (a stream recreated, say).
     for (let failed = false; !stopping.signal.aborted && !nc.isClosed(); failed = true) {
       try {
-        if (failed) await ensureConsumer(await managerOf(nc), stream, name);
+        if (failed) await ensureConsumer(await managerOf(nc), stream, name, deliverFrom);
         const consumer = await js.consumers.get(stream, name);
         messages = await consumer.consume({ abort_on_missing_resource: true, max_messages: ACK_EVERY * 2 });
         if (stopping.signal.aborted) messages.stop();
@@ -118,7 +123,7 @@ export function durableIntake({ nc, stream, name, logger, handle, retryDelayMs =
     stream,
     async start() {
       if (loop) return;
-      await ensureConsumer(await managerOf(nc), stream, name);
+      await ensureConsumer(await managerOf(nc), stream, name, deliverFrom);
       loop = run();
     },
     async stop() {
@@ -139,11 +144,11 @@ export function durableIntake({ nc, stream, name, logger, handle, retryDelayMs =
   };
 }
 
-async function ensureConsumer(jsm: JetStreamManager, stream: string, name: string): Promise<void> {
+async function ensureConsumer(jsm: JetStreamManager, stream: string, name: string, deliverFrom: 'all' | 'new'): Promise<void> {
   const config: Partial<ConsumerConfig> = {
     durable_name: name,
     ack_policy: AckPolicy.All,
-    deliver_policy: DeliverPolicy.All,
+    deliver_policy: deliverFrom === 'new' ? DeliverPolicy.New : DeliverPolicy.All,
     max_ack_pending: MAX_ACK_PENDING,
     max_deliver: -1,
     ack_wait: nanos(ACK_WAIT_MS),

@@ -90,6 +90,7 @@ const samples: EventDataMap = {
     request: "<presence xmlns='jabber:client' type='subscribe' from='nurse@capulet.lit'/>",
   },
   'gatehouse.roster.synced.v1': { owner: 'juliet@capulet.lit', version: 4, set: [{ ...nurse, subscription: 'both', ask: false, approved: false }], removed: ['romeo@montague.lit'] },
+  'gatehouse.roster.cleared.v1': { owner: 'juliet@capulet.lit', version: 5, removed: ['nurse@capulet.lit'], reason: 'account-deleted' },
   'gatehouse.blocklist.blocked.v1': { owner: 'juliet@capulet.lit', jids: ['tybalt@capulet.lit'] },
   'gatehouse.blocklist.unblocked.v1': { owner: 'juliet@capulet.lit', jids: ['tybalt@capulet.lit'], all: true },
   'gatehouse.client.authenticated.v1': {

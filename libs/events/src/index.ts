@@ -101,6 +101,7 @@ export {
   rosterItemRemovedData,
   rosterSubscriptionChangedData,
   rosterSyncedData,
+  rosterClearedData,
   type RosterItem,
   type RosterEvent,
   type RosterItemSet,
@@ -111,6 +112,8 @@ export {
   type RosterSubscriptionChangedData,
   type RosterSynced,
   type RosterSyncedData,
+  type RosterCleared,
+  type RosterClearedData,
 } from './roster.ts';
 export {
   blocklist,

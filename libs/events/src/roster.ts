@@ -82,6 +82,20 @@ export const rosterSyncedData = z
 export type RosterSyncedData = z.output<typeof rosterSyncedData>;
 export type RosterSynced = Event<'gatehouse.roster.synced.v1', RosterSyncedData>;
 
+export const rosterClearedData = z
+  .object({
+    owner: bareJidSchema,
+    version,
+    removed: z.array(rosterJidSchema).describe('the contacts that were on the roster; the version grew by one for each'),
+    reason: z.enum(['account-deleted']).describe('why the roster was emptied'),
+  })
+  .meta({
+    description:
+      "The owner's roster was emptied, with every subscription and pending request, because the account was deleted. The contacts' own rosters change by their own subscription-changed events.",
+  });
+export type RosterClearedData = z.output<typeof rosterClearedData>;
+export type RosterCleared = Event<'gatehouse.roster.cleared.v1', RosterClearedData>;
+
 export const roster = defineAggregate({
   name: 'roster',
   stream: 'rosters',
@@ -91,6 +105,7 @@ export const roster = defineAggregate({
     'gatehouse.roster.item-removed.v1': rosterItemRemovedData,
     'gatehouse.roster.subscription-changed.v1': rosterSubscriptionChangedData,
     'gatehouse.roster.synced.v1': rosterSyncedData,
+    'gatehouse.roster.cleared.v1': rosterClearedData,
   },
 });
 

@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import type { Element } from '@xmpp/xml';
 import { xml } from './test-support/xmpp-client.ts';
 import { startStack, uniqueUser, type TestStack } from './test-support/stack.ts';
-import { NS_ROSTER, bare, isPresence, isPush, login, nothing, online, subscribeBoth } from './test-support/im.ts';
+import { request } from '@gatehouse/bus';
+import { NS_ROSTER, bare, isPresence, isPush, login, nothing, online, subscribeBoth, waitFor } from './test-support/im.ts';
 
 describe('rosters and subscriptions across replicas', () => {
   let stack: TestStack;
@@ -151,6 +152,28 @@ describe('rosters and subscriptions across replicas', () => {
       (error: { condition?: string }) => error.condition === 'item-not-found',
     );
     await Promise.all([one.stop(), two.stop(), h.stop()]);
+  });
+
+  it("ends a deleted account's subscriptions on its contacts' rosters, and a new account of that name starts with an empty roster", async () => {
+    const kate = await user('kate');
+    const liam = await user('liam');
+    const k = await login(stack, 0, kate, 'k');
+    const l = await login(stack, 1, liam, 'l');
+    await Promise.all([online(k), online(l)]);
+    await subscribeBoth(k, l);
+
+    await request(stack.nc, `${stack.ns}.token.account.delete`, { jid: `${kate}@localhost` });
+    await l.next(isPresence(k.jid, 'unavailable'));
+    await l.next(isPush(`${kate}@localhost`, 'none'));
+
+    await stack.createAccount(kate, 'pw');
+    const again = await login(stack, 0, kate, 'again');
+    const roster = await waitFor(async () => {
+      const query = await again.xmpp.iqCaller.get(xml('query', { xmlns: NS_ROSTER }));
+      return query?.getChildren('item').length === 0 ? query : undefined;
+    });
+    assert.ok(roster);
+    await Promise.all([again.stop(), l.stop()]);
   });
 
   it('sends unavailable presence to directed-presence recipients when the session ends (§4.6)', async () => {

@@ -144,6 +144,57 @@ describe('roster-sync service', () => {
     await assert.rejects(ask('activity.last', { jid: 'kim@localhost', requester: 'lee@localhost' }), (error: ServiceError) => error.code === 'forbidden');
   });
 
+  it("clears a deleted account's roster, block list, offline messages and last activity, and ends its contacts' subscriptions", async () => {
+    await start();
+    const names = namesFor(ctx.ns);
+    const inbound = (jid: string, contact: string, presence: string) => ask('subscription.inbound', { jid, contact, presence });
+    const outbound = (jid: string, contact: string, presence: string) => ask('subscription.outbound', { jid, contact, presence });
+    // mia ⇄ ned both ways; mia asked olga; pat asked mia.
+    for (const [from, to] of [['mia@localhost', 'ned@localhost'], ['ned@localhost', 'mia@localhost']]) {
+      await outbound(from!, to!, 'subscribe');
+      await inbound(to!, from!, 'subscribe');
+      await outbound(to!, from!, 'subscribed');
+      await inbound(from!, to!, 'subscribed');
+    }
+    await outbound('mia@localhost', 'olga@localhost', 'subscribe');
+    await inbound('olga@localhost', 'mia@localhost', 'subscribe');
+    await outbound('pat@localhost', 'mia@localhost', 'subscribe');
+    await inbound('mia@localhost', 'pat@localhost', 'subscribe');
+    await ask('block.add', { jid: 'mia@localhost', items: ['spam.example'] });
+    await ask('offline.store', { jid: 'mia@localhost', stanza: '<message><body>kept for mia</body></message>' });
+    const at = (seconds: number) => new Date(Date.now() + seconds * 1_000).toISOString();
+    const ended = createEvent('gatehouse.session.ended.v1', {
+      subject: names.subjects.session('BBBBBBBBBBBBBBBBBBBBBB'),
+      source: 'test',
+      time: at(-1),
+      data: { sessionId: 'BBBBBBBBBBBBBBBBBBBBBB', jid: 'mia@localhost/phone', reason: 'closed-by-client' },
+    });
+    await appendEvent(ctx.nc, ended);
+    await waitFor(async () => (await ask<{ lastLogout?: string }>('activity.last', { jid: 'mia@localhost', requester: 'mia@localhost' })).lastLogout);
+    assert.equal((await items('mia@localhost')).items.length, 2);
+
+    const deleted = (time: string) => createEvent('gatehouse.account.deleted.v1', { subject: names.subjects.account('mia@localhost'), source: 'test', time, data: { jid: 'mia@localhost' } });
+    await appendEvent(ctx.nc, deleted(at(0)));
+    await waitFor(async () => ((await items('mia@localhost')).items.length === 0 ? true : undefined));
+    // Each contact heard unsubscribe and unsubscribed: no subscription, no request left either way.
+    assert.deepEqual((await items('ned@localhost')).items, [{ jid: 'mia@localhost', groups: [], subscription: 'none', ask: false, approved: false }]);
+    assert.deepEqual(await ask('presence.peers', { jid: 'olga@localhost' }), { broadcast: [], probe: [], pending: [] });
+    assert.deepEqual((await items('pat@localhost')).items, [{ jid: 'mia@localhost', groups: [], subscription: 'none', ask: false, approved: false }]);
+    assert.deepEqual(await ask('presence.peers', { jid: 'mia@localhost' }), { broadcast: [], probe: [], pending: [] });
+    await waitFor(async () => ((await ask<{ jids: string[] }>('block.list', { jid: 'mia@localhost' })).jids.length === 0 ? true : undefined));
+    await waitFor(async () => ((await ask<{ messages: unknown[] }>('offline.fetch', { jid: 'mia@localhost' })).messages.length === 0 ? true : undefined));
+    await waitFor(async () => ((await ask<{ lastLogout?: string }>('activity.last', { jid: 'mia@localhost', requester: 'mia@localhost' })).lastLogout === undefined ? true : undefined));
+    const { events } = await readAggregate(ctx.nc, names.streams.rosters, names.subjects.roster('mia@localhost'));
+    assert.equal(events.at(-1)?.type, 'gatehouse.roster.cleared.v1');
+
+    // A new account of that name adds a contact; a late copy of the old deletion leaves it alone.
+    await ask('roster.set', { jid: 'mia@localhost', item: { jid: 'quinn@localhost', groups: [] } });
+    await appendEvent(ctx.nc, deleted(at(-10)));
+    await appendEvent(ctx.nc, deleted(at(-10)));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.deepEqual((await items('mia@localhost')).items.map((item) => item.jid), ['quinn@localhost']);
+  });
+
   describe('external roster mode', () => {
     let app: RosterWebApp;
     before(async () => {

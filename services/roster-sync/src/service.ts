@@ -1,6 +1,7 @@
-import { followStream, openKv, startService, type Follower, type NatsConnection, type RunningService } from '@gatehouse/bus';
+import { followStream, openKv, startService, type DurableIntake, type Follower, type NatsConnection, type RunningService } from '@gatehouse/bus';
 import { isBlocklistEvent, isRosterEvent, namesFor } from '@gatehouse/events';
 import type { Logger } from '@gatehouse/telemetry';
+import { accountDeletionIntake } from './account/account-deletion.ts';
 import { LastActivity } from './activity/last-activity.ts';
 import { BlocklistProjection, type BlocklistEntry } from './blocklist/blocklist-projection.ts';
 import * as blocklist from './blocklist/blocklist.ts';
@@ -43,7 +44,7 @@ export const rosterSyncServiceVersion = '0.1.0';
 
 /**
  * The roster-sync service: owner of the roster and blocklist aggregates, the offline
- * message store and last activity. Like the token service, every replica keeps every
+ * message store and last activity, all of which an account's deletion clears. Like the token service, every replica keeps every
  * roster in memory, folded from the rosters stream, and writes with optimistic
  * concurrency, so replicas never coordinate.
  */
@@ -54,6 +55,7 @@ export function createRosterSyncService(deps: RosterSyncServiceDeps): RosterSync
   const blocklists = new AggregateView(blocklist.initialState, blocklist.evolve);
   const activity = new LastActivity(nc, names, logger);
   let follower: Follower | undefined;
+  let deletions: DurableIntake | undefined;
   let service: RunningService | undefined;
 
   return {
@@ -105,6 +107,8 @@ export function createRosterSyncService(deps: RosterSyncServiceDeps): RosterSync
         lastLogout: (jid) => activity.lastLogout(jid),
         logger,
       };
+      deletions = accountDeletionIntake(nc, names, logger, { ...ctx, offline, activity });
+      await deletions.start();
       service = await startService(
         nc,
         { name: 'roster-sync', version: rosterSyncServiceVersion, description: 'Gatehouse rosters, subscriptions, block lists, offline messages', group: names.services.rosterSync },
@@ -115,6 +119,7 @@ export function createRosterSyncService(deps: RosterSyncServiceDeps): RosterSync
     },
     async stop() {
       await service?.stop();
+      await deletions?.stop();
       await activity.stop();
       await follower?.stop();
     },

@@ -35,6 +35,12 @@ export function pushesFor(event: GatehouseEvent): { owner: string; interest: Int
       const payloads = [...set.map((item, i) => rosterPush(item, first + i + 1)), ...removed.map((jid, i) => rosterRemovePush(jid, first + set.length + i + 1))];
       return payloads.length > 0 ? { owner: event.data.owner, interest: 'roster', payloads } : undefined;
     }
+    case 'gatehouse.roster.cleared.v1': {
+      // The account is gone and its sessions with it; a session still closing hears the removals.
+      const { removed, version } = event.data;
+      const first = version - removed.length;
+      return removed.length > 0 ? { owner: event.data.owner, interest: 'roster', payloads: removed.map((jid, i) => rosterRemovePush(jid, first + i + 1)) } : undefined;
+    }
     case 'gatehouse.blocklist.blocked.v1':
       return { owner: event.data.owner, interest: 'blocklist', payloads: [blocklistXml('block', event.data.jids)] };
     case 'gatehouse.blocklist.unblocked.v1':

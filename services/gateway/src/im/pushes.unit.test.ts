@@ -21,6 +21,18 @@ describe('roster and block list pushes (RFC 6121 §2.1.6, XEP-0191 §3.3)', () =
     );
   });
 
+  it("pushes the removal of every contact of a roster emptied by the account's deletion", () => {
+    const pushes = pushesFor(event('gatehouse.roster.cleared.v1', { owner: 'a@x', version: 9, removed: ['b@x', 'c@x'], reason: 'account-deleted' }));
+    assert.deepEqual(
+      pushes?.payloads.map((query) => [query.attrs.ver, query.getChild('item')?.attrs.jid, query.getChild('item')?.attrs.subscription]),
+      [
+        ['8', 'b@x', 'remove'],
+        ['9', 'c@x', 'remove'],
+      ],
+    );
+    assert.equal(pushesFor(event('gatehouse.roster.cleared.v1', { owner: 'a@x', version: 9, removed: [], reason: 'account-deleted' })), undefined);
+  });
+
   it('renders ask and approved only when set, with groups', () => {
     const changed = { owner: 'a@x', version: 3, direction: 'outbound' as const, presence: 'subscribe' as const, onRoster: true, itemChanged: true, pendingIn: false };
     const pushes = pushesFor(event('gatehouse.roster.subscription-changed.v1', { ...changed, item: { ...item('b@x', 'none'), ask: true, name: 'Bee' } }));

@@ -48,6 +48,11 @@ export class LastActivity {
     return entry && entry.operation === 'PUT' ? entry.json<LastLogout>() : undefined;
   }
 
+  /** The account was deleted: a new account of that name has no last activity yet. */
+  async forget(bareJid: string): Promise<void> {
+    await this.kv?.purge(subjectToken(bareJid));
+  }
+
   /** Newest wins: replicas and redeliveries may hand endings over out of order. */
   private async record(bareJid: string, at: string): Promise<void> {
     const kv = this.kv!;

@@ -9,6 +9,8 @@ export type BlocklistFact = Fact<BlocklistEvent>;
  */
 export interface BlocklistState {
   blocked: readonly string[];
+  /** Time of the last change: a block list changed after an account deletion belongs to a new account of that name. */
+  changedAt?: string;
 }
 
 export function initialState(): BlocklistState {
@@ -18,10 +20,10 @@ export function initialState(): BlocklistState {
 export function evolve(state: BlocklistState, event: BlocklistFact): BlocklistState {
   switch (event.type) {
     case 'gatehouse.blocklist.blocked.v1':
-      return { blocked: [...state.blocked, ...event.data.jids.filter((jid) => !state.blocked.includes(jid))] };
+      return { blocked: [...state.blocked, ...event.data.jids.filter((jid) => !state.blocked.includes(jid))], changedAt: event.time };
     case 'gatehouse.blocklist.unblocked.v1': {
       const unblocked = new Set(event.data.jids);
-      return { blocked: state.blocked.filter((jid) => !unblocked.has(jid)) };
+      return { blocked: state.blocked.filter((jid) => !unblocked.has(jid)), changedAt: event.time };
     }
     default: {
       const unexpected: never = event;

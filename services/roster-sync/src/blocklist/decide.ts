@@ -15,7 +15,15 @@ export interface UnblockJids {
   jids: string[];
 }
 
-export type BlocklistCommand = BlockJids | UnblockJids;
+/** The account was deleted: everyone is unblocked, so a new account of that name starts with an empty list. */
+export interface ForgetBlocklist {
+  type: 'ForgetBlocklist';
+  owner: string;
+  /** When the account was deleted (RFC 3339). */
+  deletedAt: string;
+}
+
+export type BlocklistCommand = BlockJids | UnblockJids | ForgetBlocklist;
 
 /** Blocking what is blocked, or unblocking what is not, decides nothing (conventions §6). */
 export function decide(command: BlocklistCommand, state: BlocklistState, now: Date): BlocklistFact[] {
@@ -32,6 +40,9 @@ export function decide(command: BlocklistCommand, state: BlocklistState, now: Da
       const jids = all ? [...state.blocked] : [...new Set(command.jids)].filter((jid) => state.blocked.includes(jid));
       return jids.length === 0 ? [] : [{ type: 'gatehouse.blocklist.unblocked.v1', time, data: { owner, jids, all } }];
     }
+    case 'ForgetBlocklist':
+      if (state.blocked.length === 0 || (state.changedAt !== undefined && state.changedAt > command.deletedAt)) return [];
+      return [{ type: 'gatehouse.blocklist.unblocked.v1', time, data: { owner, jids: [...state.blocked], all: true } }];
     default: {
       const unexpected: never = command;
       throw new Error(`unhandled blocklist command ${JSON.stringify(unexpected)}`);

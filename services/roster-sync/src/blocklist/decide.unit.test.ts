@@ -30,3 +30,12 @@ describe('block list decider (XEP-0191)', () => {
     blocklist.given([]).when({ type: 'UnblockJids', owner, jids: [] }).then([]);
   });
 });
+
+describe('block list decider: the account is deleted', () => {
+  it('unblocks everyone, unless the list changed after the deletion (a new account of that name)', () => {
+    const history = [blocked('tybalt@capulet.lit', 'paris@verona.lit')];
+    blocklist.given(history).when({ type: 'ForgetBlocklist', owner, deletedAt: time }).then([unblocked(true, 'tybalt@capulet.lit', 'paris@verona.lit')]);
+    blocklist.given(history).when({ type: 'ForgetBlocklist', owner, deletedAt: '2025-03-01T11:00:00.000Z' }).then([]);
+    blocklist.given([]).when({ type: 'ForgetBlocklist', owner, deletedAt: time }).then([]);
+  });
+});

@@ -8,7 +8,7 @@ import type { Endpoints } from '@gatehouse/bus';
 import type { RosterItem } from '@gatehouse/events';
 import { BadRequestError, NotAllowedError, RosterFetchError } from '../errors.ts';
 import { rosterItems } from '../roster/roster.ts';
-import { hasFrom, hasTo } from '../roster/subscription-states.ts';
+import { farewellTo, hasFrom } from '../roster/subscription-states.ts';
 import type { EndpointContext } from './context.ts';
 import { bareJid, jid, parse } from './schemas.ts';
 
@@ -56,12 +56,7 @@ export function rosterEndpoints(ctx: EndpointContext): Endpoints {
       refuseExternal(ctx);
       const { before } = await ctx.executeRoster({ type: 'RemoveRosterItem', owner: account(ctx, request.jid), jid: request.contact });
       const contact = before.contacts.get(request.contact)!;
-      // RFC 6121 §2.5.2: the subscriptions end both ways, and a pending request is declined.
-      return {
-        unsubscribe: hasTo(contact.subscription) || contact.ask,
-        unsubscribed: hasFrom(contact.subscription) || contact.pendingIn,
-        presence: hasFrom(contact.subscription) ? 'unavailable' : undefined,
-      };
+      return { ...farewellTo(contact), presence: hasFrom(contact.subscription) ? 'unavailable' : undefined };
     },
     'external.refresh': async (payload) => {
       const owner = account(ctx, parse(schemas.refresh, payload).jid);

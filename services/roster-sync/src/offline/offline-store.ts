@@ -82,4 +82,9 @@ export class OfflineStore {
   async remove(jid: string, seq: number): Promise<void> {
     await (await managerOf(this.nc)).streams.purge(this.names.streams.offline, { filter: this.names.subjects.offline(jid), seq: seq + 1 });
   }
+
+  /** Drops every message of the account (it was deleted). */
+  async removeAll(jid: string): Promise<void> {
+    await (await managerOf(this.nc)).streams.purge(this.names.streams.offline, { filter: this.names.subjects.offline(jid) });
+  }
 }

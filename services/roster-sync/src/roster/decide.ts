@@ -42,7 +42,15 @@ export interface ApplyExternalRoster {
   items: RosterItem[];
 }
 
-export type RosterCommand = SetRosterItem | RemoveRosterItem | SendSubscriptionPresence | ReceiveSubscriptionPresence | ApplyExternalRoster;
+/** The account was deleted: its roster goes, with every subscription and pending request. */
+export interface ForgetRoster {
+  type: 'ForgetRoster';
+  owner: string;
+  /** When the account was deleted (RFC 3339). */
+  deletedAt: string;
+}
+
+export type RosterCommand = SetRosterItem | RemoveRosterItem | SendSubscriptionPresence | ReceiveSubscriptionPresence | ApplyExternalRoster | ForgetRoster;
 
 export interface RosterDecisionContext {
   now: Date;
@@ -76,6 +84,13 @@ export function decide(command: RosterCommand, state: RosterState, { now, maxIte
       return subscriptionChange(state, owner, command.contact, 'inbound', command.presence, command.request, time);
     case 'ApplyExternalRoster':
       return externalRoster(state, owner, command.items, time);
+    case 'ForgetRoster': {
+      // A deletion handled late (a redelivery) must not empty the roster of a new account of the same name.
+      if (state.contacts.size === 0 || (state.changedAt !== undefined && state.changedAt > command.deletedAt)) return [];
+      const removed = [...state.contacts.values()].filter((contact) => contact.onRoster).map((contact) => contact.jid);
+      // One version per contact a client saw go, as a sync's removals count.
+      return [{ type: 'gatehouse.roster.cleared.v1', time, data: { owner, version: state.version + removed.length, removed, reason: 'account-deleted' } }];
+    }
     default: {
       const unexpected: never = command;
       throw new Error(`unhandled roster command ${JSON.stringify(unexpected)}`);

@@ -96,3 +96,30 @@ describe('roster decider: external roster (mod_http_roster_admin)', () => {
     roster.given([first]).when(apply([michael, marie])).then([]);
   });
 });
+
+describe('roster decider: the account is deleted', () => {
+  const forget = (deletedAt = time): RosterCommand => ({ type: 'ForgetRoster', owner, deletedAt });
+  const pendingIn: RosterFact = {
+    type: 'gatehouse.roster.subscription-changed.v1',
+    time,
+    data: { owner, version: 2, direction: 'inbound', presence: 'subscribe', item: plain('romeo@montague.lit'), onRoster: false, itemChanged: false, pendingIn: true },
+  };
+
+  it('empties the roster, pending requests included, one version step per contact a client saw', () => {
+    const history = [set(1, plain('nurse@capulet.lit')), set(2, plain('tybalt@capulet.lit')), pendingIn];
+    roster
+      .given(history)
+      .when(forget())
+      .then([{ type: 'gatehouse.roster.cleared.v1', time, data: { owner, version: 4, removed: ['nurse@capulet.lit', 'tybalt@capulet.lit'], reason: 'account-deleted' } }]);
+    let state = initialState();
+    for (const fact of [...history, ...decide(forget(), state, { now, maxItems: 9 })]) state = evolve(state, fact);
+    for (const fact of decide(forget(), state, { now, maxItems: 9 })) state = evolve(state, fact);
+    assert.equal(state.contacts.size, 0);
+    assert.equal(state.version, 4, 'versions keep growing, so a client of a new account of that name refetches');
+  });
+
+  it('decides nothing for an empty roster, or one changed after the deletion (a new account of that name)', () => {
+    roster.given([]).when(forget()).then([]);
+    roster.given([set(1, plain('nurse@capulet.lit'))]).when(forget('2025-03-01T11:59:59.000Z')).then([]);
+  });
+});

@@ -29,6 +29,8 @@ export interface RosterState {
   contacts: ReadonlyMap<string, Contact>;
   /** External mode: the web app's roster has been fetched at least once. */
   synced: boolean;
+  /** Time of the last change: a roster changed after an account deletion belongs to a new account of that name. */
+  changedAt?: string;
 }
 
 export function initialState(): RosterState {
@@ -50,6 +52,10 @@ export function rosterItems(state: RosterState): RosterItem[] {
 }
 
 export function evolve(state: RosterState, event: RosterFact): RosterState {
+  return { ...changed(state, event), changedAt: event.time };
+}
+
+function changed(state: RosterState, event: RosterFact): RosterState {
   const contacts = new Map(state.contacts);
   switch (event.type) {
     case 'gatehouse.roster.item-set.v1': {
@@ -79,6 +85,8 @@ export function evolve(state: RosterState, event: RosterFact): RosterState {
       }
       return { ...state, contacts, version: event.data.version, synced: true };
     }
+    case 'gatehouse.roster.cleared.v1':
+      return { ...initialState(), version: event.data.version };
     default: {
       const unexpected: never = event;
       throw new Error(`unhandled roster event ${JSON.stringify(unexpected)}`);

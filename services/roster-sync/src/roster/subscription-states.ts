@@ -8,7 +8,7 @@
  * MUST ... locally deliver or remotely route the stanza"): the contact's side may be
  * out of step with ours, and its own table decides what the stanza does there.
  */
-import type { Subscription } from './roster.ts';
+import type { Contact, Subscription } from './roster.ts';
 
 export type SubscriptionPresence = 'subscribe' | 'subscribed' | 'unsubscribe' | 'unsubscribed';
 export type Direction = 'outbound' | 'inbound';
@@ -97,3 +97,11 @@ export function stateName(s: Pick<SubscriptionState, 'subscription' | 'pendingOu
 }
 
 export { hasFrom, hasTo };
+
+/**
+ * RFC 6121 §2.5.2: what the owner's server sends a contact that leaves the roster (removed,
+ * or its owner's account deleted): both subscriptions end, and a pending request is declined.
+ */
+export function farewellTo(contact: Contact): { unsubscribe: boolean; unsubscribed: boolean } {
+  return { unsubscribe: hasTo(contact.subscription) || contact.ask, unsubscribed: hasFrom(contact.subscription) || contact.pendingIn };
+}
