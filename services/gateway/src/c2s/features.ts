@@ -38,3 +38,26 @@ export function featuresXml(state: FeatureState): string {
 export function mechanismsFor(secure: boolean): readonly string[] {
   return secure ? ['SCRAM-SHA-256', 'SCRAM-SHA-1', 'PLAIN'] : ['SCRAM-SHA-256', 'SCRAM-SHA-1'];
 }
+
+/** What a login cannot use on this stream, and why: logged so a login explains itself. */
+export interface Withheld {
+  what: string;
+  why: string;
+  /** `info` where an operator probably wants it otherwise; `debug` for deliberate or inherent limits. */
+  level: 'info' | 'debug';
+}
+
+export function withheldAuthentication(stream: { kind: 'tcp' | 'tls' | 'websocket'; secure: boolean; channelBinding: boolean; enforceClientIds: boolean }): Withheld[] {
+  const withheld: Withheld[] = [];
+  if (!stream.secure) {
+    withheld.push({
+      what: 'SASL2, FAST and PLAIN',
+      why: stream.kind === 'websocket' ? 'the WebSocket is not marked secure: set WEBSOCKET_SECURE=true when a TLS proxy fronts it' : 'the stream is not encrypted',
+      level: 'info',
+    });
+  } else if (!stream.channelBinding) {
+    withheld.push({ what: 'HT-SHA-256-ENDP', why: 'no TLS channel binding on this stream (TLS ends at a proxy)', level: 'debug' });
+  }
+  if (stream.enforceClientIds) withheld.push({ what: 'legacy SASL', why: 'ENFORCE_CLIENT_IDS requires SASL2 with a client id', level: 'debug' });
+  return withheld;
+}

@@ -11,7 +11,7 @@ import {
 import type { Logger } from '@gatehouse/telemetry';
 import type { Transport, TransportHandler } from '../transports/transport.ts';
 import type { LocalSession } from '../routing/local-session.ts';
-import { featuresXml, mechanismsFor } from './features.ts';
+import { featuresXml, mechanismsFor, withheldAuthentication } from './features.ts';
 import { LegacySasl } from './legacy-sasl.ts';
 import { Sasl2Exchange } from './sasl2.ts';
 import type { FastMechanism, TokenClient, UserAgent } from '../auth/token-client.ts';
@@ -364,6 +364,7 @@ export class C2sSession implements LocalSession, TransportHandler {
   }
 
   private features(): string {
+    if (!this.transport.canStartTls && !this.authenticated) this.explainOffer();
     const body = featuresXml({
       canStartTls: this.transport.canStartTls,
       authenticated: this.authenticated,
@@ -376,12 +377,18 @@ export class C2sSession implements LocalSession, TransportHandler {
       ? body.replace(/^<stream:features/, "<stream:features xmlns:stream='http://etherx.jabber.org/streams'")
       : body;
   }
+
+  private explainOffer(): void {
+    const { kind, secure } = this.transport;
+    for (const { what, why, level } of withheldAuthentication({ kind, secure, channelBinding: this.transport.channelBinding() !== undefined, enforceClientIds: this.deps.enforceClientIds })) {
+      this.log[level]({ clientIp: this.transport.remoteAddress }, `${what} not offered: ${why}`);
+    }
+  }
 }
 
 function isStanza(element: Element): boolean {
   return element.attrs.xmlns === NS_CLIENT && (element.name === 'message' || element.name === 'presence' || element.name === 'iq');
 }
-
 
 function encodeBase64(data: Buffer): string {
   return data.length === 0 ? '=' : data.toString('base64');
