@@ -19,7 +19,7 @@ const RUN_TIMEOUT_MS = 6 * 60_000;
 
 function run(args: string[]): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: benchDir, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', ...args], { cwd: benchDir, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -69,4 +69,10 @@ test('a one-round bench of every figure writes results, and the report renders t
   assert.ok(markdown.includes(BEGIN) && markdown.includes(END));
   assert.match(markdown, /\| 1 \| password logins\/s \(8 clients\) \| \d/);
   assert.match(await readFile(join(docs, 'performance-ratios.svg'), 'utf8'), /^<svg [^>]*>/);
+});
+
+test('the parser heap figure prints a size for each stage', async () => {
+  const { code, output } = await run(['src/report/parser-heap.ts']);
+  assert.equal(code, 0, output);
+  assert.equal(output.match(/^heap per stream parser, .+: \d+\.\d\d kB$/gm)?.length, 3, output);
 });
