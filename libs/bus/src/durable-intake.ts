@@ -39,6 +39,11 @@ export interface DurableIntake {
 
 /** Events handled before one cumulative ack: an ack per event was a socket write per event. */
 const ACK_EVERY = 64;
+/**
+ * Longest an event handled stays unacked when fewer than ACK_EVERY follow it. Acking at the
+ * end of every burst still acked each event of a trickle (a login's events, one by one).
+ */
+const ACK_DELAY_MS = 50;
 /** Unacked events the server hands out: room for ACK_EVERY and the next pull. */
 const MAX_ACK_PENDING = 1_024;
 const ACK_WAIT_MS = 30_000;
@@ -49,8 +54,8 @@ const POLL_MS = 20;
  * order. A handler that throws gets the same event again after `retryDelayMs`, from memory,
  * so nothing overtakes it (a session's bind must not overtake its login); a malformed event,
  * or one the handler finds malformed, is logged and skipped, since it would fail on every
- * retry and wedge the stream. Acks are cumulative (AckPolicy.All): one per ACK_EVERY events
- * and one at the end of every burst, so after a crash at most the unacked tail comes again.
+ * retry and wedge the stream. Acks are cumulative (AckPolicy.All): one per ACK_EVERY events,
+ * or ACK_DELAY_MS after the first unacked one, so after a crash at most that tail comes again.
  */
 export function durableIntake({ nc, stream, name, logger, handle, retryDelayMs = 1_000, deliverFrom = 'all' }: DurableIntakeOptions): DurableIntake {
   const log = logger.child({ intake: name, stream });
@@ -62,10 +67,21 @@ export function durableIntake({ nc, stream, name, logger, handle, retryDelayMs =
   /** The last event handled and not yet acked: acking it acks every one before it. */
   let handled: JsMsg | undefined;
   let unacked = 0;
+  let ackTimer: NodeJS.Timeout | undefined;
+  /** Stream sequence of the last event this replica handled, acked or not. */
+  let handledSeq = 0;
   const ack = () => {
-    handled?.ack();
+    clearTimeout(ackTimer);
+    ackTimer = undefined;
+    const last = handled;
     handled = undefined;
     unacked = 0;
+    try {
+      last?.ack();
+    } catch (error) {
+      // The connection closed first (a delayed ack can outlive it): the tail comes again.
+      log.debug({ err: error }, 'could not ack');
+    }
   };
 
   async function deliver(message: JsMsg): Promise<void> {
@@ -108,8 +124,10 @@ export function durableIntake({ nc, stream, name, logger, handle, retryDelayMs =
           await deliver(message);
           if (stopping.signal.aborted) break;
           handled = message;
+          handledSeq = message.seq;
           unacked += 1;
-          if (unacked >= ACK_EVERY || message.info.pending === 0) ack();
+          if (unacked >= ACK_EVERY) ack();
+          else ackTimer ??= setTimeout(ack, ACK_DELAY_MS).unref();
         }
       } catch (error) {
         if (stopping.signal.aborted) break;
@@ -130,11 +148,13 @@ export function durableIntake({ nc, stream, name, logger, handle, retryDelayMs =
       stopping.abort();
       messages?.stop();
       await loop;
+      ack();
     },
     async waitFor(seq, timeoutMs) {
       const jsm = await managerOf(nc);
       const deadline = Date.now() + timeoutMs;
       for (;;) {
+        if (handledSeq >= seq) return true;
         const info = await jsm.consumers.info(stream, name);
         if (info.ack_floor.stream_seq >= seq || (info.num_pending === 0 && info.num_ack_pending === 0 && info.delivered.stream_seq >= seq)) return true;
         if (Date.now() >= deadline) return false;
