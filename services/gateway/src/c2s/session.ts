@@ -5,13 +5,14 @@
 import { randomBytes } from 'node:crypto';
 import xml, { type Element } from '@xmpp/xml';
 import {
-  NS_BIND, NS_CLIENT, NS_SASL, NS_SASL2, NS_SESSION, NS_TLS, StreamError, iqResult, isValidResource, stanzaError, tryParseJid,
+  NS_BIND, NS_CLIENT, NS_SASL, NS_SASL2, NS_SESSION, NS_TLS, StreamError, iqResult, isValidResource, stanzaError,
   type SaslFailure, type StreamErrorCondition,
 } from '@gatehouse/xmpp';
 import type { Logger } from '@gatehouse/telemetry';
 import type { Transport, TransportHandler } from '../transports/transport.ts';
 import type { LocalSession } from '../routing/local-session.ts';
 import { featuresXml, mechanismsFor, withheldAuthentication } from './features.ts';
+import { headerProblem, responseHeader } from './stream-header.ts';
 import { LegacySasl } from './legacy-sasl.ts';
 import { Sasl2Exchange } from './sasl2.ts';
 import type { FastMechanism, TokenClient, UserAgent } from '../auth/token-client.ts';
@@ -79,21 +80,10 @@ export class C2sSession implements LocalSession, TransportHandler {
       this.announced = true;
       this.deps.events.streamOpened({ sessionId: this.id, transport: this.transport.kind, clientIp: this.transport.remoteAddress, to: attrs.to });
     }
-    if (attrs.to?.toLowerCase() !== this.deps.domain) {
-      void this.terminate('host-unknown', `this server does not serve ${attrs.to ?? 'an unnamed domain'}`);
+    const problem = headerProblem(attrs, this.deps.domain);
+    if (problem) {
+      void this.terminate(problem.condition, problem.text);
       return;
-    }
-    if (!attrs.version || !/^1\.\d+$/.test(attrs.version)) {
-      void this.terminate('unsupported-version', 'XMPP 1.0 streams only');
-      return;
-    }
-    if (attrs.from !== undefined) {
-      // XEP-0388 §Initiation (388-04): a `from` of another domain is not one of our users.
-      const from = tryParseJid(attrs.from);
-      if (!from || from.domain !== this.deps.domain) {
-        void this.terminate('invalid-from', 'from must be an address of this domain');
-        return;
-      }
     }
     this.transport.send(this.features());
   }
@@ -352,14 +342,7 @@ export class C2sSession implements LocalSession, TransportHandler {
   }
 
   private openResponseHeader(attrs: Record<string, string>): void {
-    const response: Record<string, string> = {
-      from: this.deps.domain,
-      id: randomBytes(16).toString('base64url'),
-      version: '1.0',
-      'xml:lang': 'en',
-    };
-    if (attrs.from) response.to = attrs.from;
-    this.transport.openStream(response);
+    this.transport.openStream(responseHeader(attrs, this.deps.domain));
     this.streamOpen = true;
   }
 
