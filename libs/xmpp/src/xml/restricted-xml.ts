@@ -59,7 +59,8 @@ const OPTIONS: Options = { xmlns: true, position: true, forceXMLVersion: true, d
  * the prototype, and only the three it calls bare (error, text, closetag) are set per parser.
  */
 type SaxesCore = Pick<SaxesParser<Options>, 'on' | 'write' | 'close' | 'position'>;
-// saxes declares its handler slots private; they are its documented extension points all the same.
+// saxes looks its handlers up as these named properties (what `on()` sets), which its typings
+// declare private: a subclass may only define them through a base type without the privates.
 const Saxes = SaxesParser as unknown as new (options: Options) => SaxesCore;
 
 class RestrictedSaxes extends Saxes {
