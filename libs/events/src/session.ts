@@ -72,7 +72,9 @@ export const sessionEndedData = z
     reason: z
       .string()
       .min(1)
-      .describe("e.g. 'closed-by-client', 'conflict', 'system-shutdown', 'connection-lost', 'not-authorized', 'replica-lost' (reported by the replica that swept a dead one's routes)"),
+      .describe(
+        "e.g. 'closed-by-client', 'conflict', 'system-shutdown', 'connection-lost', 'account-deleted', 'password-changed', 'client-revoked', 'replica-lost' (reported by the replica that swept a dead one's routes); otherwise the stream error condition",
+      ),
   })
   .meta({ description: 'A bound session ended; its full JID is no longer routed to it.' });
 export type SessionEndedData = z.output<typeof sessionEndedData>;

@@ -73,6 +73,14 @@ describe('session events and control across replicas', () => {
     await jetstream(stack.nc).publish(namesFor(stack.ns).subjects.account(jid), '{"not": "an event"');
     await request(stack.nc, `${stack.ns}.token.account.delete`, { jid });
     assert.deepEqual(await closed, ['not-authorized', 'not-authorized']);
+    // The events say why the sessions ended, not only with which stream error.
+    const names = namesFor(stack.ns);
+    const reasons = await waitFor(async () => {
+      const { events } = await readAggregate(stack.nc, names.streams.sessions, names.subjects.sessions);
+      const ended = (events as GatehouseEvent[]).filter((event) => event.type === 'gatehouse.session.ended.v1' && [one.jid, two.jid].includes(event.data.jid));
+      return ended.length === 2 ? ended.map((event) => (event.data as { reason: string }).reason) : undefined;
+    });
+    assert.deepEqual(reasons, ['account-deleted', 'account-deleted']);
     await assert.rejects(connectClient({ service: service(1), username: user, password: 'pw' }), (e: { condition?: string }) => e.condition === 'not-authorized');
   });
 

@@ -5,6 +5,8 @@ import { appendEvent, ensureStreams, openKv, readAggregate, request, ServiceErro
 import { createEvent, namesFor, subjectToken, type RosterItem } from '@gatehouse/events';
 import { createLogger } from '@gatehouse/telemetry';
 import { setupNats, startRosterWebApp, type NatsTestContext, type RosterWebApp } from '@gatehouse/testing';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { LAST_ACTIVITY_CONSUMER } from './activity/last-activity.ts';
 import { httpRosterSource } from './external/http-roster-source.ts';
 import { createRosterSyncService, type RosterSyncService } from './service.ts';
 
@@ -186,6 +188,17 @@ describe('roster-sync service', () => {
     await waitFor(async () => ((await ask<{ lastLogout?: string }>('activity.last', { jid: 'mia@localhost', requester: 'mia@localhost' })).lastLogout === undefined ? true : undefined));
     const { events } = await readAggregate(ctx.nc, names.streams.rosters, names.subjects.roster('mia@localhost'));
     assert.equal(events.at(-1)?.type, 'gatehouse.roster.cleared.v1');
+    // The deletion cut mia's session after it was decided; that ending is not a new account's last activity.
+    const cut = createEvent('gatehouse.session.ended.v1', {
+      subject: names.subjects.session('CCCCCCCCCCCCCCCCCCCCCC'),
+      source: 'test',
+      time: at(1),
+      data: { sessionId: 'CCCCCCCCCCCCCCCCCCCCCC', jid: 'mia@localhost/phone', reason: 'account-deleted' },
+    });
+    const { seq: cutSeq } = await appendEvent(ctx.nc, cut);
+    const jsm = await jetstreamManager(ctx.nc);
+    await waitFor(async () => ((await jsm.consumers.info(names.streams.sessions, LAST_ACTIVITY_CONSUMER)).ack_floor.stream_seq >= cutSeq ? true : undefined));
+    assert.equal((await ask<{ lastLogout?: string }>('activity.last', { jid: 'mia@localhost', requester: 'mia@localhost' })).lastLogout, undefined);
 
     // A new account of that name adds a contact; a late copy of the old deletion leaves it alone.
     await ask('roster.set', { jid: 'mia@localhost', item: { jid: 'quinn@localhost', groups: [] } });

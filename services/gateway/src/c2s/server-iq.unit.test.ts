@@ -71,9 +71,11 @@ describe('session control', () => {
   const base = { specversion: '1.0', id: '1', source: 's', subject: 'x', time: new Date().toISOString(), datacontenttype: 'application/json' } as const;
   const session = (clientId: string | undefined, fullJid: string) => ({ bareJid: 'a@x', fullJid, login: { clientId }, terminate: async () => {} });
 
-  it('ends sessions on deletion (not-authorized) and password change (reset), nothing else', () => {
-    assert.equal(controlDecision({ ...base, type: 'gatehouse.account.deleted.v1', data: { jid: 'a@x' } } as never)?.condition, 'not-authorized');
-    assert.equal(controlDecision({ ...base, type: 'gatehouse.account.password-changed.v1', data: { jid: 'a@x' } } as never)?.condition, 'reset');
+  it('ends sessions on deletion (not-authorized) and password change (reset), nothing else, and says why', () => {
+    const deleted = controlDecision({ ...base, type: 'gatehouse.account.deleted.v1', data: { jid: 'a@x' } } as never);
+    assert.deepEqual([deleted?.condition, deleted?.reason], ['not-authorized', 'account-deleted']);
+    const changed = controlDecision({ ...base, type: 'gatehouse.account.password-changed.v1', data: { jid: 'a@x' } } as never);
+    assert.deepEqual([changed?.condition, changed?.reason], ['reset', 'password-changed']);
     assert.equal(controlDecision({ ...base, type: 'gatehouse.session.ended.v1', data: {} } as never), undefined);
   });
 
@@ -84,6 +86,7 @@ describe('session control', () => {
       data: { jid: 'a@x', clientId: 'phone', fullJids: ['a@x/legacy'], reason: 'revoked-by-user' },
     } as never)!;
     assert.equal(decision.condition, 'reset');
+    assert.equal(decision.reason, 'client-revoked');
     assert.equal(decision.applies?.(session('phone', 'a@x/p~1')), true);
     assert.equal(decision.applies?.(session(undefined, 'a@x/legacy')), true);
     assert.equal(decision.applies?.(session('laptop', 'a@x/l~2')), false);

@@ -117,14 +117,14 @@ export class C2sSession implements LocalSession, TransportHandler {
   }
 
   /** RFC 6120 §4.9.1.1: error, closing tag, close; §4.9.1.2: header first if none was sent. */
-  async terminate(condition: StreamErrorCondition, text?: string): Promise<void> {
+  async terminate(condition: StreamErrorCondition, text?: string, reason: string = condition): Promise<void> {
     if (this.ended) return;
     if (!this.streamOpen) this.openResponseHeader({});
     // The closing tag goes right behind the error, before any clean-up awaits: a client
     // tearing down on the error must not receive stray bytes afterwards.
     this.transport.send(this.transport.streamErrorXml(condition, text));
     this.transport.closeStream();
-    await this.end(condition, condition);
+    await this.end(reason, condition);
   }
 
   // --- stanza handling ---------------------------------------------------------------

@@ -15,13 +15,15 @@ export interface ControlledSession {
   readonly bareJid: string | undefined;
   readonly fullJid: string | undefined;
   readonly login: { clientId?: string } | undefined;
-  terminate(condition: StreamErrorCondition, text?: string): Promise<void>;
+  terminate(condition: StreamErrorCondition, text?: string, reason?: string): Promise<void>;
 }
 
 export interface ControlDecision {
   jid: string;
   condition: StreamErrorCondition;
   text: string;
+  /** The `session.ended` reason: why, for auditors and for last activity, where the stream error says only how. */
+  reason: 'account-deleted' | 'password-changed' | 'client-revoked';
   /** Which of the account's sessions it applies to; all of them when absent. */
   applies?: (session: ControlledSession) => boolean;
 }
@@ -29,9 +31,9 @@ export interface ControlDecision {
 export function controlDecision(event: GatehouseEvent): ControlDecision | undefined {
   switch (event.type) {
     case 'gatehouse.account.deleted.v1':
-      return { jid: event.data.jid, condition: 'not-authorized', text: 'account deleted' };
+      return { jid: event.data.jid, condition: 'not-authorized', text: 'account deleted', reason: 'account-deleted' };
     case 'gatehouse.account.password-changed.v1':
-      return { jid: event.data.jid, condition: 'reset', text: 'password changed: log in again' };
+      return { jid: event.data.jid, condition: 'reset', text: 'password changed: log in again', reason: 'password-changed' };
     case 'gatehouse.client.revoked.v1': {
       const { clientId, fullJids } = event.data;
       return {
@@ -39,6 +41,7 @@ export function controlDecision(event: GatehouseEvent): ControlDecision | undefi
         // RFC 6120 §4.9.3.15 reset: the credentials this stream was built on are gone.
         condition: 'reset',
         text: 'access revoked',
+        reason: 'client-revoked',
         applies: (session) => session.login?.clientId === clientId || (session.fullJid !== undefined && fullJids.includes(session.fullJid)),
       };
     }
@@ -61,7 +64,7 @@ export function startSessionControl(opts: SessionControlOptions): { caughtUp: Pr
       if (!decision) return;
       const sessions = opts.sessionsOf(decision.jid).filter((session) => decision.applies?.(session) ?? true);
       if (sessions.length > 0) opts.logger.info({ jid: decision.jid, sessions: sessions.length, reason: decision.text }, 'closing sessions');
-      await Promise.all(sessions.map((session) => session.terminate(decision.condition, decision.text)));
+      await Promise.all(sessions.map((session) => session.terminate(decision.condition, decision.text, decision.reason)));
     }),
   );
   return {

@@ -6,6 +6,9 @@ export interface LocalSession {
   readonly fullJid: string | undefined;
   /** Writes an already-serialised stanza to the client. */
   deliver(xml: string): void;
-  /** Ends the stream with a stream error (conflict, revoked credentials, shutdown…). */
-  terminate(condition: StreamErrorCondition, text?: string): Promise<void>;
+  /**
+   * Ends the stream with a stream error (conflict, revoked credentials, shutdown…);
+   * `reason` is what `session.ended` records, the condition when absent.
+   */
+  terminate(condition: StreamErrorCondition, text?: string, reason?: string): Promise<void>;
 }

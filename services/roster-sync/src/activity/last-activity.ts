@@ -33,7 +33,8 @@ export class LastActivity {
       name: LAST_ACTIVITY_CONSUMER,
       logger: this.logger,
       handle: async (event) => {
-        if (event.type === 'gatehouse.session.ended.v1') await this.record(event.data.jid.split('/')[0]!, event.time);
+        // The sessions a deletion cut end after it: their ending is the deleted account's, not a new one's.
+        if (event.type === 'gatehouse.session.ended.v1' && event.data.reason !== 'account-deleted') await this.record(event.data.jid.split('/')[0]!, event.time);
       },
     });
     await this.intake.start();
