@@ -44,9 +44,9 @@ export const rosterSyncServiceVersion = '0.1.0';
 
 /**
  * The roster-sync service: owner of the roster and blocklist aggregates, the offline
- * message store and last activity, all of which an account's deletion clears. Like the token service, every replica keeps every
- * roster in memory, folded from the rosters stream, and writes with optimistic
- * concurrency, so replicas never coordinate.
+ * message store and last activity, all of which an account's deletion clears. Like the
+ * token service, every replica keeps every roster in memory, folded from the rosters
+ * stream, and writes with optimistic concurrency, so replicas never coordinate.
  */
 export function createRosterSyncService(deps: RosterSyncServiceDeps): RosterSyncService {
   const { nc, ns, domain, logger, external, clock = () => new Date(), maxItems = 2_000, offlineMaxMessages = 1_000 } = deps;

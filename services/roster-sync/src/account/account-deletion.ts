@@ -15,6 +15,7 @@ import type { Logger } from '@gatehouse/telemetry';
 import type { ForgetBlocklist } from '../blocklist/decide.ts';
 import type { EndpointContext } from '../endpoints/context.ts';
 import { farewellTo } from '../roster/subscription-states.ts';
+import { changedSinceDeletion } from './new-account.ts';
 
 export const ACCOUNT_DELETION_CONSUMER = 'roster-sync-account-deletion';
 
@@ -26,10 +27,8 @@ export interface AccountDeletionDeps extends Pick<EndpointContext, 'domain' | 'e
 
 export async function forgetAccount(jid: string, deletedAt: string, deps: AccountDeletionDeps): Promise<void> {
   const { state } = deps.rosters.get(jid);
-  // The web app owns external rosters, subscriptions included; and a roster changed after
-  // the deletion belongs to a new account of the same name.
-  const ownedByDeletedAccount = state.changedAt === undefined || state.changedAt <= deletedAt;
-  if (!deps.external && ownedByDeletedAccount) {
+  // The web app owns external rosters, subscriptions included.
+  if (!deps.external && !changedSinceDeletion(state, deletedAt)) {
     for (const contact of state.contacts.values()) {
       if (!contact.jid.endsWith(`@${deps.domain}`) || contact.jid.includes('/')) continue;
       const { unsubscribe, unsubscribed } = farewellTo(contact);

@@ -9,7 +9,7 @@ export type BlocklistFact = Fact<BlocklistEvent>;
  */
 export interface BlocklistState {
   blocked: readonly string[];
-  /** Time of the last change: a block list changed after an account deletion belongs to a new account of that name. */
+  /** Time of the last change: tells a new account of a deleted name (account/new-account.ts). */
   changedAt?: string;
 }
 

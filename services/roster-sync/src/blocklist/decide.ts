@@ -1,3 +1,4 @@
+import { changedSinceDeletion } from '../account/new-account.ts';
 import { BadRequestError } from '../errors.ts';
 import type { BlocklistFact, BlocklistState } from './blocklist.ts';
 
@@ -41,7 +42,7 @@ export function decide(command: BlocklistCommand, state: BlocklistState, now: Da
       return jids.length === 0 ? [] : [{ type: 'gatehouse.blocklist.unblocked.v1', time, data: { owner, jids, all } }];
     }
     case 'ForgetBlocklist':
-      if (state.blocked.length === 0 || (state.changedAt !== undefined && state.changedAt > command.deletedAt)) return [];
+      if (state.blocked.length === 0 || changedSinceDeletion(state, command.deletedAt)) return [];
       return [{ type: 'gatehouse.blocklist.unblocked.v1', time, data: { owner, jids: [...state.blocked], all: true } }];
     default: {
       const unexpected: never = command;

@@ -1,4 +1,5 @@
 import type { RosterItem } from '@gatehouse/events';
+import { changedSinceDeletion } from '../account/new-account.ts';
 import { BadRequestError, ItemNotFoundError, NotAcceptableError, NotAllowedError, ResourceConstraintError } from '../errors.ts';
 import { newContact, rosterItem, type Contact, type RosterFact, type RosterState } from './roster.ts';
 import { transition, type Direction, type SubscriptionPresence, type SubscriptionState } from './subscription-states.ts';
@@ -85,8 +86,7 @@ export function decide(command: RosterCommand, state: RosterState, { now, maxIte
     case 'ApplyExternalRoster':
       return externalRoster(state, owner, command.items, time);
     case 'ForgetRoster': {
-      // A deletion handled late (a redelivery) must not empty the roster of a new account of the same name.
-      if (state.contacts.size === 0 || (state.changedAt !== undefined && state.changedAt > command.deletedAt)) return [];
+      if (state.contacts.size === 0 || changedSinceDeletion(state, command.deletedAt)) return [];
       const removed = [...state.contacts.values()].filter((contact) => contact.onRoster).map((contact) => contact.jid);
       // One version per contact a client saw go, as a sync's removals count.
       return [{ type: 'gatehouse.roster.cleared.v1', time, data: { owner, version: state.version + removed.length, removed, reason: 'account-deleted' } }];

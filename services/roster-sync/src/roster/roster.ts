@@ -29,7 +29,7 @@ export interface RosterState {
   contacts: ReadonlyMap<string, Contact>;
   /** External mode: the web app's roster has been fetched at least once. */
   synced: boolean;
-  /** Time of the last change: a roster changed after an account deletion belongs to a new account of that name. */
+  /** Time of the last change: tells a new account of a deleted name (account/new-account.ts). */
   changedAt?: string;
 }
 
