@@ -10,12 +10,13 @@ const PARSERS = 20_000;
 const HEADER = "<?xml version='1.0'?><stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' to='localhost' version='1.0'>";
 const STANZA = "<iq type='get' id='r1'><query xmlns='jabber:iq:roster'/></iq>";
 
-const collect = (globalThis as { gc?: () => void }).gc;
-if (!collect) throw new Error('run with node --expose-gc');
+const { gc } = globalThis as { gc?: () => void };
+if (!gc) throw new Error('run with node --expose-gc');
+const collect = gc;
 
 function heapPerParser(input: string): number {
   const held: XmppStreamParser[] = [];
-  collect!();
+  collect();
   const before = process.memoryUsage().heapUsed;
   for (let i = 0; i < PARSERS; i++) {
     const parser = new XmppStreamParser({ maxStanzaBytes: () => 262_144 });
@@ -25,9 +26,8 @@ function heapPerParser(input: string): number {
     if (input) parser.write(Buffer.from(input));
     held.push(parser);
   }
-  collect!();
-  const perParser = (process.memoryUsage().heapUsed - before) / held.length;
-  return perParser / 1024;
+  collect();
+  return (process.memoryUsage().heapUsed - before) / held.length / 1024;
 }
 
 for (const [label, input] of [

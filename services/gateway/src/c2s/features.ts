@@ -1,4 +1,5 @@
 import { NS_BIND, NS_PRE_APPROVAL, NS_ROSTER_VERSIONING, NS_SASL, NS_SESSION, NS_TLS } from '@gatehouse/xmpp';
+import type { TransportKind } from '../transports/transport.ts';
 
 /** RFC 6121 §2.6.1 roster versioning and §3.4 pre-approval, both supported (../im). */
 const IM_FEATURES = `<ver xmlns='${NS_ROSTER_VERSIONING}'/><sub xmlns='${NS_PRE_APPROVAL}'/>`;
@@ -47,7 +48,7 @@ export interface Withheld {
   level: 'info' | 'debug';
 }
 
-export function withheldAuthentication(stream: { kind: 'tcp' | 'tls' | 'websocket'; secure: boolean; channelBinding: boolean; enforceClientIds: boolean }): Withheld[] {
+export function withheldAuthentication(stream: { kind: TransportKind; secure: boolean; channelBinding: boolean; enforceClientIds: boolean }): Withheld[] {
   const withheld: Withheld[] = [];
   if (!stream.secure) {
     withheld.push({

@@ -85,6 +85,7 @@ export class C2sSession implements LocalSession, TransportHandler {
       void this.terminate(problem.condition, problem.text);
       return;
     }
+    if (!this.transport.canStartTls && !this.authenticated) this.explainOffer();
     this.transport.send(this.features());
   }
 
@@ -347,7 +348,6 @@ export class C2sSession implements LocalSession, TransportHandler {
   }
 
   private features(): string {
-    if (!this.transport.canStartTls && !this.authenticated) this.explainOffer();
     const body = featuresXml({
       canStartTls: this.transport.canStartTls,
       authenticated: this.authenticated,
