@@ -60,38 +60,35 @@ describe('durableIntake', () => {
     await intake.stop();
   });
 
-  it('resumes after a restart without handing over what it acked', async () => {
+  /**
+   * One intake handles `before` and stops; `during` is appended while none runs; a second
+   * intake of the same name handles it. What both were handed, in order.
+   */
+  async function acrossRestart(name: string, before: string, during: string, options: Pick<DurableIntakeOptions, 'deliverFrom'> = {}): Promise<string[]> {
     const seen: string[] = [];
     const { logger } = recordingLogger();
-    const start = () => intakeNamed('resuming', { logger, handle: async (event) => void seen.push(jidOf(event)) });
+    const start = () => intakeNamed(name, { logger, ...options, handle: async (event) => void seen.push(jidOf(event)) });
     const first = start();
     await first.start();
-    assert.equal(await first.waitFor(await append('d@x.y'), 10_000), true);
+    assert.equal(await first.waitFor(await append(before), 10_000), true);
     await first.stop();
-    const next = await append('e@x.y');
+    const next = await append(during);
     const second = start();
     await second.start();
     assert.equal(await second.waitFor(next, 10_000), true);
+    await second.stop();
+    return seen;
+  }
+
+  it('resumes after a restart without handing over what it acked', async () => {
+    const seen = await acrossRestart('resuming', 'd@x.y', 'e@x.y');
     assert.deepEqual(seen.slice(-2), ['d@x.y', 'e@x.y']);
     assert.equal(seen.filter((jid) => jid === 'd@x.y').length, 1);
-    await second.stop();
   });
 
   it("with deliverFrom 'new', a consumer made now leaves history alone and keeps what comes while it is stopped", async () => {
     await append('history@x.y');
-    const seen: string[] = [];
-    const { logger } = recordingLogger();
-    const start = () => intakeNamed('from-new', { logger, deliverFrom: 'new', handle: async (event) => void seen.push(jidOf(event)) });
-    const first = start();
-    await first.start();
-    assert.equal(await first.waitFor(await append('f@x.y'), 10_000), true);
-    await first.stop();
-    const next = await append('g@x.y');
-    const second = start();
-    await second.start();
-    assert.equal(await second.waitFor(next, 10_000), true);
-    assert.deepEqual(seen, ['f@x.y', 'g@x.y']);
-    await second.stop();
+    assert.deepEqual(await acrossRestart('from-new', 'f@x.y', 'g@x.y', { deliverFrom: 'new' }), ['f@x.y', 'g@x.y']);
   });
 
   it('skips malformed messages and events the handler finds malformed', async () => {

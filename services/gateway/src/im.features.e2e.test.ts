@@ -6,8 +6,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Element } from '@xmpp/xml';
 import { xml } from './test-support/xmpp-client.ts';
-import { startStack, uniqueUser, type TestStack } from './test-support/stack.ts';
-import { isPresence, login, nothing, online, subscribeBoth, waitFor } from './test-support/im.ts';
+import { startStack, type TestStack } from './test-support/stack.ts';
+import { isPresence, login, newAccount, nothing, online, onlinePair, subscribeBoth, waitFor } from './test-support/im.ts';
 
 const NS_BLOCKING = 'urn:xmpp:blocking';
 const isBlocklistPush = (name: 'block' | 'unblock') => (s: Element) => s.is('iq') && s.attrs.type === 'set' && s.getChild(name, NS_BLOCKING) !== undefined;
@@ -19,11 +19,7 @@ describe('offline messages, blocking and last activity across replicas', () => {
   });
   after(() => stack.stop());
 
-  const user = async (prefix: string) => {
-    const name = uniqueUser(prefix);
-    await stack.createAccount(name, 'pw');
-    return name;
-  };
+  const user = (prefix: string) => newAccount(stack, prefix);
 
   it('keeps a message for an offline user through a roster-sync restart and delivers it once, at the next initial presence', async () => {
     const ann = await user('ann');
@@ -97,12 +93,8 @@ describe('offline messages, blocking and last activity across replicas', () => {
   });
 
   it('tells a subscriber how long ago a contact left, and nobody else (XEP-0012)', async () => {
-    const eve = await user('eve');
-    const fay = await user('fay');
+    const { names: [, fay], clients: [e, f] } = await onlinePair(stack, 'eve', 'fay');
     const stranger = await user('stranger');
-    const e = await login(stack, 0, eve, 'e');
-    const f = await login(stack, 1, fay, 'f');
-    await Promise.all([online(e), online(f)]);
     await subscribeBoth(e, f);
     const last = (client: typeof e) => client.xmpp.iqCaller.get(xml('query', { xmlns: 'jabber:iq:last' }), `${fay}@localhost`);
     assert.equal((await last(e))?.attrs.seconds, '0', 'online: 0 seconds');

@@ -6,9 +6,9 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Element } from '@xmpp/xml';
 import { xml } from './test-support/xmpp-client.ts';
-import { startStack, uniqueUser, type TestStack } from './test-support/stack.ts';
+import { startStack, type TestStack } from './test-support/stack.ts';
 import { request } from '@gatehouse/bus';
-import { NS_ROSTER, bare, isPresence, isPush, login, nothing, online, subscribeBoth, waitFor } from './test-support/im.ts';
+import { NS_ROSTER, bare, isPresence, isPush, login, newAccount, nothing, online, onlinePair, subscribeBoth, waitFor } from './test-support/im.ts';
 
 describe('rosters and subscriptions across replicas', () => {
   let stack: TestStack;
@@ -17,11 +17,7 @@ describe('rosters and subscriptions across replicas', () => {
   });
   after(() => stack.stop());
 
-  const user = async (prefix: string) => {
-    const name = uniqueUser(prefix);
-    await stack.createAccount(name, 'pw');
-    return name;
-  };
+  const user = (prefix: string) => newAccount(stack, prefix);
 
   it('runs the whole subscription handshake, pushing to every interested resource on both replicas', async () => {
     const alice = await user('alice');
@@ -94,11 +90,7 @@ describe('rosters and subscriptions across replicas', () => {
   });
 
   it('answers a subscribe itself when it was pre-approved (§3.4)', async () => {
-    const erin = await user('erin');
-    const frank = await user('frank');
-    const e = await login(stack, 0, erin, 'e');
-    const f = await login(stack, 1, frank, 'f');
-    await Promise.all([online(e), online(f)]);
+    const { names: [erin, frank], clients: [e, f] } = await onlinePair(stack, 'erin', 'frank');
     await e.xmpp.send(xml('presence', { to: `${frank}@localhost`, type: 'subscribed' }));
     const approved = await e.next(isPush(`${frank}@localhost`, 'none'));
     assert.equal(approved.getChild('query')?.getChild('item')?.attrs.approved, 'true');
@@ -155,11 +147,7 @@ describe('rosters and subscriptions across replicas', () => {
   });
 
   it("ends a deleted account's subscriptions on its contacts' rosters, and a new account of that name starts with an empty roster", async () => {
-    const kate = await user('kate');
-    const liam = await user('liam');
-    const k = await login(stack, 0, kate, 'k');
-    const l = await login(stack, 1, liam, 'l');
-    await Promise.all([online(k), online(l)]);
+    const { names: [kate], clients: [k, l] } = await onlinePair(stack, 'kate', 'liam');
     await subscribeBoth(k, l);
 
     await request(stack.nc, `${stack.ns}.token.account.delete`, { jid: `${kate}@localhost` });
@@ -177,11 +165,7 @@ describe('rosters and subscriptions across replicas', () => {
   });
 
   it('sends unavailable presence to directed-presence recipients when the session ends (§4.6)', async () => {
-    const ivy = await user('ivy');
-    const jack = await user('jack');
-    const i = await login(stack, 0, ivy, 'i');
-    const j = await login(stack, 1, jack, 'j');
-    await Promise.all([online(i), online(j)]);
+    const { names: [, jack], clients: [i, j] } = await onlinePair(stack, 'ivy', 'jack');
     await i.xmpp.send(xml('presence', { to: `${jack}@localhost` }, xml('show', {}, 'chat')));
     assert.equal((await j.next(isPresence(i.jid))).getChildText('show'), 'chat');
     await i.stop();

@@ -1,7 +1,7 @@
 /** Shared steps of the IM end-to-end tests (rosters, subscriptions, presence). */
 import type { Element } from '@xmpp/xml';
 import { connectClient, xml, type ConnectedClient } from './xmpp-client.ts';
-import type { TestStack } from './stack.ts';
+import { uniqueUser, type TestStack } from './stack.ts';
 
 export const NS_ROSTER = 'jabber:iq:roster';
 
@@ -11,6 +11,21 @@ export function service(stack: TestStack, gateway: number): string {
 
 export function login(stack: TestStack, gateway: number, username: string, resource: string): Promise<ConnectedClient> {
   return connectClient({ service: service(stack, gateway), username, password: 'pw', resource });
+}
+
+/** A new account named after `prefix`, with the password login() uses. */
+export async function newAccount(stack: TestStack, prefix: string): Promise<string> {
+  const name = uniqueUser(prefix);
+  await stack.createAccount(name, 'pw');
+  return name;
+}
+
+/** Two new accounts, online on replicas 0 and 1, each with its prefix's initial as resource. */
+export async function onlinePair(stack: TestStack, first: string, second: string) {
+  const names = [await newAccount(stack, first), await newAccount(stack, second)] as const;
+  const clients = [await login(stack, 0, names[0], first[0]!), await login(stack, 1, names[1], second[0]!)] as const;
+  await Promise.all(clients.map((client) => online(client)));
+  return { names, clients };
 }
 
 /** Roster get (which makes the resource interested in pushes), then initial presence, seen back. */
