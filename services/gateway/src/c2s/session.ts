@@ -337,7 +337,7 @@ export class C2sSession implements LocalSession, TransportHandler {
       if (routeRevision !== undefined) {
         await this.deps.directory.release(fullJid, routeRevision).catch((error: unknown) => this.log.warn({ err: error }, 'could not remove the route'));
       }
-      this.deps.events.sessionEnded({ sessionId: this.id, jid: fullJid, reason });
+      this.deps.events.sessionEnded({ sessionId: this.id, jid: fullJid, reason, status: this.presence.lastStatus });
     }
     this.deps.events.streamClosed({ sessionId: this.id, reason, streamError });
   }
