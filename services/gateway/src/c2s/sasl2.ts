@@ -7,7 +7,7 @@
  * (388-14): a failed attempt binds nothing and issues no token.
  */
 import xml, { escapeXML, escapeXMLText, type Element } from '@xmpp/xml';
-import { NS_BIND2, NS_FAST, NS_SASL, NS_SASL2, type SaslFailure } from '@gatehouse/xmpp';
+import { NS_BIND2, NS_FAST, NS_SASL, NS_SASL2, NS_STANZAS, defaultErrorType, type SaslFailure, type StanzaErrorCondition } from '@gatehouse/xmpp';
 import type { Logger } from '@gatehouse/telemetry';
 import { SaslNegotiation, type SaslStep } from '../auth/sasl-negotiation.ts';
 import { authenticateFast, isFastMechanism, type FastStep } from '../auth/fast-negotiation.ts';
@@ -32,7 +32,7 @@ export interface Sasl2Host {
   /** Marks the stream authenticated (no restart: 388-11). */
   authenticated(outcome: { jid: string; mechanism: string; method: 'password' | 'fast'; clientId?: string; userAgent?: UserAgent }): void;
   failed(step: { condition: SaslFailure['condition']; username?: string; mechanism: string; reason?: string; text?: string }): Promise<void>;
-  bindResource(resource: string): Promise<{ fullJid: string } | { condition: string; text?: string }>;
+  bindResource(resource: string): Promise<{ fullJid: string } | { condition: StanzaErrorCondition; text?: string }>;
   /** The stream's features after authentication, sent right after `<success>`. */
   featuresAfterAuthentication(): string;
 }
@@ -146,7 +146,9 @@ export class Sasl2Exchange {
         identifier = bound.fullJid;
         parts.push(`<bound xmlns='${NS_BIND2}'/>`);
       } else {
-        parts.push(`<failed xmlns='${NS_BIND2}'>${xml('error', { type: 'cancel' }, xml(bound.condition, { xmlns: 'urn:ietf:params:xml:ns:xmpp-stanzas' })).toString()}</failed>`);
+        // The stanza error a legacy bind would get, with its type (resource-constraint: wait).
+        const text = bound.text === undefined ? [] : [xml('text', { xmlns: NS_STANZAS, 'xml:lang': 'en' }, bound.text)];
+        parts.push(`<failed xmlns='${NS_BIND2}'>${xml('error', { type: defaultErrorType(bound.condition) }, xml(bound.condition, { xmlns: NS_STANZAS }), ...text).toString()}</failed>`);
       }
     }
     // Bookkeeping, so <success> does not wait for it, unless a token is issued: the grant
