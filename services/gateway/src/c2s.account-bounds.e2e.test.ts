@@ -1,5 +1,5 @@
 /**
- * C2S_MAX_RESOURCES_PER_ACCOUNT on the wire, across two replicas: a bind past the limit
+ * What one login can make the cluster keep, on the wire. C2S_MAX_RESOURCES_PER_ACCOUNT, across two replicas: a bind past the limit
  * gets `resource-constraint` (RFC 6120 §7.6.2.1, type wait), in a legacy bind result and
  * in the Bind 2 `<failed/>` of a SASL2 `<success>` (XEP-0386); taking over a resource
  * the account holds already, or binding after one left, still works.
@@ -67,5 +67,21 @@ describe('resources per account (C2S_MAX_RESOURCES_PER_ACCOUNT)', () => {
     assert.match(success, new RegExp(`<authorization-identifier>${user}@localhost</authorization-identifier>`));
     for (const { client: other } of held) other.close();
     client.close();
+  });
+});
+
+describe('SASL2 user-agent bounds (XEP-0388)', () => {
+  it('refuses a user-agent id over 256 bytes of UTF-8 with malformed-request, and accepts one of 256', async () => {
+    const user = uniqueUser('agent');
+    await stack.createAccount(user, 'pw');
+    for (const [id, outcome] of [
+      ['€'.repeat(100), /<failure xmlns='urn:xmpp:sasl:2'><malformed-request xmlns='urn:ietf:params:xml:ns:xmpp-sasl'\/>/],
+      ['x'.repeat(256), /<success xmlns='urn:xmpp:sasl:2'>/],
+    ] as const) {
+      const { client } = await securedClient(stack.gateways[0]!.ports.c2s);
+      client.send(plainAuthenticate(user, 'pw', userAgent(id)));
+      assert.match(await client.expect(/<\/failure>|<\/success>/), outcome);
+      client.close();
+    }
   });
 });
