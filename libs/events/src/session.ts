@@ -75,6 +75,11 @@ export const sessionEndedData = z
       .describe(
         "e.g. 'closed-by-client', 'conflict', 'system-shutdown', 'connection-lost', 'account-deleted', 'password-changed', 'client-revoked', 'replica-lost' (reported by the replica that swept a dead one's routes); otherwise the stream error condition",
       ),
+    status: z
+      .string()
+      .max(1024)
+      .optional()
+      .describe('The <status/> of the unavailable presence the session sent last (XEP-0012 §3), when it went unavailable that way; at most 1024 characters'),
   })
   .meta({ description: 'A bound session ended; its full JID is no longer routed to it.' });
 export type SessionEndedData = z.output<typeof sessionEndedData>;

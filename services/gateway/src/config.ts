@@ -30,6 +30,11 @@ export const gatewayConfigSchema = z.object({
   /** Failed SASL attempts allowed on one stream before it is closed. */
   C2S_MAX_AUTH_FAILURES: positive(3),
   /**
+   * Resources one account may have bound at once across the cluster; a bind past it is
+   * answered `resource-constraint` (RFC 6120 §7.6.2.1). 1 to 1000.
+   */
+  C2S_MAX_RESOURCES_PER_ACCOUNT: z.coerce.number().int().min(1).max(1000).default(16),
+  /**
    * Every login must name its client with a SASL2 `<user-agent id>` (Prosody's
    * enforce_client_ids): legacy SASL is then not offered.
    */

@@ -29,7 +29,7 @@ import type { TlsMaterial } from './tls/index.ts';
 export type GatewaySettings = Pick<
   GatewayConfig,
   | 'GATEHOUSE_NAMESPACE' | 'XMPP_DOMAIN' | 'GATEWAY_REPLICA_ID' | 'GATEWAY_BIND_ADDRESS' | 'C2S_PORT' | 'C2S_TLS_PORT' | 'HTTP_PORT'
-  | 'C2S_STANZA_SIZE_LIMIT' | 'C2S_PREAUTH_STANZA_SIZE_LIMIT' | 'C2S_AUTH_TIMEOUT_MS' | 'C2S_MAX_AUTH_FAILURES'
+  | 'C2S_STANZA_SIZE_LIMIT' | 'C2S_PREAUTH_STANZA_SIZE_LIMIT' | 'C2S_AUTH_TIMEOUT_MS' | 'C2S_MAX_AUTH_FAILURES' | 'C2S_MAX_RESOURCES_PER_ACCOUNT'
   | 'ENFORCE_CLIENT_IDS' | 'WEBSOCKET_SECURE' | 'ROSTER_ADMIN_SECRET' | 'ADMIN_TOKEN'
 >;
 
@@ -107,6 +107,7 @@ export function createGateway(deps: { nc: NatsConnection; settings: GatewaySetti
         stanzaBytes: settings.C2S_STANZA_SIZE_LIMIT,
         authTimeoutMs: settings.C2S_AUTH_TIMEOUT_MS,
         maxAuthFailures: settings.C2S_MAX_AUTH_FAILURES,
+        resourcesPerAccount: settings.C2S_MAX_RESOURCES_PER_ACCOUNT,
       },
       credentials: tokenServiceCredentials(nc, names.services.token),
       tokens: tokenServiceClient(nc, names.services.token),

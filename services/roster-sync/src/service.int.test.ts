@@ -138,11 +138,14 @@ describe('roster-sync service', () => {
       subject: names.subjects.session('AAAAAAAAAAAAAAAAAAAAAA'),
       source: 'test',
       time: '2025-03-01T10:00:00.000Z',
-      data: { sessionId: 'AAAAAAAAAAAAAAAAAAAAAA', jid: 'kim@localhost/phone', reason: 'closed-by-client' },
+      data: { sessionId: 'AAAAAAAAAAAAAAAAAAAAAA', jid: 'kim@localhost/phone', reason: 'closed-by-client', status: 'off to bed' },
     });
     await appendEvent(ctx.nc, ended);
-    const seen = await waitFor(async () => (await ask<{ lastLogout?: string }>('activity.last', { jid: 'kim@localhost', requester: 'kim@localhost' })).lastLogout);
-    assert.equal(seen, '2025-03-01T10:00:00.000Z');
+    const seen = await waitFor(async () => {
+      const answer = await ask<{ lastLogout?: string; status?: string }>('activity.last', { jid: 'kim@localhost', requester: 'kim@localhost' });
+      return answer.lastLogout === undefined ? undefined : answer;
+    });
+    assert.deepEqual(seen, { lastLogout: '2025-03-01T10:00:00.000Z', status: 'off to bed' });
     await assert.rejects(ask('activity.last', { jid: 'kim@localhost', requester: 'lee@localhost' }), (error: ServiceError) => error.code === 'forbidden');
   });
 

@@ -25,6 +25,8 @@ export interface Access {
   lifetimeMs: number;
   /** FAST_TOKEN_ROTATE_AFTER_S in ms. */
   rotateAfterMs: number;
+  /** TOKEN_MAX_CLIENTS_PER_ACCOUNT: live grants one account keeps at most. */
+  maxClientsPerAccount: number;
 }
 
 /** The account's last password change (creation counts), or undefined when it is not active. */
@@ -54,6 +56,7 @@ export async function recordGrant(
   userAgent?: UserAgent,
 ): Promise<{ grantId: string; created: boolean }> {
   const changedAt = requireAccount(access, key.jid);
+  if (!liveGrant(access.grants.get(key).state, changedAt)) await makeRoomForClient(access, key, changedAt);
   const { facts, state } = await access.executeGrant({
     type: 'RecordGrant',
     ...key,
@@ -64,6 +67,27 @@ export async function recordGrant(
   });
   if (state.status !== 'active') throw new Error(`grant of ${key.jid} is ${state.status} right after it was recorded`);
   return { grantId: state.grantId, created: facts.some((fact) => fact.type === 'gatehouse.grant.created.v1') };
+}
+
+/**
+ * Every login with a fresh XEP-0388 client id makes a client, so one account could make
+ * them without end. Past the limit the clients used least recently are forgotten (grant
+ * revoked with reason `client-limit`, FAST tokens void) rather than the login refused:
+ * the login has already succeeded with the password, and a client still in use simply
+ * logs in with its password again. Prosody's mod_tokenauth keeps grants unbounded.
+ */
+async function makeRoomForClient(access: Access, key: ClientKey, changedAt: string): Promise<void> {
+  const live = access.grants
+    .clientsOf(key.jid)
+    .filter((clientId) => clientId !== key.clientId)
+    .flatMap((clientId) => {
+      const grant = liveGrant(access.grants.get({ jid: key.jid, clientId }).state, changedAt);
+      return grant ? [{ clientId, lastUsedAt: grant.lastUsedAt }] : [];
+    })
+    .sort((a, b) => a.lastUsedAt.localeCompare(b.lastUsedAt) || a.clientId.localeCompare(b.clientId));
+  for (const { clientId } of live.slice(0, Math.max(0, live.length - access.maxClientsPerAccount + 1))) {
+    await revokeClient(access, { jid: key.jid, clientId }, 'client-limit');
+  }
 }
 
 /** Revokes a client's grant and invalidates its tokens. */

@@ -22,6 +22,12 @@ export const tokenConfigSchema = z
      * default 1 day, as Prosody's `sasl2_fast_token_min_ttl`. 0 rotates at every login.
      */
     FAST_TOKEN_ROTATE_AFTER_S: z.coerce.number().int().min(0).max(366 * DAY_S).default(DAY_S),
+    /**
+     * Clients (XEP-0388 client ids with a live grant) one account keeps; a login with a new
+     * client id past it forgets the least recently used one (its grant and FAST tokens).
+     * 1 to 10000.
+     */
+    TOKEN_MAX_CLIENTS_PER_ACCOUNT: z.coerce.number().int().min(1).max(10_000).default(64),
   })
   .refine((config) => config.FAST_TOKEN_ROTATE_AFTER_S < config.FAST_TOKEN_LIFETIME_S, {
     path: ['FAST_TOKEN_ROTATE_AFTER_S'],

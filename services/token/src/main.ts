@@ -17,6 +17,7 @@ const service = createTokenService({
   iterations: config.SCRAM_ITERATIONS,
   fastTokenLifetimeS: config.FAST_TOKEN_LIFETIME_S,
   fastTokenRotateAfterS: config.FAST_TOKEN_ROTATE_AFTER_S,
+  maxClientsPerAccount: config.TOKEN_MAX_CLIENTS_PER_ACCOUNT,
 });
 await service.start();
 signalReady({ service: 'token' });

@@ -25,6 +25,8 @@ export interface TokenServiceDeps {
   fastTokenLifetimeS?: number;
   /** FAST_TOKEN_ROTATE_AFTER_S: token age in seconds after which a FAST login gets a fresh one; default 1 day. */
   fastTokenRotateAfterS?: number;
+  /** TOKEN_MAX_CLIENTS_PER_ACCOUNT: live grants per account; the least recently used go first; default 64. */
+  maxClientsPerAccount?: number;
 }
 
 export interface TokenService {
@@ -51,6 +53,7 @@ export function createTokenService({
   iterations = 4096,
   fastTokenLifetimeS = 21 * DAY_S,
   fastTokenRotateAfterS = DAY_S,
+  maxClientsPerAccount = 64,
 }: TokenServiceDeps): TokenService {
   const names = namesFor(ns);
   const view = new AccountsView();
@@ -70,6 +73,7 @@ export function createTokenService({
         clock,
         lifetimeMs: fastTokenLifetimeS * 1000,
         rotateAfterMs: fastTokenRotateAfterS * 1000,
+        maxClientsPerAccount,
       });
       followers.push(
         followStream(nc, { stream: names.streams.accounts, filterSubject: names.subjects.accounts, deliver: 'all', logger }, (event, seq) => {

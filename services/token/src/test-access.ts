@@ -18,7 +18,7 @@ export const DAY_MS = 86_400_000;
  * The grant and FAST endpoints over in-memory streams with a fake clock, for unit tests.
  * Accounts are folded straight into the view, as the accounts follower would.
  */
-export function testAccess({ lifetimeMs = 21 * DAY_MS, rotateAfterMs = DAY_MS } = {}) {
+export function testAccess({ lifetimeMs = 21 * DAY_MS, rotateAfterMs = DAY_MS, maxClientsPerAccount = 64 } = {}) {
   let now = new Date('2025-03-01T00:00:00.000Z');
   let sequence = 0;
   const accounts = new AccountsView();
@@ -27,7 +27,7 @@ export function testAccess({ lifetimeMs = 21 * DAY_MS, rotateAfterMs = DAY_MS } 
     tokens: new MemoryClientStream<FastTokenFact, FastTokenState>(evolveFastToken, noFastToken),
   };
   const tokenKey = randomBytes(32);
-  const access = createAccess(streams, { domain: 'localhost', accounts, tokenKey, clock: () => now, lifetimeMs, rotateAfterMs });
+  const access = createAccess(streams, { domain: 'localhost', accounts, tokenKey, clock: () => now, lifetimeMs, rotateAfterMs, maxClientsPerAccount });
   const endpoints: Endpoints = { ...grantEndpoints(access), ...fastEndpoints(access) };
   const time = () => now.toISOString();
   return {

@@ -23,6 +23,7 @@ export interface AccessOptions {
   clock: () => Date;
   lifetimeMs: number;
   rotateAfterMs: number;
+  maxClientsPerAccount: number;
 }
 
 /** Grant and FAST token views, and handlers appending to `streams`. */

@@ -15,11 +15,17 @@ interface PresenceOwner {
   readonly fullJid: string | undefined;
   readonly bareJid: string | undefined;
   updateRoute(available: boolean, priority: number): Promise<void>;
+  deliver(serialised: string): void;
 }
+
+/** XEP-0012 keeps the status of the last unavailable presence; the event carries at most this many characters. */
+const STATUS_LIMIT = 1024;
 
 export class PresenceState {
   available = false;
   priority = 0;
+  /** The `<status/>` of this session's last unavailable presence, while it stays unavailable. */
+  lastStatus: string | undefined;
 
   constructor(
     private readonly owner: PresenceOwner,
@@ -35,14 +41,18 @@ export class PresenceState {
     const wasAvailable = this.available;
     if (type === 'unavailable') {
       this.available = false;
+      this.lastStatus = truncate(presence.getChildText('status') ?? undefined, STATUS_LIMIT);
     } else {
       this.available = true;
+      this.lastStatus = undefined;
       this.priority = parsePriority(presence.getChildText('priority'));
     }
     await this.owner.updateRoute(this.available, this.priority);
     const serialised = withClientNamespace(presence);
-    // §4.2.2: initial presence also goes to the user's own available resources, itself included.
-    const routes = this.deps.directory.table.deliverable(bareJid).filter((route) => type !== 'unavailable' || route.fullJid !== fullJid);
+    // §4.2.2: presence goes to the user's own available resources, itself included; so does
+    // unavailable presence (§4.5.2), which Prosody reflects and clients wait for.
+    this.owner.deliver(serialised);
+    const routes = this.deps.directory.table.deliverable(bareJid).filter((route) => route.fullJid !== fullJid);
     await Promise.all(routes.map((route) => this.deps.router.deliver(route, serialised)));
     const session = { sessionId: this.owner.id, fullJid, bareJid, priority: this.priority };
     if (type !== 'unavailable') await this.deps.im.lifecycle.available(session, presence, !wasAvailable);
@@ -67,6 +77,13 @@ export function parsePriority(text: string | null | undefined): number {
   if (text === null || text === undefined || !/^\s*[+-]?\d+\s*$/.test(text)) return 0;
   const value = Number.parseInt(text, 10);
   return value >= -128 && value <= 127 ? value : 0;
+}
+
+/** At most `limit` characters, never splitting a surrogate pair; empty counts as none. */
+function truncate(text: string | undefined, limit: number): string | undefined {
+  if (!text) return undefined;
+  const cut = text.slice(0, limit);
+  return /[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut;
 }
 
 function withClientNamespace(stanza: Element): string {

@@ -7,7 +7,7 @@
  * (388-14): a failed attempt binds nothing and issues no token.
  */
 import xml, { escapeXML, escapeXMLText, type Element } from '@xmpp/xml';
-import { NS_BIND2, NS_FAST, NS_SASL, NS_SASL2, type SaslFailure } from '@gatehouse/xmpp';
+import { NS_BIND2, NS_FAST, NS_SASL, NS_SASL2, NS_STANZAS, defaultErrorType, type SaslFailure, type StanzaErrorCondition } from '@gatehouse/xmpp';
 import type { Logger } from '@gatehouse/telemetry';
 import { SaslNegotiation, type SaslStep } from '../auth/sasl-negotiation.ts';
 import { authenticateFast, isFastMechanism, type FastStep } from '../auth/fast-negotiation.ts';
@@ -17,7 +17,13 @@ import { bind2Resource } from './bind2.ts';
 import { decodeSaslPayload } from './base64.ts';
 
 export const CLIENT_ID_REQUIRED = 'Client identifier required but not supplied';
-const CLIENT_ID_LIMIT = 256;
+/**
+ * XEP-0388 §2.1.1 says the id is a UUID (36 bytes); 256 bytes of UTF-8 leave room for
+ * clients that send something else, and bound what each client record keeps. Longer ids
+ * are refused; `<software>`, `<device>` and `<uri>` are display text, cut to 256 bytes.
+ */
+const CLIENT_ID_BYTES = 256;
+const USER_AGENT_FIELD_BYTES = 256;
 
 export interface Sasl2Host {
   readonly domain: string;
@@ -32,7 +38,7 @@ export interface Sasl2Host {
   /** Marks the stream authenticated (no restart: 388-11). */
   authenticated(outcome: { jid: string; mechanism: string; method: 'password' | 'fast'; clientId?: string; userAgent?: UserAgent }): void;
   failed(step: { condition: SaslFailure['condition']; username?: string; mechanism: string; reason?: string; text?: string }): Promise<void>;
-  bindResource(resource: string): Promise<{ fullJid: string } | { condition: string; text?: string }>;
+  bindResource(resource: string): Promise<{ fullJid: string } | { condition: StanzaErrorCondition; text?: string }>;
   /** The stream's features after authentication, sent right after `<success>`. */
   featuresAfterAuthentication(): string;
 }
@@ -91,7 +97,7 @@ export class Sasl2Exchange {
     this.attempt = attempt;
 
     if (!mechanism) return this.finish({ kind: 'failure', condition: 'malformed-request', text: 'mechanism attribute missing' });
-    if (clientId && clientId.length > CLIENT_ID_LIMIT) return this.finish({ kind: 'failure', condition: 'malformed-request', text: 'user-agent id too long' });
+    if (clientId && Buffer.byteLength(clientId) > CLIENT_ID_BYTES) return this.finish({ kind: 'failure', condition: 'malformed-request', text: 'user-agent id too long' });
     if (this.host.enforceClientIds && !clientId) {
       return this.finish({ kind: 'failure', condition: 'malformed-request', text: CLIENT_ID_REQUIRED, reason: 'client-id-required' });
     }
@@ -146,7 +152,9 @@ export class Sasl2Exchange {
         identifier = bound.fullJid;
         parts.push(`<bound xmlns='${NS_BIND2}'/>`);
       } else {
-        parts.push(`<failed xmlns='${NS_BIND2}'>${xml('error', { type: 'cancel' }, xml(bound.condition, { xmlns: 'urn:ietf:params:xml:ns:xmpp-stanzas' })).toString()}</failed>`);
+        // The stanza error a legacy bind would get, with its type (resource-constraint: wait).
+        const text = bound.text === undefined ? [] : [xml('text', { xmlns: NS_STANZAS, 'xml:lang': 'en' }, bound.text)];
+        parts.push(`<failed xmlns='${NS_BIND2}'>${xml('error', { type: defaultErrorType(bound.condition) }, xml(bound.condition, { xmlns: NS_STANZAS }), ...text).toString()}</failed>`);
       }
     }
     // Bookkeeping, so <success> does not wait for it, unless a token is issued: the grant
@@ -193,6 +201,19 @@ export class Sasl2Exchange {
 }
 
 function readUserAgent(element: Element): UserAgent {
-  const pick = (name: string) => element.getChildText(name)?.trim().slice(0, 256) || undefined;
+  const pick = (name: string) => cutToBytes(element.getChildText(name)?.trim() ?? '', USER_AGENT_FIELD_BYTES) || undefined;
   return { software: pick('software'), device: pick('device'), uri: pick('uri') };
+}
+
+/** The longest prefix of whole characters that fits in `limit` bytes of UTF-8. */
+function cutToBytes(text: string, limit: number): string {
+  if (Buffer.byteLength(text) <= limit) return text;
+  let bytes = 0;
+  let end = 0;
+  for (const char of text) {
+    bytes += Buffer.byteLength(char);
+    if (bytes > limit) break;
+    end += char.length;
+  }
+  return text.slice(0, end);
 }

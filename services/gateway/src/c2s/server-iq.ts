@@ -9,7 +9,7 @@ import { FEATURE_OFFLINE, NS_BLOCKING, NS_DISCO_INFO, NS_DISCO_ITEMS, NS_LAST_AC
 export const SERVER_FEATURES = [NS_DISCO_INFO, NS_DISCO_ITEMS, NS_PING, NS_BLOCKING, FEATURE_OFFLINE] as const;
 
 /** XEP-0030 §3.1 for an account's bare JID: what the server answers on its behalf (last activity: ../im). */
-export const ACCOUNT_FEATURES = [NS_DISCO_INFO, NS_LAST_ACTIVITY] as const;
+export const ACCOUNT_FEATURES = [NS_DISCO_INFO, NS_DISCO_ITEMS, NS_LAST_ACTIVITY] as const;
 
 export type IqTarget = { kind: 'server' } | { kind: 'account'; bareJid: string };
 

@@ -14,6 +14,6 @@ export interface SessionEventSink {
   }): void;
   authenticationFailed(e: { sessionId: string; username?: string; mechanism: string; clientIp: string; condition: string; reason?: string }): void;
   resourceBound(e: { sessionId: string; jid: string }): void;
-  sessionEnded(e: { sessionId: string; jid: string; reason: string }): void;
+  sessionEnded(e: { sessionId: string; jid: string; reason: string; status?: string }): void;
   streamClosed(e: { sessionId: string; reason: string; streamError?: string }): void;
 }

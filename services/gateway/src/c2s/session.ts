@@ -18,6 +18,7 @@ import { Sasl2Exchange } from './sasl2.ts';
 import type { FastMechanism, TokenClient, UserAgent } from '../auth/token-client.ts';
 import { routeOutbound, type OutboundContext } from './outbound.ts';
 import { PresenceState } from './presence.ts';
+import { resourceLimitExceeded } from './resource-limit.ts';
 import type { SessionEventSink } from './session-events.ts';
 import type { CredentialLookup } from '../auth/credentials.ts';
 import type { LoginThrottle } from '../auth/login-throttle.ts';
@@ -27,6 +28,8 @@ export interface SessionLimits {
   stanzaBytes: number;
   authTimeoutMs: number;
   maxAuthFailures: number;
+  /** Resources one account may have bound at once, cluster-wide. */
+  resourcesPerAccount: number;
 }
 
 export interface SessionDeps extends OutboundContext {
@@ -192,13 +195,18 @@ export class C2sSession implements LocalSession, TransportHandler {
     const requested = iq.getChild('bind', NS_BIND)?.getChildText('resource')?.trim();
     if (requested && !isValidResource(requested)) return this.send(stanzaError(iq, 'bad-request', { text: 'invalid resource' }));
     const bound = await this.bindResource(requested || randomBytes(9).toString('base64url'));
-    if ('condition' in bound) return this.send(stanzaError(iq, bound.condition));
+    if ('condition' in bound) return this.send(stanzaError(iq, bound.condition, { text: bound.text }));
     this.send(iqResult(iq, xml('bind', { xmlns: NS_BIND }, xml('jid', {}, bound.fullJid))));
   }
 
   /** Claims the full JID cluster-wide (RFC 6120 §7.7.2.2: the older holder is closed). */
-  private async bindResource(resource: string): Promise<{ fullJid: string } | { condition: 'conflict' | 'internal-server-error' }> {
+  private async bindResource(resource: string): Promise<{ fullJid: string } | { condition: 'conflict' | 'internal-server-error' | 'resource-constraint'; text?: string }> {
     const fullJid = `${this.bareJid}/${resource}`;
+    const exceeded = resourceLimitExceeded(this.deps.directory.table, fullJid, this.deps.limits.resourcesPerAccount);
+    if (exceeded) {
+      this.log.info({ jid: this.bareJid, limit: this.deps.limits.resourcesPerAccount }, 'bind refused: too many resources');
+      return exceeded;
+    }
     let revision: number;
     try {
       revision = await this.deps.directory.claim(
@@ -337,7 +345,7 @@ export class C2sSession implements LocalSession, TransportHandler {
       if (routeRevision !== undefined) {
         await this.deps.directory.release(fullJid, routeRevision).catch((error: unknown) => this.log.warn({ err: error }, 'could not remove the route'));
       }
-      this.deps.events.sessionEnded({ sessionId: this.id, jid: fullJid, reason });
+      this.deps.events.sessionEnded({ sessionId: this.id, jid: fullJid, reason, status: this.presence.lastStatus });
     }
     this.deps.events.streamClosed({ sessionId: this.id, reason, streamError });
   }

@@ -41,7 +41,9 @@ export class RosterIq {
     const ver = query.attrs.ver as string | undefined;
     // §2.6.3: the client's copy is current: an empty result, changes come as pushes.
     if (ver !== undefined && ver === String(version)) return sender.reply(iqResult(iq));
-    sender.reply(iqResult(iq, rosterQuery(items, ver === undefined ? undefined : version)));
+    // Versioning is always advertised, so every full result says which version it is (as
+    // Prosody does), even to a client that sent no ver: it can send that one next time.
+    sender.reply(iqResult(iq, rosterQuery(items, version)));
   }
 
   private async set(iq: Element, query: Element, sender: ImSender): Promise<void> {
@@ -71,8 +73,8 @@ export class RosterIq {
   }
 }
 
-export function rosterQuery(items: RosterItem[], version?: number): Element {
-  return xml('query', { xmlns: NS_ROSTER, ...(version === undefined ? {} : { ver: String(version) }) }, ...items.map(itemXml));
+export function rosterQuery(items: RosterItem[], version: number): Element {
+  return xml('query', { xmlns: NS_ROSTER, ver: String(version) }, ...items.map(itemXml));
 }
 
 export function itemXml(item: RosterItem): Element {

@@ -24,7 +24,8 @@ export interface RosterSyncClient {
   outbound(jid: string, contact: string, presence: SubscriptionPresence): Promise<{ route: boolean; presence: PresenceEffect }>;
   inbound(jid: string, contact: string, presence: SubscriptionPresence, request?: string): Promise<{ deliver: boolean; autoReply?: 'subscribed'; presence: PresenceEffect }>;
   peers(jid: string): Promise<PresencePeers>;
-  lastLogout(jid: string, requester: string): Promise<string | undefined>;
+  /** When the account's last session ended (RFC 3339) and the status it left with. */
+  lastLogout(jid: string, requester: string): Promise<{ at: string; status?: string } | undefined>;
   blocklist(jid: string): Promise<string[]>;
   block(jid: string, items: string[]): Promise<string[]>;
   unblock(jid: string, items: string[]): Promise<string[]>;
@@ -50,7 +51,10 @@ export function rosterSyncClient(nc: NatsConnection, group: string): RosterSyncC
     outbound: (jid, contact, presence) => ask('subscription.outbound', { jid, contact, presence }),
     inbound: (jid, contact, presence, stanza) => ask('subscription.inbound', { jid, contact, presence, ...(stanza === undefined ? {} : { request: stanza }) }),
     peers: (jid) => ask('presence.peers', { jid }, MAY_FETCH_TIMEOUT_MS),
-    lastLogout: async (jid, requester) => (await ask<{ lastLogout?: string }>('activity.last', { jid, requester })).lastLogout,
+    lastLogout: async (jid, requester) => {
+      const { lastLogout, status } = await ask<{ lastLogout?: string; status?: string }>('activity.last', { jid, requester });
+      return lastLogout === undefined ? undefined : { at: lastLogout, status };
+    },
     blocklist: async (jid) => (await ask<{ jids: string[] }>('block.list', { jid })).jids,
     block: async (jid, items) => (await ask<{ added: string[] }>('block.add', { jid, items })).added,
     unblock: async (jid, items) => (await ask<{ removed: string[] }>('block.remove', { jid, items })).removed,

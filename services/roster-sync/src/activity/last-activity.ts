@@ -1,6 +1,6 @@
 /**
  * XEP-0012 last activity of accounts: when each account's most recent session ended,
- * read from `gatehouse.session.ended.v1` on the sessions stream through a durable
+ * with the status of the unavailable presence it ended with (§3), read from `gatehouse.session.ended.v1` on the sessions stream through a durable
  * consumer (shared by the roster-sync replicas), so an ending seen while roster-sync
  * was down is still recorded. Kept in KV `<ns>_last_activity`, newest ending wins.
  */
@@ -13,6 +13,8 @@ export const LAST_ACTIVITY_CONSUMER = 'roster-sync-last-activity';
 export interface LastLogout {
   /** RFC 3339 time the account's last session ended. */
   at: string;
+  /** The `<status/>` of its last unavailable presence, if it sent one. */
+  status?: string;
 }
 
 export class LastActivity {
@@ -34,7 +36,7 @@ export class LastActivity {
       logger: this.logger,
       handle: async (event) => {
         // The sessions a deletion cut end after it: their ending is the deleted account's, not a new one's.
-        if (event.type === 'gatehouse.session.ended.v1' && event.data.reason !== 'account-deleted') await this.record(event.data.jid.split('/')[0]!, event.time);
+        if (event.type === 'gatehouse.session.ended.v1' && event.data.reason !== 'account-deleted') await this.record(event.data.jid.split('/')[0]!, { at: event.time, status: event.data.status });
       },
     });
     await this.intake.start();
@@ -55,15 +57,15 @@ export class LastActivity {
   }
 
   /** Newest wins: replicas and redeliveries may hand endings over out of order. */
-  private async record(bareJid: string, at: string): Promise<void> {
+  private async record(bareJid: string, ending: LastLogout): Promise<void> {
     const kv = this.kv!;
     const key = subjectToken(bareJid);
     for (let attempt = 0; attempt < 5; attempt++) {
       const entry = await kv.get(key);
       const current = entry && entry.operation === 'PUT' ? entry.json<LastLogout>() : undefined;
-      if (current && Date.parse(current.at) >= Date.parse(at)) return;
+      if (current && Date.parse(current.at) >= Date.parse(ending.at)) return;
       try {
-        const value = JSON.stringify({ at } satisfies LastLogout);
+        const value = JSON.stringify(ending);
         if (entry) await kv.update(key, value, entry.revision);
         else await kv.create(key, value);
         return;

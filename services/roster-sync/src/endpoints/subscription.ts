@@ -67,7 +67,8 @@ export function subscriptionEndpoints(ctx: EndpointContext): Endpoints {
       if (requester !== owner && !(contact?.onRoster && hasFrom(contact.subscription))) {
         throw new ForbiddenError(`${requester} is not subscribed to the presence of ${owner}`);
       }
-      return { lastLogout: (await ctx.lastLogout(owner))?.at };
+      const last = await ctx.lastLogout(owner);
+      return { lastLogout: last?.at, status: last?.status };
     },
   };
 }

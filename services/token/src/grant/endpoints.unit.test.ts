@@ -6,8 +6,8 @@ import type { GrantListing } from './endpoints.ts';
 const jid = 'alice@localhost';
 type Recorded = { grantId: string; created: boolean };
 
-function setup() {
-  const t = testAccess();
+function setup(options: Parameters<typeof testAccess>[0] = {}) {
+  const t = testAccess(options);
   t.createAccount(jid);
   const record = (clientId: string, authenticatedBy = 'password', userAgent?: object) =>
     t.call<Recorded>('grant.record', { jid, clientId, authenticatedBy, ...(userAgent ? { userAgent } : {}) });
@@ -39,6 +39,48 @@ describe('grant.record', () => {
     await rejectsWithCode(t.call('grant.record', { jid, clientId: 'x', authenticatedBy: 'magic' }), 'bad-request');
     await rejectsWithCode(t.call('grant.record', { jid, clientId: 'x', authenticatedBy: 'password', userAgent: { software: '' } }), 'bad-request');
     await rejectsWithCode(t.call('grant.record', { jid: 'alice@example.org', clientId: 'x', authenticatedBy: 'password' }), 'host-unknown');
+  });
+});
+
+describe('clients per account (TOKEN_MAX_CLIENTS_PER_ACCOUNT)', () => {
+  it('forgets the least recently used client, grant and FAST tokens, when a new client id would pass the limit', async () => {
+    const t = setup({ maxClientsPerAccount: 2 });
+    await t.record('phone');
+    const { token } = await t.call<{ token: string }>('fast.issue', { jid, clientId: 'phone', mechanism: 'HT-SHA-256-NONE', authenticatedBy: 'password' });
+    t.advance(120_000);
+    await t.record('laptop');
+    t.advance(120_000);
+    await t.record('phone'); // used again: now laptop is the least recently used
+    t.advance(120_000);
+    assert.equal((await t.record('tablet')).created, true);
+    assert.deepEqual((await t.list()).map((grant) => grant.clientId).sort(), ['phone', 'tablet']);
+    const revoked = t.streams.grants.appended.filter((fact) => fact.type === 'gatehouse.grant.revoked.v1');
+    assert.deepEqual(revoked.map((fact) => [fact.data.clientId, fact.data.reason]), [['laptop', 'client-limit']]);
+
+    t.advance(120_000);
+    await t.record('desktop');
+    assert.deepEqual((await t.list()).map((grant) => grant.clientId).sort(), ['desktop', 'tablet']);
+    const verify = t.call('fast.verify', { jid, clientId: 'phone', mechanism: 'HT-SHA-256-NONE', initiatorProof: clientProof(token, 'Initiator') });
+    await rejectsWithCode(verify, 'credentials-expired');
+  });
+
+  it('lets a known client log in at the limit without forgetting anyone', async () => {
+    const t = setup({ maxClientsPerAccount: 2 });
+    await t.record('phone');
+    await t.record('laptop');
+    t.advance(120_000);
+    assert.equal((await t.record('phone')).created, false);
+    assert.equal(t.streams.grants.appended.filter((fact) => fact.type === 'gatehouse.grant.revoked.v1').length, 0);
+    assert.equal((await t.list()).length, 2);
+  });
+
+  it('stays bounded however many fresh client ids log in', async () => {
+    const t = setup({ maxClientsPerAccount: 3 });
+    for (let i = 0; i < 50; i++) {
+      await t.record(`uuid-${i}`);
+      t.advance(1_000);
+    }
+    assert.deepEqual((await t.list()).map((grant) => grant.clientId), ['uuid-47', 'uuid-48', 'uuid-49']);
   });
 });
 
