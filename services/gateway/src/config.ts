@@ -44,7 +44,7 @@ export const gatewayConfigSchema = z.object({
   WEBSOCKET_SECURE: z
     .string()
     .optional()
-    .refine((value) => value === undefined, 'removed: behind a TLS proxy set HTTP_TLS=false and TRUSTED_PROXIES to its address; otherwise the gateway serves wss:// itself'),
+    .refine((value) => value === undefined || value === '', 'removed: behind a TLS proxy set HTTP_TLS=false and TRUSTED_PROXIES to its address; otherwise the gateway serves wss:// itself'),
   /**
    * Bearer secret of `POST /roster_admin/refresh` (external roster mode). Unset: the
    * endpoint answers 401 to every request.

@@ -47,6 +47,7 @@ describe('HTTP settings of the gateway config', () => {
     const parsed = gatewayConfigSchema.safeParse({ WEBSOCKET_SECURE: 'true' });
     assert.equal(parsed.success, false);
     assert.match(JSON.stringify(parsed.error?.issues), /TRUSTED_PROXIES/);
+    assert.equal(gatewayConfigSchema.safeParse({ WEBSOCKET_SECURE: '' }).success, true, 'empty is unset');
   });
 
   it('reads TRUSTED_PROXIES and WEBSOCKET_ALLOWED_ORIGINS as lists and refuses what is not an address or an origin', () => {
