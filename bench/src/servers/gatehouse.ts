@@ -70,6 +70,7 @@ export async function startGatehouse(options: GatehouseOptions): Promise<Gatehou
     C2S_PORT: String(options.base),
     C2S_TLS_PORT: String(options.base + 1),
     HTTP_PORT: String(options.base + 58),
+    ADMIN_HTTP_PORT: String(options.base + 59),
     LOG_LEVEL: options.logLevel,
     OTEL_SDK_DISABLED: 'true',
     ...(options.cpuProfDir ? { NODE_OPTIONS: `--import ${profilerPreload}`, GATEHOUSE_BENCH_PROFILE_DIR: options.cpuProfDir } : {}),

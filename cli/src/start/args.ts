@@ -27,6 +27,10 @@ Environment:
   GATEHOUSE_NAMESPACE        prefix of every NATS name (default gatehouse)
   TLS_CERT_FILE/TLS_KEY_FILE certificate and key (default: self-signed, generated once)
   C2S_PORT, C2S_TLS_PORT, HTTP_PORT   ports of replica 0 (default 5222, 5223, 5280)
+  ADMIN_HTTP_PORT            admin API, /roster_admin, /metrics of replica 0 (default 5281,
+                             on 127.0.0.1: ADMIN_HTTP_BIND_ADDRESS)
+  HTTP_TLS                   WebSocket as wss:// on HTTP_PORT (default true); false: plain
+                             ws:// on 127.0.0.1 for a TLS proxy (TRUSTED_PROXIES)
   GATEWAY_BIND_ADDRESS       listen address of the gateways (default 0.0.0.0)
   LOG_LEVEL                  services' log level (default info); logs go to <data dir>/logs
   ROSTER_HTTP_URL            external roster mode: the web app URL, %s = username

@@ -1,5 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { booleanFromEnv } from '@gatehouse/config';
 import { resolveDatabase, type ResolvedDatabase } from '@gatehouse/db';
 import { ensureCertificate } from '@gatehouse/gateway';
 import { planNats } from './nats.ts';
@@ -56,13 +57,14 @@ export async function launch({ env, gateways, stack, note, signal }: LaunchOptio
   signal.throwIfAborted();
 
   const replicas = gateways.map((plan) => {
-    const portsEnv = { GATEWAY_REPLICA_ID: plan.replica, C2S_PORT: `${plan.c2s}`, C2S_TLS_PORT: `${plan.c2sTls}`, HTTP_PORT: `${plan.http}` };
+    const portsEnv = { GATEWAY_REPLICA_ID: plan.replica, C2S_PORT: `${plan.c2s}`, C2S_TLS_PORT: `${plan.c2sTls}`, HTTP_PORT: `${plan.http}`, ADMIN_HTTP_PORT: `${plan.admin}` };
     const gateway = forkService(`gateway-${plan.replica}`, serviceEntry('gateway'), { ...shared, ...portsEnv }, logDir, deadline);
     stack.gateways.push(gateway.process);
     return gateway.ready.then((ready) => portsFromReady(plan, ready));
   });
   const serving = await Promise.all(replicas);
-  return formatReadyLine({ domain: env.domain, gateways: serving, natsUrl: env.natsUrl, natsStarted: stack.nats !== undefined, database, logDir });
+  const httpTls = booleanFromEnv(true).parse(process.env.HTTP_TLS);
+  return formatReadyLine({ domain: env.domain, gateways: serving, natsUrl: env.natsUrl, natsStarted: stack.nats !== undefined, database, logDir, httpTls });
 }
 
 /**

@@ -16,12 +16,12 @@ const bindable = (port: number) =>
     server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
 
-/** Three base ports whose +100 neighbours are free too, away from the real 5222. */
-async function freeBasePorts(): Promise<[number, number, number]> {
+/** Four base ports whose +100 neighbours are free too, away from the real 5222. */
+async function freeBasePorts(): Promise<[number, number, number, number]> {
   for (let attempt = 0; attempt < 50; attempt++) {
     const base = 20_000 + Math.floor(Math.random() * 300) * 100;
-    const ports = [base, base + 1, base + 2, base + 100, base + 101, base + 102];
-    if ((await Promise.all(ports.map(bindable))).every(Boolean)) return [base, base + 1, base + 2];
+    const ports = [base, base + 1, base + 2, base + 3, base + 100, base + 101, base + 102, base + 103];
+    if ((await Promise.all(ports.map(bindable))).every(Boolean)) return [base, base + 1, base + 2, base + 3];
   }
   throw new Error('no free ports');
 }
@@ -57,7 +57,7 @@ it('gatehouse start --gateways 2 prints one ready line, serves every port, and s
   const nats = await setupNats();
   const database = await createTestDatabase();
   const dataDir = await mkdtemp(join(tmpdir(), 'gatehouse-start-'));
-  const [c2s, c2sTls, http] = await freeBasePorts();
+  const [c2s, c2sTls, http, admin] = await freeBasePorts();
   const child = spawn(process.execPath, [bin, 'start', '--gateways', '2'], {
     env: {
       ...process.env,
@@ -69,6 +69,7 @@ it('gatehouse start --gateways 2 prints one ready line, serves every port, and s
       C2S_PORT: `${c2s}`,
       C2S_TLS_PORT: `${c2sTls}`,
       HTTP_PORT: `${http}`,
+      ADMIN_HTTP_PORT: `${admin}`,
       OTEL_SDK_DISABLED: 'true',
       LOG_LEVEL: 'info',
     },
@@ -91,11 +92,11 @@ it('gatehouse start --gateways 2 prints one ready line, serves every port, and s
       });
       void exited.then((code) => reject(new Error(`gatehouse start exited (${code}) before ready; stderr:\n${stderr}`)));
     });
-    assert.match(readyLine, new RegExp(`gateway gw0 c2s ${c2s} \\(STARTTLS\\) ${c2sTls} \\(TLS\\) http ${http} `));
-    assert.match(readyLine, new RegExp(`gateway gw1 c2s ${c2s + 100} \\(STARTTLS\\) ${c2sTls + 100} \\(TLS\\) http ${http + 100} `));
+    assert.match(readyLine, new RegExp(`gateway gw0 c2s ${c2s} \\(STARTTLS\\) ${c2sTls} \\(TLS\\) http ${http} \\(wss:[^)]*\\) admin ${admin};`));
+    assert.match(readyLine, new RegExp(`gateway gw1 c2s ${c2s + 100} \\(STARTTLS\\) ${c2sTls + 100} \\(TLS\\) http ${http + 100} \\(wss:[^)]*\\) admin ${admin + 100};`));
     assert.match(readyLine, /domain localhost/);
     assert.equal(stdout.trim().split('\n').length, 1, `stdout is the ready line only:\n${stdout}`);
-    for (const port of [c2s, c2sTls, http, c2s + 100, c2sTls + 100, http + 100]) {
+    for (const port of [c2s, c2sTls, http, admin, c2s + 100, c2sTls + 100, http + 100, admin + 100]) {
       assert.equal(await accepts(port), true, `port ${port} accepts TCP`);
     }
 

@@ -1,6 +1,6 @@
 /**
  * A real third-party client (@xmpp/client 0.14) against two gateway replicas, over
- * STARTTLS, direct TLS and WebSocket; messages cross replicas through NATS.
+ * STARTTLS, direct TLS and WebSocket (wss://); messages cross replicas through NATS.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -18,11 +18,11 @@ after(async () => {
   await stack.stop();
 });
 
-async function login(gateway: number, transport: 'starttls' | 'tls' | 'websocket', username: string, password: string, resource?: string) {
+async function login(gateway: number, transport: 'starttls' | 'tls' | 'websocket', username: string, password: string, resource?: string, clientId?: string) {
   const ports = stack.gateways[gateway]!.ports;
   const service =
-    transport === 'starttls' ? `xmpp://127.0.0.1:${ports.c2s}` : transport === 'tls' ? `xmpps://127.0.0.1:${ports.c2sTls}` : `ws://127.0.0.1:${ports.http}/xmpp-websocket`;
-  const client = await connectClient({ service, username, password, resource });
+    transport === 'starttls' ? `xmpp://127.0.0.1:${ports.c2s}` : transport === 'tls' ? `xmpps://127.0.0.1:${ports.c2sTls}` : `wss://127.0.0.1:${ports.http}/xmpp-websocket`;
+  const client = await connectClient({ service, username, password, resource, clientId });
   clients.push(client);
   return client;
 }
@@ -33,13 +33,9 @@ describe('@xmpp/client interop', () => {
       const user = uniqueUser();
       await stack.createAccount(user, 'secret');
       const client = await login(0, transport, user, 'secret', 'laptop');
-      if (transport === 'websocket') {
-        // Plain ws:// is not encrypted, so no SASL2 there: RFC 6120 binding keeps the resource.
-        assert.equal(client.jid, `${user}@localhost/laptop`);
-      } else {
-        // SASL2 + Bind 2 (XEP-0386): `<tag>~<stable hash>`, never the client id itself.
-        assert.match(client.jid, new RegExp(`^${user}@localhost/laptop~[A-Za-z0-9_-]{12}$`));
-      }
+      // Every transport is encrypted (wss:// too), so SASL2 + Bind 2 (XEP-0386):
+      // `<tag>~<stable hash>`, never the client id itself.
+      assert.match(client.jid, new RegExp(`^${user}@localhost/laptop~[A-Za-z0-9_-]{12}$`));
       const pong = await client.xmpp.iqCaller.request(xml('iq', { type: 'get', to: 'localhost' }, xml('ping', { xmlns: 'urn:xmpp:ping' })));
       assert.equal(pong.attrs.type, 'result');
       await client.stop();
@@ -98,10 +94,12 @@ describe('@xmpp/client interop', () => {
   it('replaces the older session when a resource is bound twice, across replicas', async () => {
     const user = uniqueUser();
     await stack.createAccount(user, 'pw');
-    const first = await login(0, 'websocket', user, 'pw', 'same');
+    // One client id: Bind 2 (XEP-0386) derives the same full JID for both logins.
+    const first = await login(0, 'websocket', user, 'pw', 'same', 'same-device');
     const closed = new Promise<string>((resolve) => first.xmpp.on('error', (error: { condition?: string }) => resolve(error.condition ?? 'closed')));
-    const second = await login(1, 'websocket', user, 'pw', 'same');
-    assert.equal(second.jid, `${user}@localhost/same`);
+    const second = await login(1, 'websocket', user, 'pw', 'same', 'same-device');
+    assert.equal(second.jid, first.jid);
+    assert.match(second.jid, new RegExp(`^${user}@localhost/same~`));
     assert.equal(await closed, 'conflict');
     // The route now points at the second session.
     const other = uniqueUser();

@@ -116,7 +116,7 @@ describe('client management across replicas', () => {
 });
 
 describe('admin API', () => {
-  const base = () => `http://127.0.0.1:${stack.gateways[0]!.ports.http}/admin/users`;
+  const base = () => `http://127.0.0.1:${stack.gateways[0]!.ports.admin}/admin/users`;
   const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
 
   it('lists and revokes clients with the admin token, with problem details for errors', async () => {

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { randomBytes } from 'node:crypto';
 import { booleanFromEnv, commonEnv } from '@gatehouse/config';
+import { commaList, validTrustList } from './http/proxy-trust.ts';
+import { validOrigins } from './http/origin-policy.ts';
 
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 const positive = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -17,6 +19,7 @@ export const gatewayConfigSchema = z.object({
   C2S_PORT: port(5222),
   C2S_TLS_PORT: port(5223),
   HTTP_PORT: port(5280),
+  ADMIN_HTTP_PORT: port(5281),
   TLS_CERT_FILE: z.string().optional(),
   TLS_KEY_FILE: z.string().optional(),
   /** Where a generated self-signed certificate is kept when none is configured. */
@@ -40,10 +43,13 @@ export const gatewayConfigSchema = z.object({
    */
   ENFORCE_CLIENT_IDS: booleanFromEnv(false),
   /**
-   * The WebSocket endpoint is reached only through a TLS-terminating proxy (wss://), so
-   * its streams count as encrypted: PLAIN, SASL2 and FAST are offered there too.
+   * Removed: it trusted every WebSocket upgrade as encrypted, even plain ws:// from anyone.
+   * Refused at start so an old deployment learns what replaced it.
    */
-  WEBSOCKET_SECURE: booleanFromEnv(false),
+  WEBSOCKET_SECURE: z
+    .string()
+    .optional()
+    .refine((value) => value === undefined || value === '', 'removed: behind a TLS proxy set HTTP_TLS=false and TRUSTED_PROXIES to its address; otherwise the gateway serves wss:// itself'),
   /**
    * Bearer secret of `POST /roster_admin/refresh` (external roster mode). Unset: the
    * endpoint answers 401 to every request.
@@ -54,7 +60,7 @@ export const gatewayConfigSchema = z.object({
     .transform((value) => (value === '' ? undefined : value))
     .refine((value) => value === undefined || value.length >= 16, 'at least 16 characters'),
   /**
-   * Bearer token of the admin HTTP API (`/admin/...` on HTTP_PORT). Unset (or empty), the
+   * Bearer token of the admin HTTP API (`/admin/...` on ADMIN_HTTP_PORT). Unset (or empty), the
    * API is off and answers 401. RFC 6750 token characters, at least 16 of them.
    */
   ADMIN_TOKEN: z
@@ -62,6 +68,26 @@ export const gatewayConfigSchema = z.object({
     .optional()
     .transform((value) => (value === '' ? undefined : value))
     .refine((value) => value === undefined || /^[A-Za-z0-9\-._~+/]{16,}=*$/.test(value), 'at least 16 characters of A-Z a-z 0-9 - . _ ~ + /'),
+  /**
+   * HTTP_PORT serves HTTPS, so WebSocket is wss:// (RFC 7395 §3) with the certificate of
+   * 5223. `false`: plain HTTP for a TLS-terminating proxy in front (see TRUSTED_PROXIES).
+   */
+  HTTP_TLS: booleanFromEnv(true),
+  /** Address HTTP_PORT binds to. Unset: GATEWAY_BIND_ADDRESS with HTTP_TLS, loopback without. */
+  HTTP_BIND_ADDRESS: z.string().optional().transform((value) => (value === '' ? undefined : value)),
+  /**
+   * Proxies (IPs, CIDRs or proxy-addr names such as `loopback`, comma-separated) whose
+   * `X-Forwarded-Proto`/`Forwarded: proto=https` makes a plain WebSocket count as encrypted
+   * and whose `X-Forwarded-For`/`Forwarded: for=` names the client. Empty: none.
+   */
+  TRUSTED_PROXIES: z.string().default('').transform(commaList).refine(validTrustList, 'IP addresses or CIDRs, comma-separated'),
+  /**
+   * Browser origins (`https://app.example.com`, or `*` for any) allowed to open the
+   * WebSocket. Requests without an Origin header (native clients) are always allowed.
+   */
+  WEBSOCKET_ALLOWED_ORIGINS: z.string().default('').transform(commaList).refine(validOrigins, 'origins such as https://app.example.com, comma-separated, or *'),
+  /** The admin listener (admin API, /roster_admin, /metrics): loopback unless opened up. */
+  ADMIN_HTTP_BIND_ADDRESS: z.string().default('127.0.0.1'),
 });
 
 export type GatewayConfig = z.infer<typeof gatewayConfigSchema>;

@@ -21,6 +21,7 @@ import { clientServices } from './c2s/client-services.ts';
 import { adminApiRouter } from './http/admin-api.ts';
 import { listenDirectTls, listenStartTls, type Listener } from './transports/listeners.ts';
 import { startHttpServer } from './http/http-server.ts';
+import { startAdminServer } from './http/admin-server.ts';
 import { rosterAdminRouter } from './http/roster-admin.ts';
 import { startIm } from './im/im.ts';
 import type { Transport } from './transports/transport.ts';
@@ -30,13 +31,15 @@ export type GatewaySettings = Pick<
   GatewayConfig,
   | 'GATEHOUSE_NAMESPACE' | 'XMPP_DOMAIN' | 'GATEWAY_REPLICA_ID' | 'GATEWAY_BIND_ADDRESS' | 'C2S_PORT' | 'C2S_TLS_PORT' | 'HTTP_PORT'
   | 'C2S_STANZA_SIZE_LIMIT' | 'C2S_PREAUTH_STANZA_SIZE_LIMIT' | 'C2S_AUTH_TIMEOUT_MS' | 'C2S_MAX_AUTH_FAILURES' | 'C2S_MAX_RESOURCES_PER_ACCOUNT'
-  | 'ENFORCE_CLIENT_IDS' | 'WEBSOCKET_SECURE' | 'ROSTER_ADMIN_SECRET' | 'ADMIN_TOKEN'
+  | 'ENFORCE_CLIENT_IDS' | 'ROSTER_ADMIN_SECRET' | 'ADMIN_TOKEN'
+  | 'HTTP_TLS' | 'HTTP_BIND_ADDRESS' | 'TRUSTED_PROXIES' | 'WEBSOCKET_ALLOWED_ORIGINS' | 'ADMIN_HTTP_PORT' | 'ADMIN_HTTP_BIND_ADDRESS'
 >;
 
 export interface GatewayPorts {
   c2s: number;
   c2sTls: number;
   http: number;
+  admin: number;
 }
 
 export interface Gateway {
@@ -139,14 +142,23 @@ export function createGateway(deps: { nc: NatsConnection; settings: GatewaySetti
     const stanzaLimit = settings.C2S_PREAUTH_STANZA_SIZE_LIMIT;
     const c2s = await listenStartTls({ host, port: settings.C2S_PORT, tls, stanzaLimit, accept });
     const c2sTls = await listenDirectTls({ host, port: settings.C2S_TLS_PORT, tls, stanzaLimit, accept });
+    const isReady = () => ready && nc.isClosed() === false;
     const http = await startHttpServer({
-      host,
+      // Plain HTTP carries no credentials safely: only a proxy on this machine should reach it.
+      host: settings.HTTP_BIND_ADDRESS ?? (settings.HTTP_TLS ? host : '127.0.0.1'),
       port: settings.HTTP_PORT,
+      tls: settings.HTTP_TLS ? tls : undefined,
+      trustedProxies: settings.TRUSTED_PROXIES,
+      allowedOrigins: settings.WEBSOCKET_ALLOWED_ORIGINS,
       stanzaLimit,
-      websocketSecure: settings.WEBSOCKET_SECURE,
       maxMessageBytes: settings.C2S_STANZA_SIZE_LIMIT + 1024,
       accept,
-      ready: () => ready && nc.isClosed() === false,
+      ready: isReady,
+    });
+    const admin = await startAdminServer({
+      host: settings.ADMIN_HTTP_BIND_ADDRESS,
+      port: settings.ADMIN_HTTP_PORT,
+      ready: isReady,
       mounts: [
         [
           '/',
@@ -171,10 +183,11 @@ export function createGateway(deps: { nc: NatsConnection; settings: GatewaySetti
       ],
       metrics: () => ({ local_streams: sessions.size, bound_sessions: router.local.size, cluster_routes: directory.table.size, outbox_pending: outbox.pending }),
     });
-    listeners.push(c2s, c2sTls, http);
+    listeners.push(c2s, c2sTls, http, admin);
     ready = true;
-    logger.info({ replica, c2s: c2s.port, c2sTls: c2sTls.port, http: http.port }, 'gateway listening');
-    return { c2s: c2s.port, c2sTls: c2sTls.port, http: http.port };
+    const ports = { c2s: c2s.port, c2sTls: c2sTls.port, http: http.port, admin: admin.port };
+    logger.info({ replica, ...ports }, 'gateway listening');
+    return ports;
   }
 
   async function stop(): Promise<void> {

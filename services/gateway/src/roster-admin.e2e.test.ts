@@ -35,7 +35,7 @@ describe('external roster mode (mod_http_roster_admin)', () => {
   const refresh = async (body: string, opts: { gateway?: number; auth?: string | null } = {}) => {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (opts.auth !== null) headers.authorization = opts.auth ?? `Bearer ${SECRET}`;
-    const response = await fetch(`http://127.0.0.1:${stack.gateways[opts.gateway ?? 0]!.ports.http}/roster_admin/refresh`, { method: 'POST', headers, body });
+    const response = await fetch(`http://127.0.0.1:${stack.gateways[opts.gateway ?? 0]!.ports.admin}/roster_admin/refresh`, { method: 'POST', headers, body });
     return { status: response.status, body: (await response.json()) as { status: string; message: string; updated: number; errors: number } };
   };
   const items = (roster: Element | undefined) =>
@@ -138,7 +138,7 @@ describe('external roster mode (mod_http_roster_admin)', () => {
 
   it('answers 401 to everything when no secret is configured', async () => {
     const open = await stack.startGateway(2, { ROSTER_ADMIN_SECRET: '' });
-    const response = await fetch(`http://127.0.0.1:${open.ports.http}/roster_admin/refresh`, { method: 'POST', headers: { authorization: 'Bearer ' }, body: '[]' });
+    const response = await fetch(`http://127.0.0.1:${open.ports.admin}/roster_admin/refresh`, { method: 'POST', headers: { authorization: 'Bearer ' }, body: '[]' });
     assert.equal(response.status, 401);
     await open.stop();
   });

@@ -35,9 +35,12 @@ export function featuresXml(state: FeatureState): string {
   return `<stream:features>${body}</stream:features>`;
 }
 
-/** PLAIN sends the password itself, so it is offered only when TLS protects it. */
+/**
+ * Nothing without TLS (RFC 6120 §5.3.1, §13.9): PLAIN sends the password itself, and a
+ * captured SCRAM exchange lets a listener test password guesses offline.
+ */
 export function mechanismsFor(secure: boolean): readonly string[] {
-  return secure ? ['SCRAM-SHA-256', 'SCRAM-SHA-1', 'PLAIN'] : ['SCRAM-SHA-256', 'SCRAM-SHA-1'];
+  return secure ? ['SCRAM-SHA-256', 'SCRAM-SHA-1', 'PLAIN'] : [];
 }
 
 /** What a login cannot use on this stream, and why: logged so a login explains itself. */
@@ -52,8 +55,11 @@ export function withheldAuthentication(stream: { kind: TransportKind; secure: bo
   const withheld: Withheld[] = [];
   if (!stream.secure) {
     withheld.push({
-      what: 'SASL2, FAST and PLAIN',
-      why: stream.kind === 'websocket' ? 'the WebSocket is not marked secure: set WEBSOCKET_SECURE=true when a TLS proxy fronts it' : 'the stream is not encrypted',
+      what: 'SASL, SASL2 and FAST',
+      why:
+        stream.kind === 'websocket'
+          ? 'the WebSocket is not encrypted: connect with wss://, or behind a TLS proxy list it in TRUSTED_PROXIES and have it send X-Forwarded-Proto: https'
+          : 'the stream is not encrypted',
       level: 'info',
     });
   } else if (!stream.channelBinding) {

@@ -1,50 +1,49 @@
 /**
- * Port 5280: XMPP over WebSocket (RFC 7395) at /xmpp-websocket, plus health and
- * metrics for operators, and the feature endpoints passed in `mounts` (roster admin, ...).
+ * HTTP_PORT (5280), the public client port: XMPP over WebSocket (RFC 7395) at
+ * /xmpp-websocket, and health. HTTPS (wss://) with the gateway's certificate unless
+ * HTTP_TLS=false puts a TLS proxy in front; operator endpoints live on the admin port.
  */
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
 import express from 'express';
 import { WebSocketServer } from 'ws';
+import type { TlsMaterial } from '../tls/index.ts';
 import { listen, type Listener } from '../transports/listeners.ts';
-import { normaliseAddress } from '../transports/stream-transport.ts';
 import { WebSocketTransport } from '../transports/websocket-transport.ts';
 import type { Transport } from '../transports/transport.ts';
+import { healthRouter } from './health.ts';
+import { originPolicy } from './origin-policy.ts';
+import { peerResolver } from './proxy-trust.ts';
 
 export const WEBSOCKET_PATH = '/xmpp-websocket';
 
 export interface HttpServerOptions {
   host: string;
   port: number;
+  /** HTTP_TLS: serve HTTPS with this certificate; undefined: plain HTTP. */
+  tls: TlsMaterial | undefined;
+  /** TRUSTED_PROXIES: whose forwarded protocol and client address count. */
+  trustedProxies: readonly string[];
+  /** WEBSOCKET_ALLOWED_ORIGINS. */
+  allowedOrigins: readonly string[];
   stanzaLimit: number;
-  /** WEBSOCKET_SECURE: a TLS proxy fronts the endpoint, so its streams count as encrypted. */
-  websocketSecure: boolean;
   /** Largest WebSocket message accepted at all (bytes); the stanza limit applies inside it. */
   maxMessageBytes: number;
   accept(transport: Transport): void;
   ready(): boolean;
-  metrics(): Record<string, number>;
-  /** Feature endpoints by path prefix, e.g. `/roster_admin` (mod_http_roster_admin). */
-  mounts?: ReadonlyArray<readonly [path: string, router: express.Router]>;
 }
 
 export function startHttpServer(opts: HttpServerOptions): Promise<Listener> {
   const app = express();
   app.disable('x-powered-by');
-  app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
-  app.get('/readyz', (_req, res) => {
-    const ready = opts.ready();
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready' });
-  });
-  for (const [path, router] of opts.mounts ?? []) app.use(path, router);
-  app.get('/metrics', (_req, res) => {
-    const lines = Object.entries(opts.metrics()).map(([name, value]) => `gatehouse_gateway_${name} ${value}`);
-    res.type('text/plain; version=0.0.4').send(`${lines.join('\n')}\n`);
-  });
+  app.use(healthRouter(opts.ready));
 
-  const server = createServer(app);
+  const { tls } = opts;
+  const server: HttpServer | HttpsServer = tls ? createHttpsServer({ cert: tls.cert, key: tls.key, minVersion: 'TLSv1.2' }, app) : createHttpServer(app);
+  if (tls) server.on('tlsClientError', () => {});
+  const resolvePeer = peerResolver(opts.trustedProxies);
+  const originAllowed = originPolicy(opts.allowedOrigins);
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: opts.maxMessageBytes,
@@ -58,8 +57,15 @@ export function startHttpServer(opts: HttpServerOptions): Promise<Listener> {
       socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
+    if (!originAllowed(request.headers.origin)) {
+      // RFC 6455 §4.2.2 step 4 / §10.2: an origin the server does not accept gets 403.
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    const peer = resolvePeer(request, tls !== undefined);
     wss.handleUpgrade(request, socket, head, (ws) => {
-      opts.accept(new WebSocketTransport(ws, normaliseAddress(request.socket.remoteAddress), opts.websocketSecure, opts.stanzaLimit));
+      // RFC 5929 tls-server-end-point binds to our certificate only where our TLS ends here.
+      opts.accept(new WebSocketTransport(ws, peer.remoteAddress, peer.secure, opts.stanzaLimit, tls?.endPoint));
     });
   });
   return listen(server, opts.host, opts.port).then((listener) => ({

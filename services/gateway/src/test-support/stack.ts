@@ -18,7 +18,7 @@ const clientRegistryMain = join(here, '..', '..', '..', 'client-registry', 'src'
 const projectionsMain = join(here, '..', '..', '..', 'projections', 'src', 'main.ts');
 
 export interface GatewayProcess extends ServiceProcess {
-  ports: { c2s: number; c2sTls: number; http: number };
+  ports: { c2s: number; c2sTls: number; http: number; admin: number };
 }
 
 export interface TestStack {
@@ -71,6 +71,7 @@ export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
       C2S_PORT: '0',
       C2S_TLS_PORT: '0',
       HTTP_PORT: '0',
+      ADMIN_HTTP_PORT: '0',
       ...extraEnv,
     });
     const gateway = { ...proc, ports: proc.ready.ports as GatewayProcess['ports'] };

@@ -8,8 +8,8 @@ const CLOSE_GRACE_MS = 2_000;
 
 /**
  * RFC 7395 framing: every WebSocket text message is one complete element. TLS, if
- * any, is the WebSocket's (wss, or a proxy in front), so STARTTLS is never offered
- * (§3.9).
+ * any, is the WebSocket's (wss here, or at a trusted proxy in front), so STARTTLS is
+ * never offered (§3.9).
  */
 export class WebSocketTransport implements Transport {
   readonly kind = 'websocket' as const;
@@ -23,6 +23,8 @@ export class WebSocketTransport implements Transport {
     readonly remoteAddress: string,
     readonly secure: boolean,
     initialStanzaLimit: number,
+    /** tls-server-end-point data where our own TLS carries the WebSocket (wss://). */
+    private readonly endPoint?: Buffer,
   ) {
     this.stanzaLimit = initialStanzaLimit;
     socket.on('message', (data, isBinary) => this.receive(data, isBinary));
@@ -73,7 +75,7 @@ export class WebSocketTransport implements Transport {
   }
 
   channelBinding(): Buffer | undefined {
-    return undefined; // TLS, if any, ends at a proxy we cannot bind to
+    return this.endPoint; // none where TLS ends at a proxy: we cannot bind to its channel
   }
 
   expectElementNext(): void {
