@@ -23,13 +23,14 @@ import { listenDirectTls, listenStartTls, type Listener } from './transports/lis
 import { startHttpServer } from './http/http-server.ts';
 import { rosterAdminRouter } from './http/roster-admin.ts';
 import { startIm } from './im/im.ts';
+import { LabelledCounter } from './http/labelled-counter.ts';
 import type { Transport } from './transports/transport.ts';
 import type { TlsMaterial } from './tls/index.ts';
 
 export type GatewaySettings = Pick<
   GatewayConfig,
   | 'GATEHOUSE_NAMESPACE' | 'XMPP_DOMAIN' | 'GATEWAY_REPLICA_ID' | 'GATEWAY_BIND_ADDRESS' | 'C2S_PORT' | 'C2S_TLS_PORT' | 'HTTP_PORT'
-  | 'C2S_STANZA_SIZE_LIMIT' | 'C2S_PREAUTH_STANZA_SIZE_LIMIT' | 'C2S_AUTH_TIMEOUT_MS' | 'C2S_MAX_AUTH_FAILURES'
+  | 'C2S_STANZA_SIZE_LIMIT' | 'C2S_PREAUTH_STANZA_SIZE_LIMIT' | 'C2S_AUTH_TIMEOUT_MS' | 'C2S_MAX_AUTH_FAILURES' | 'C2S_SEND_BUFFER_LIMIT'
   | 'ENFORCE_CLIENT_IDS' | 'WEBSOCKET_SECURE' | 'ROSTER_ADMIN_SECRET' | 'ADMIN_TOKEN'
 >;
 
@@ -99,6 +100,7 @@ export function createGateway(deps: { nc: NatsConnection; settings: GatewaySetti
     stoppers.push(() => control.stop());
 
     const clients = clientServices(nc, names);
+    const streamErrors = new LabelledCounter('stream_errors_total', 'condition');
     const sessionDeps: SessionDeps = {
       domain: settings.XMPP_DOMAIN,
       replica,
@@ -113,6 +115,7 @@ export function createGateway(deps: { nc: NatsConnection; settings: GatewaySetti
       enforceClientIds: settings.ENFORCE_CLIENT_IDS,
       throttle: new LoginThrottle(),
       events: sessionEvents,
+      streamErrors,
       router,
       directory,
       accounts,
@@ -125,7 +128,7 @@ export function createGateway(deps: { nc: NatsConnection; settings: GatewaySetti
       sessions.add(session);
       transport.attach({
         streamStart: (attrs) => session.streamStart(attrs),
-        stanza: (element) => session.stanza(element),
+        stanza: (element, resume) => session.stanza(element, resume),
         streamEnd: () => session.streamEnd(),
         streamFault: (error) => session.streamFault(error),
         closed: () => {
@@ -136,12 +139,14 @@ export function createGateway(deps: { nc: NatsConnection; settings: GatewaySetti
     };
     const host = settings.GATEWAY_BIND_ADDRESS;
     const stanzaLimit = settings.C2S_PREAUTH_STANZA_SIZE_LIMIT;
-    const c2s = await listenStartTls({ host, port: settings.C2S_PORT, tls, stanzaLimit, accept });
-    const c2sTls = await listenDirectTls({ host, port: settings.C2S_TLS_PORT, tls, stanzaLimit, accept });
+    const sendBufferLimit = settings.C2S_SEND_BUFFER_LIMIT;
+    const c2s = await listenStartTls({ host, port: settings.C2S_PORT, tls, stanzaLimit, sendBufferLimit, accept });
+    const c2sTls = await listenDirectTls({ host, port: settings.C2S_TLS_PORT, tls, stanzaLimit, sendBufferLimit, accept });
     const http = await startHttpServer({
       host,
       port: settings.HTTP_PORT,
       stanzaLimit,
+      sendBufferLimit,
       websocketSecure: settings.WEBSOCKET_SECURE,
       maxMessageBytes: settings.C2S_STANZA_SIZE_LIMIT + 1024,
       accept,
@@ -168,7 +173,7 @@ export function createGateway(deps: { nc: NatsConnection; settings: GatewaySetti
           }),
         ],
       ],
-      metrics: () => ({ local_streams: sessions.size, bound_sessions: router.local.size, cluster_routes: directory.table.size, outbox_pending: outbox.pending }),
+      metrics: () => ({ local_streams: sessions.size, bound_sessions: router.local.size, cluster_routes: directory.table.size, outbox_pending: outbox.pending, ...streamErrors.samples() }),
     });
     listeners.push(c2s, c2sTls, http);
     ready = true;

@@ -19,6 +19,8 @@ export interface HttpServerOptions {
   stanzaLimit: number;
   /** WEBSOCKET_SECURE: a TLS proxy fronts the endpoint, so its streams count as encrypted. */
   websocketSecure: boolean;
+  /** C2S_SEND_BUFFER_LIMIT: bytes a client may leave unread before its stream is closed. */
+  sendBufferLimit: number;
   /** Largest WebSocket message accepted at all (bytes); the stanza limit applies inside it. */
   maxMessageBytes: number;
   accept(transport: Transport): void;
@@ -59,7 +61,7 @@ export function startHttpServer(opts: HttpServerOptions): Promise<Listener> {
       return;
     }
     wss.handleUpgrade(request, socket, head, (ws) => {
-      opts.accept(new WebSocketTransport(ws, normaliseAddress(request.socket.remoteAddress), opts.websocketSecure, opts.stanzaLimit));
+      opts.accept(new WebSocketTransport(ws, normaliseAddress(request.socket.remoteAddress), opts.websocketSecure, opts.stanzaLimit, opts.sendBufferLimit));
     });
   });
   return listen(server, opts.host, opts.port).then((listener) => ({
