@@ -85,6 +85,11 @@ export class RawXmppClient {
     this.socket.destroy();
   }
 
+  /** Stops reading the socket, like a client that is stuck: the server's output piles up. */
+  stopReading(): void {
+    this.socket.pause();
+  }
+
   private listen(socket: Socket): void {
     socket.on('data', (chunk: Buffer) => {
       this.received += chunk.toString('utf8').replaceAll('"', "'");

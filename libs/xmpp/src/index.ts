@@ -65,4 +65,5 @@ export {
 } from './scram.ts';
 export { type PlainCredentials, parsePlain, verifyPlain } from './plain.ts';
 export { iqResult, isStanza } from './stanza.ts';
+export { isRestartTrigger } from './restart-trigger.ts';
 export { blockItemMatches, isBlockedBy } from './block-match.ts';

@@ -10,6 +10,7 @@
  * most the limit plus one chunk; each complete element is also checked exactly, from its `<`
  * to its `>`. Counting in bytes needs a UTF-8 length only once per chunk and per element.
  */
+import { TextDecoder } from 'node:util';
 import type { Element } from '@xmpp/xml';
 import type { SaxesTagNS } from 'saxes';
 import { StreamError } from './errors.ts';
@@ -30,9 +31,14 @@ function utf8Length(text: string): number {
   return Buffer.byteLength(text, 'utf8');
 }
 
+function newDecoder(): TextDecoder {
+  return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+}
+
 export class StreamReader {
   readonly events: StreamEvent[] = [];
-  private readonly decoder = new TextDecoder('utf-8', { fatal: true });
+  // The BOM stays in the text (saxes skips it at the start) so the byte counts stay exact.
+  private decoder = newDecoder();
   private readonly xml: RestrictedXmlReader;
   private readonly builder = new ElementBuilder();
   /** Code units of text fed to the XML parser before the current chunk. */
@@ -41,6 +47,8 @@ export class StreamReader {
   private boundary = 0;
   /** UTF-8 bytes from `boundary` to the end of the previous chunks. */
   private pendingBytes = 0;
+  /** Bytes of a character split across chunks that the decoder holds until the next one. */
+  private carried = 0;
 
   constructor(private readonly maxBytes: () => number) {
     this.xml = new RestrictedXmlReader({
@@ -54,14 +62,49 @@ export class StreamReader {
     });
   }
 
-  /** Parses one chunk; throws StreamError, leaving already completed events queued. */
-  write(bytes: Buffer): void {
+  /**
+   * Parses one chunk; throws StreamError, leaving already completed events queued.
+   *
+   * With `pauseAfter`, parsing stops right behind the first element it matches, and the
+   * byte offset in `bytes` where it stopped is returned: what follows was sent before the
+   * peer saw our answer to that element, and may belong to another stream (TLS, or the
+   * stream restarted after SASL success), so the caller decides where it goes. The XML
+   * parser is then fed one piece per `>` (an element can only end there), so that it never
+   * reads past the element; this costs a write per tag, so callers pass `pauseAfter` only
+   * while such elements are expected (before authentication).
+   */
+  write(bytes: Buffer, pauseAfter?: (element: Element) => boolean): number | undefined {
     let text: string;
     try {
       text = this.decoder.decode(bytes, { stream: true });
     } catch (err) {
       throw new StreamError('not-well-formed', 'invalid UTF-8', { cause: err });
     }
+    const carriedIn = this.carried;
+    this.carried = carriedIn + bytes.length - utf8Length(text);
+    if (pauseAfter === undefined) {
+      this.feed(text);
+      return undefined;
+    }
+    for (let start = 0; start < text.length;) {
+      const gt = text.indexOf('>', start);
+      const end = gt === -1 ? text.length : gt + 1;
+      const before = this.events.length;
+      this.feed(text.slice(start, end));
+      start = end;
+      const last = this.events.at(-1);
+      if (this.events.length > before && last?.type === 'stanza' && pauseAfter(last.element)) {
+        // The rest of the chunk, and any partial character the decoder kept, is handed back
+        // as bytes; a fresh decoder reads them if they come back to this stream.
+        this.decoder = newDecoder();
+        this.carried = 0;
+        return utf8Length(text.slice(0, end)) - carriedIn;
+      }
+    }
+    return undefined;
+  }
+
+  private feed(text: string): void {
     this.chunk = text;
     this.xml.write(text);
     this.pendingBytes = this.boundary >= this.fed

@@ -30,6 +30,11 @@ export const gatewayConfigSchema = z.object({
   C2S_PREAUTH_STANZA_SIZE_LIMIT: positive(8 * 1024),
   /** A client that has not authenticated by then is disconnected (ms). */
   C2S_AUTH_TIMEOUT_MS: positive(30_000),
+  /**
+   * Bytes of our output a client may leave unread (queued in the gateway) before its
+   * stream is closed with policy-violation; one larger stanza to a reading client is fine.
+   */
+  C2S_SEND_BUFFER_LIMIT: z.coerce.number().int().min(64 * 1024).default(1024 * 1024),
   /** Failed SASL attempts allowed on one stream before it is closed. */
   C2S_MAX_AUTH_FAILURES: positive(3),
   /**

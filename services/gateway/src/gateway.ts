@@ -24,13 +24,14 @@ import { startHttpServer } from './http/http-server.ts';
 import { startAdminServer } from './http/admin-server.ts';
 import { rosterAdminRouter } from './http/roster-admin.ts';
 import { startIm } from './im/im.ts';
+import { LabelledCounter } from './http/labelled-counter.ts';
 import type { Transport } from './transports/transport.ts';
 import type { TlsMaterial } from './tls/index.ts';
 
 export type GatewaySettings = Pick<
   GatewayConfig,
   | 'GATEHOUSE_NAMESPACE' | 'XMPP_DOMAIN' | 'GATEWAY_REPLICA_ID' | 'GATEWAY_BIND_ADDRESS' | 'C2S_PORT' | 'C2S_TLS_PORT' | 'HTTP_PORT'
-  | 'C2S_STANZA_SIZE_LIMIT' | 'C2S_PREAUTH_STANZA_SIZE_LIMIT' | 'C2S_AUTH_TIMEOUT_MS' | 'C2S_MAX_AUTH_FAILURES' | 'C2S_MAX_RESOURCES_PER_ACCOUNT'
+  | 'C2S_STANZA_SIZE_LIMIT' | 'C2S_PREAUTH_STANZA_SIZE_LIMIT' | 'C2S_AUTH_TIMEOUT_MS' | 'C2S_MAX_AUTH_FAILURES' | 'C2S_MAX_RESOURCES_PER_ACCOUNT' | 'C2S_SEND_BUFFER_LIMIT'
   | 'ENFORCE_CLIENT_IDS' | 'ROSTER_ADMIN_SECRET' | 'ADMIN_TOKEN'
   | 'HTTP_TLS' | 'HTTP_BIND_ADDRESS' | 'TRUSTED_PROXIES' | 'WEBSOCKET_ALLOWED_ORIGINS' | 'ADMIN_HTTP_PORT' | 'ADMIN_HTTP_BIND_ADDRESS'
 >;
@@ -102,6 +103,7 @@ export function createGateway(deps: { nc: NatsConnection; settings: GatewaySetti
     stoppers.push(() => control.stop());
 
     const clients = clientServices(nc, names);
+    const streamErrors = new LabelledCounter('stream_errors_total', 'condition');
     const sessionDeps: SessionDeps = {
       domain: settings.XMPP_DOMAIN,
       replica,
@@ -117,6 +119,7 @@ export function createGateway(deps: { nc: NatsConnection; settings: GatewaySetti
       enforceClientIds: settings.ENFORCE_CLIENT_IDS,
       throttle: new LoginThrottle(),
       events: sessionEvents,
+      streamErrors,
       router,
       directory,
       accounts,
@@ -129,7 +132,7 @@ export function createGateway(deps: { nc: NatsConnection; settings: GatewaySetti
       sessions.add(session);
       transport.attach({
         streamStart: (attrs) => session.streamStart(attrs),
-        stanza: (element) => session.stanza(element),
+        stanza: (element, resume) => session.stanza(element, resume),
         streamEnd: () => session.streamEnd(),
         streamFault: (error) => session.streamFault(error),
         closed: () => {
@@ -140,8 +143,9 @@ export function createGateway(deps: { nc: NatsConnection; settings: GatewaySetti
     };
     const host = settings.GATEWAY_BIND_ADDRESS;
     const stanzaLimit = settings.C2S_PREAUTH_STANZA_SIZE_LIMIT;
-    const c2s = await listenStartTls({ host, port: settings.C2S_PORT, tls, stanzaLimit, accept });
-    const c2sTls = await listenDirectTls({ host, port: settings.C2S_TLS_PORT, tls, stanzaLimit, accept });
+    const sendBufferLimit = settings.C2S_SEND_BUFFER_LIMIT;
+    const c2s = await listenStartTls({ host, port: settings.C2S_PORT, tls, stanzaLimit, sendBufferLimit, accept });
+    const c2sTls = await listenDirectTls({ host, port: settings.C2S_TLS_PORT, tls, stanzaLimit, sendBufferLimit, accept });
     const isReady = () => ready && nc.isClosed() === false;
     const http = await startHttpServer({
       // Plain HTTP carries no credentials safely: only a proxy on this machine should reach it.
@@ -151,6 +155,7 @@ export function createGateway(deps: { nc: NatsConnection; settings: GatewaySetti
       trustedProxies: settings.TRUSTED_PROXIES,
       allowedOrigins: settings.WEBSOCKET_ALLOWED_ORIGINS,
       stanzaLimit,
+      sendBufferLimit,
       maxMessageBytes: settings.C2S_STANZA_SIZE_LIMIT + 1024,
       accept,
       ready: isReady,
@@ -181,7 +186,7 @@ export function createGateway(deps: { nc: NatsConnection; settings: GatewaySetti
           }),
         ],
       ],
-      metrics: () => ({ local_streams: sessions.size, bound_sessions: router.local.size, cluster_routes: directory.table.size, outbox_pending: outbox.pending }),
+      metrics: () => ({ local_streams: sessions.size, bound_sessions: router.local.size, cluster_routes: directory.table.size, outbox_pending: outbox.pending, ...streamErrors.samples() }),
     });
     listeners.push(c2s, c2sTls, http, admin);
     ready = true;

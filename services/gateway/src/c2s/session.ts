@@ -41,6 +41,8 @@ export interface SessionDeps extends OutboundContext {
   enforceClientIds: boolean;
   throttle: LoginThrottle;
   events: SessionEventSink;
+  /** Stream errors we sent, by condition (the metrics endpoint's stream_errors_total). */
+  streamErrors: { inc(condition: StreamErrorCondition): void };
   logger: Logger;
 }
 
@@ -92,13 +94,13 @@ export class C2sSession implements LocalSession, TransportHandler {
     this.transport.send(this.features());
   }
 
-  stanza(element: Element): void {
+  stanza(element: Element, resume?: () => void): void {
     this.queue = this.queue.then(
       () => (this.ended ? undefined : this.handle(element)),
     ).catch((error: unknown) => {
       this.log.error({ err: error }, 'stanza handling failed');
       return this.terminate('internal-server-error');
-    });
+    }).finally(resume);
   }
 
   streamEnd(): void {
@@ -123,6 +125,8 @@ export class C2sSession implements LocalSession, TransportHandler {
   /** RFC 6120 §4.9.1.1: error, closing tag, close; §4.9.1.2: header first if none was sent. */
   async terminate(condition: StreamErrorCondition, text?: string, reason: string = condition): Promise<void> {
     if (this.ended) return;
+    this.log.info({ condition, text, transport: this.transport.kind, clientIp: this.transport.remoteAddress }, 'stream error');
+    this.deps.streamErrors.inc(condition);
     if (!this.streamOpen) this.openResponseHeader({});
     // The closing tag goes right behind the error, before any clean-up awaits: a client
     // tearing down on the error must not receive stray bytes afterwards.
@@ -172,7 +176,8 @@ export class C2sSession implements LocalSession, TransportHandler {
       this.transport.send(`<proceed xmlns='${NS_TLS}'/>`);
       this.streamOpen = false;
       try {
-        await this.transport.startTls();
+        const { discardedBytes } = await this.transport.startTls();
+        if (discardedBytes > 0) this.log.info({ clientIp: this.transport.remoteAddress, discardedBytes }, 'plaintext sent after <starttls/> discarded');
       } catch (error) {
         this.log.info({ err: error }, 'TLS handshake failed');
         await this.end('tls-failed');
@@ -180,6 +185,7 @@ export class C2sSession implements LocalSession, TransportHandler {
       return;
     }
     if (element.name === 'auth' && element.attrs.xmlns === NS_SASL) {
+      this.transport.discardPipelined();
       this.transport.send(`<failure xmlns='${NS_SASL}'><encryption-required/></failure>`);
       return;
     }
@@ -255,6 +261,7 @@ export class C2sSession implements LocalSession, TransportHandler {
       userAgent: outcome.userAgent,
     });
     this.transport.setStanzaLimit(this.deps.limits.stanzaBytes);
+    this.transport.authenticated();
   }
 
   /** Counts, reports and slows down a failed attempt; the caller sends the `<failure/>`. */
@@ -286,7 +293,11 @@ export class C2sSession implements LocalSession, TransportHandler {
         this.transport.restartStream();
         this.streamOpen = false;
       },
-      failed: (step: Parameters<C2sSession['authenticationFailed']>[0]) => this.authenticationFailed(step),
+      failed: (step: Parameters<C2sSession['authenticationFailed']>[0]) => {
+        // XEP-0305 pipelining: what the client sent behind <auth/> assumed success.
+        this.transport.discardPipelined();
+        return this.authenticationFailed(step);
+      },
     };
   }
 

@@ -28,6 +28,8 @@ export interface HttpServerOptions {
   /** WEBSOCKET_ALLOWED_ORIGINS. */
   allowedOrigins: readonly string[];
   stanzaLimit: number;
+  /** C2S_SEND_BUFFER_LIMIT: bytes a client may leave unread before its stream is closed. */
+  sendBufferLimit: number;
   /** Largest WebSocket message accepted at all (bytes); the stanza limit applies inside it. */
   maxMessageBytes: number;
   accept(transport: Transport): void;
@@ -65,7 +67,7 @@ export function startHttpServer(opts: HttpServerOptions): Promise<Listener> {
     const peer = resolvePeer(request, tls !== undefined);
     wss.handleUpgrade(request, socket, head, (ws) => {
       // RFC 5929 tls-server-end-point binds to our certificate only where our TLS ends here.
-      opts.accept(new WebSocketTransport(ws, peer.remoteAddress, peer.secure, opts.stanzaLimit, tls?.endPoint));
+      opts.accept(new WebSocketTransport(ws, peer.remoteAddress, peer.secure, opts.stanzaLimit, opts.sendBufferLimit, tls?.endPoint));
     });
   });
   return listen(server, opts.host, opts.port).then((listener) => ({

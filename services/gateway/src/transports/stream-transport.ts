@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import { TLSSocket } from 'node:tls';
-import { StreamError, XmppStreamParser, streamErrorXml } from '@gatehouse/xmpp';
+import { StreamError, XmppStreamParser, isRestartTrigger, streamErrorXml } from '@gatehouse/xmpp';
 import type { TlsMaterial } from '../tls/index.ts';
 import { escapeXML } from '@xmpp/xml';
 import type { Transport, TransportHandler, TransportKind } from './transport.ts';
@@ -20,17 +20,20 @@ export class StreamTransport implements Transport {
   private stanzaLimit: number;
   private ended = false;
   private elementNext = false;
+  private overflowed = false;
 
   constructor(
     private socket: Socket,
     readonly kind: Extract<TransportKind, 'tcp' | 'tls'>,
     private readonly tls: TlsMaterial,
     initialStanzaLimit: number,
+    private readonly sendBufferLimit: number,
   ) {
     this.remoteAddress = normaliseAddress(socket.remoteAddress);
     this.secure = kind === 'tls';
     this.stanzaLimit = initialStanzaLimit;
     this.parser = this.newParser();
+    this.parser.pauseAfter = isRestartTrigger;
     socket.setNoDelay(true);
     this.listen(socket);
   }
@@ -53,7 +56,16 @@ export class StreamTransport implements Transport {
   }
 
   send(xml: string): void {
-    if (!this.ended && this.socket.writable) this.socket.write(xml);
+    if (this.ended || this.overflowed || !this.socket.writable) return;
+    // A client that does not read its socket must not make us queue without bound: once
+    // more than the limit is still waiting, the stream ends and stanzas for it are handled
+    // as for an absent resource. One large write to a reading client stays allowed.
+    if (this.socket.writableLength > this.sendBufferLimit) {
+      this.overflowed = true;
+      this.handler?.streamFault(new StreamError('policy-violation', `more than ${this.sendBufferLimit} bytes waiting to be read`));
+      return;
+    }
+    this.socket.write(xml);
   }
 
   streamErrorXml(condition: string, text?: string): string {
@@ -64,11 +76,17 @@ export class StreamTransport implements Transport {
     if (this.ended) return;
     this.send('</stream:stream>');
     this.ended = true;
+    if (this.overflowed) {
+      this.socket.destroy();
+      return;
+    }
     this.socket.end();
     setTimeout(() => this.socket.destroy(), CLOSE_GRACE_MS).unref();
   }
 
-  async startTls(): Promise<void> {
+  async startTls(): Promise<{ discardedBytes: number }> {
+    const discardedBytes = this.parser.discardHeld();
+    this.parser.removeAllListeners();
     const raw = this.socket;
     raw.removeAllListeners('data');
     raw.removeAllListeners('close');
@@ -83,13 +101,22 @@ export class StreamTransport implements Transport {
     });
     this.socket = secured;
     this.secure = true;
-    this.restartStream();
+    this.parser = this.newParser();
+    this.parser.pauseAfter = isRestartTrigger;
     this.listen(secured);
+    return { discardedBytes };
   }
 
   restartStream(): void {
-    this.parser.removeAllListeners();
-    this.parser = this.newParser();
+    this.parser.reset();
+  }
+
+  discardPipelined(): void {
+    this.parser.discardHeld();
+  }
+
+  authenticated(): void {
+    this.parser.pauseAfter = undefined;
   }
 
   setStanzaLimit(bytes: number): void {
@@ -107,7 +134,7 @@ export class StreamTransport implements Transport {
   private newParser(): XmppStreamParser {
     const parser = new XmppStreamParser({ maxStanzaBytes: () => this.stanzaLimit });
     parser.on('streamStart', (attrs) => this.handler?.streamStart(attrs));
-    parser.on('stanza', (element) => this.handler?.stanza(element));
+    parser.on('stanza', (element, resume) => this.handler?.stanza(element, resume));
     parser.on('streamEnd', () => this.handler?.streamEnd());
     parser.on('error', (error) => this.handler?.streamFault(error));
     return parser;

@@ -6,7 +6,11 @@ export type TransportKind = 'tcp' | 'tls' | 'websocket';
 /** What a transport tells the session: the stream's lifecycle, already parsed. */
 export interface TransportHandler {
   streamStart(attrs: Record<string, string>): void;
-  stanza(element: Element): void;
+  /**
+   * `resume` comes with a restart trigger (`<starttls/>`, SASL `<auth/>`/`<response/>`):
+   * input behind it is held until the session calls it, once that element is handled.
+   */
+  stanza(element: Element, resume?: () => void): void;
   streamEnd(): void;
   /** The client broke the stream (XML, size, framing): the session answers with a stream error. */
   streamFault(error: StreamError): void;
@@ -34,10 +38,21 @@ export interface Transport {
   streamErrorXml(condition: string, text?: string): string;
   /** Sends the closing tag (`</stream:stream>` or `<close/>`) and ends the connection. */
   closeStream(): void;
-  /** Upgrades in place after `<proceed/>` (RFC 6120 §5.4.3.3). */
-  startTls(): Promise<void>;
-  /** A new stream follows on the same connection (after TLS or SASL success). */
+  /**
+   * Upgrades in place after `<proceed/>` (RFC 6120 §5.4.3.3). Plaintext the client sent
+   * behind `<starttls/>` is dropped, never read as if it had come through TLS
+   * (CVE-2011-0411); resolves to how many bytes that was.
+   */
+  startTls(): Promise<{ discardedBytes: number }>;
+  /**
+   * A new stream follows on the same connection (after SASL success): input held behind the
+   * trigger is read as that stream's (XEP-0305 pipelining) when the trigger's `resume` runs.
+   */
   restartStream(): void;
+  /** The trigger being handled failed: input held behind it is dropped when it resumes. */
+  discardPipelined(): void;
+  /** Authentication is done: no restart trigger can come any more. */
+  authenticated(): void;
   setStanzaLimit(bytes: number): void;
   /** tls-server-end-point data (RFC 5929) when TLS protects this connection. */
   channelBinding(): Buffer | undefined;
