@@ -55,7 +55,7 @@ describe('gatehouse user clients / revoke-client, projections rebuild (e2e: the 
     await ask(`${names().services.token}.grant.record`, { jid, clientId, authenticatedBy: method });
     await session('gatehouse.session.resource-bound.v1', { sessionId, jid: `${jid}/${clientId}`, replica: 'gw0' });
   };
-  const listed = async (jid: string) => (await ask<{ clients: { id: string }[] }>(`${names().services.projections}.clients.list`, { jid })).clients;
+  const listed = async (jid: string) => (await ask<{ items: { id: string }[] }>(`${names().services.projections}.clients.list`, { jid })).items;
 
   before(async () => {
     context = await setupNats();

@@ -1,4 +1,4 @@
-import { connectBus, request } from '@gatehouse/bus';
+import { connectBus, request, requestAll, type Page } from '@gatehouse/bus';
 import { namesFor } from '@gatehouse/events';
 import { createLogger } from '@gatehouse/telemetry';
 import { readCliEnv } from '../env.ts';
@@ -56,7 +56,7 @@ async function runClients(command: ClientCommand): Promise<number> {
     const lines = await runClientCommand(
       command,
       {
-        list: async (jid) => (await bus.request<{ clients: ListedClient[] }>(`${names.services.projections}.clients.list`, { jid })).clients,
+        list: async (jid) => (await bus.requestAll<Page<ListedClient>>(`${names.services.projections}.clients.list`, { jid })).items,
         revoke: async (jid, id) => void (await bus.request(`${names.services.clientRegistry}.client.revoke`, { jid, id, reason: 'revoked-by-admin' })),
       },
       new Date(),
@@ -80,6 +80,10 @@ function lazyBus(url: string) {
     request: async <T>(subject: string, payload: unknown): Promise<T> => {
       connection ??= connectBus({ url, name: 'gatehouse-cli', logger });
       return request<T>(await connection, subject, payload, { timeoutMs: requestTimeoutMs });
+    },
+    requestAll: async <P extends Page<unknown>>(subject: string, payload: Record<string, unknown>): Promise<P> => {
+      connection ??= connectBus({ url, name: 'gatehouse-cli', logger });
+      return requestAll<P>(await connection, subject, payload, { timeoutMs: requestTimeoutMs });
     },
     close: async () => {
       const nc = await connection?.catch(() => undefined);

@@ -28,7 +28,7 @@ describe('client registry and client listing together (NATS + PostgreSQL)', { ti
     registry = createClientRegistryService({ nc, ns, domain: 'localhost', logger, retryDelayMs: 100 });
     await registry.start();
   };
-  const list = async () => (await request<{ clients: ClientListing[] }>(nc, `${namesFor(ns).services.projections}.clients.list`, { jid: alice })).clients;
+  const list = async () => (await request<{ items: ClientListing[] }>(nc, `${namesFor(ns).services.projections}.clients.list`, { jid: alice })).items;
   const revoke = (id: string) => request(nc, `${namesFor(ns).services.clientRegistry}.client.revoke`, { jid: alice, id });
 
   before(async () => {

@@ -1,4 +1,4 @@
-import { parsePayload, type Endpoints, type NatsConnection } from '@gatehouse/bus';
+import { pageBudget, pageOf, parsePayload, type Endpoints, type NatsConnection } from '@gatehouse/bus';
 import { bareJidSchema } from '@gatehouse/events';
 import type { Logger } from '@gatehouse/telemetry';
 import { z } from 'zod';
@@ -17,7 +17,7 @@ export class JidMalformedError extends Error {
 }
 
 const accountsListRequest = z.object({ domain: z.string().min(1).optional() }).strict();
-const clientsListRequest = z.object({ jid: z.string().min(1).max(3071) }).strict();
+const clientsListRequest = z.object({ jid: z.string().min(1).max(3071), cursor: z.string().max(64).optional() }).strict();
 const rebuildRequest = z
   .object({
     name: z.string().min(1),
@@ -58,8 +58,11 @@ export function projectionEndpoints({ nc, listAccounts, listClients, rebuild, lo
       return { accounts: await listAccounts(domain) };
     },
     'clients.list': async (payload) => {
-      const { jid } = parsePayload(clientsListRequest, payload ?? {});
-      return { clients: await listClients(accountJid(jid)) };
+      const { jid, cursor } = parsePayload(clientsListRequest, payload ?? {});
+      const clients = await listClients(accountJid(jid));
+      // Paged (@gatehouse/bus): an account's clients can outgrow one NATS message. The listing
+      // has no version; its size stands in, so a client added or removed between pages restarts.
+      return pageOf(clients, { version: clients.length, cursor, budget: pageBudget(nc) });
     },
     rebuild: async (payload) => {
       const { name, progress } = parsePayload(rebuildRequest, payload ?? {});

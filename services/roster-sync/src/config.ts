@@ -27,6 +27,22 @@ export const rosterSyncConfigSchema = z.object({
   OFFLINE_MAX_MESSAGES: positive(1_000, 100_000),
   /** Most contacts on one roster (RFC 6121 §2.3.3: resource-constraint beyond). */
   ROSTER_MAX_ITEMS: positive(2_000, 100_000),
+  /**
+   * Most bytes one roster holds: its items as JSON plus the subscription requests kept
+   * (resource-constraint beyond). At most 768 KiB, so an event carrying a whole roster
+   * (emptied at deletion, synced from the web app) stays below NATS's 1 MiB max_payload.
+   */
+  ROSTER_MAX_BYTES: positive(512 * 1024, 768 * 1024),
+  /** Most groups of one roster item (not-acceptable beyond). */
+  ROSTER_MAX_GROUPS: positive(25, 256),
+  /** Most UTF-8 bytes of an item's name and of each group name (RFC 6121 §2.3.3: not-acceptable beyond). */
+  ROSTER_MAX_NAME_BYTES: positive(1_023, 1_023),
+  /** Most JIDs on one block list (XEP-0191; resource-constraint beyond). */
+  BLOCKLIST_MAX_ITEMS: positive(1_000, 100_000),
+  /** Most bytes of one block list as JSON; at most 768 KiB, as it is one KV value the gateways mirror. */
+  BLOCKLIST_MAX_BYTES: positive(256 * 1024, 768 * 1024),
+  /** Most bytes of offline messages kept for one account (XEP-0160); more are refused. */
+  OFFLINE_MAX_BYTES: positive(2 * 1024 * 1024, 1024 * 1024 * 1024),
 });
 
 export type RosterSyncConfig = z.output<typeof rosterSyncConfigSchema>;

@@ -24,8 +24,15 @@ const service = createRosterSyncService({
   domain: config.XMPP_DOMAIN,
   logger,
   external,
-  maxItems: config.ROSTER_MAX_ITEMS,
+  rosterLimits: {
+    maxItems: config.ROSTER_MAX_ITEMS,
+    maxBytes: config.ROSTER_MAX_BYTES,
+    maxGroups: config.ROSTER_MAX_GROUPS,
+    maxNameBytes: config.ROSTER_MAX_NAME_BYTES,
+  },
+  blocklistLimits: { maxItems: config.BLOCKLIST_MAX_ITEMS, maxBytes: config.BLOCKLIST_MAX_BYTES },
   offlineMaxMessages: config.OFFLINE_MAX_MESSAGES,
+  offlineMaxBytes: config.OFFLINE_MAX_BYTES,
 });
 await service.start();
 signalReady({ service: 'roster-sync' });

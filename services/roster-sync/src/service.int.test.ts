@@ -114,7 +114,7 @@ describe('roster-sync service', () => {
     assert.deepEqual((await ask<{ broadcast: string[] }>('presence.peers', { jid: 'hank@localhost' })).broadcast, []);
     assert.deepEqual(await ask('block.remove', { jid: 'hank@localhost', items: [] }), { removed: ['ivy@localhost', 'spam.example'] });
     assert.equal((await kv.get(subjectToken('hank@localhost')))?.operation, 'DEL');
-    assert.deepEqual(await ask('block.list', { jid: 'hank@localhost' }), { jids: [] });
+    assert.deepEqual(await ask('block.list', { jid: 'hank@localhost' }), { items: [] });
   });
 
   it('keeps offline messages through a restart, hands them out oldest first, and drops them once acknowledged', async () => {
@@ -124,11 +124,11 @@ describe('roster-sync service', () => {
     await first.stop();
     services = [];
     await start();
-    const { messages } = await ask<{ messages: { seq: number; stanza: string }[] }>('offline.fetch', { jid: 'jay@localhost' });
+    const { items: messages } = await ask<{ items: { seq: number; stanza: string }[] }>('offline.fetch', { jid: 'jay@localhost' });
     assert.deepEqual(messages.map((m) => m.stanza), ['one', 'two', 'three'].map((body) => `<message><body>${body}</body></message>`));
     await ask('offline.ack', { jid: 'jay@localhost', seq: messages[1]!.seq });
-    const rest = await ask<{ messages: { stanza: string }[] }>('offline.fetch', { jid: 'jay@localhost' });
-    assert.deepEqual(rest.messages.map((m) => m.stanza), ['<message><body>three</body></message>']);
+    const rest = await ask<{ items: { stanza: string }[] }>('offline.fetch', { jid: 'jay@localhost' });
+    assert.deepEqual(rest.items.map((m) => m.stanza), ['<message><body>three</body></message>']);
   });
 
   it('records when the last session ended and tells only subscribers (XEP-0012)', async () => {
@@ -186,8 +186,8 @@ describe('roster-sync service', () => {
     assert.deepEqual(await ask('presence.peers', { jid: 'olga@localhost' }), { broadcast: [], probe: [], pending: [] });
     assert.deepEqual((await items('pat@localhost')).items, [{ jid: 'mia@localhost', groups: [], subscription: 'none', ask: false, approved: false }]);
     assert.deepEqual(await ask('presence.peers', { jid: 'mia@localhost' }), { broadcast: [], probe: [], pending: [] });
-    await waitFor(async () => ((await ask<{ jids: string[] }>('block.list', { jid: 'mia@localhost' })).jids.length === 0 ? true : undefined));
-    await waitFor(async () => ((await ask<{ messages: unknown[] }>('offline.fetch', { jid: 'mia@localhost' })).messages.length === 0 ? true : undefined));
+    await waitFor(async () => ((await ask<{ items: string[] }>('block.list', { jid: 'mia@localhost' })).items.length === 0 ? true : undefined));
+    await waitFor(async () => ((await ask<{ items: unknown[] }>('offline.fetch', { jid: 'mia@localhost' })).items.length === 0 ? true : undefined));
     await waitFor(async () => ((await ask<{ lastLogout?: string }>('activity.last', { jid: 'mia@localhost', requester: 'mia@localhost' })).lastLogout === undefined ? true : undefined));
     const { events } = await readAggregate(ctx.nc, names.streams.rosters, names.subjects.roster('mia@localhost'));
     assert.equal(events.at(-1)?.type, 'gatehouse.roster.cleared.v1');

@@ -1,17 +1,18 @@
-import { followStream, openKv, startService, type DurableIntake, type Follower, type NatsConnection, type RunningService } from '@gatehouse/bus';
+import { followStream, openKv, pageBudget, startService, type DurableIntake, type Follower, type NatsConnection, type RunningService } from '@gatehouse/bus';
 import { isBlocklistEvent, isRosterEvent, namesFor } from '@gatehouse/events';
 import type { Logger } from '@gatehouse/telemetry';
 import { accountDeletionIntake } from './account/account-deletion.ts';
 import { LastActivity } from './activity/last-activity.ts';
 import { BlocklistProjection, type BlocklistEntry } from './blocklist/blocklist-projection.ts';
 import * as blocklist from './blocklist/blocklist.ts';
-import { decide as decideBlocklist, type BlocklistCommand } from './blocklist/decide.ts';
+import { decide as decideBlocklist, defaultBlocklistLimits, type BlocklistCommand, type BlocklistLimits } from './blocklist/decide.ts';
 import type { EndpointContext } from './endpoints/context.ts';
 import { rosterEndpoints } from './endpoints/roster.ts';
 import { storageEndpoints } from './endpoints/storage.ts';
 import { subscriptionEndpoints } from './endpoints/subscription.ts';
 import type { ExternalRosterSource } from './external/http-roster-source.ts';
 import { OfflineStore } from './offline/offline-store.ts';
+import { defaultRosterLimits, type RosterLimits } from './roster/bounds.ts';
 import { decide as decideRoster, type RosterCommand } from './roster/decide.ts';
 import * as roster from './roster/roster.ts';
 import { AggregateView } from './store/aggregate-view.ts';
@@ -28,10 +29,14 @@ export interface RosterSyncServiceDeps {
   /** Set for external roster mode (ROSTER_HTTP_URL). */
   external?: ExternalRosterSource;
   clock?: () => Date;
-  /** ROSTER_MAX_ITEMS, default 2000. */
-  maxItems?: number;
+  /** ROSTER_MAX_ITEMS, ROSTER_MAX_BYTES, ...; those left out are the defaults. */
+  rosterLimits?: Partial<RosterLimits>;
+  /** BLOCKLIST_MAX_ITEMS, BLOCKLIST_MAX_BYTES */
+  blocklistLimits?: Partial<BlocklistLimits>;
   /** OFFLINE_MAX_MESSAGES, default 1000. */
   offlineMaxMessages?: number;
+  /** OFFLINE_MAX_BYTES, default 2 MiB. */
+  offlineMaxBytes?: number;
 }
 
 export interface RosterSyncService {
@@ -49,7 +54,9 @@ export const rosterSyncServiceVersion = '0.1.0';
  * stream, and writes with optimistic concurrency, so replicas never coordinate.
  */
 export function createRosterSyncService(deps: RosterSyncServiceDeps): RosterSyncService {
-  const { nc, ns, domain, logger, external, clock = () => new Date(), maxItems = 2_000, offlineMaxMessages = 1_000 } = deps;
+  const { nc, ns, domain, logger, external, clock = () => new Date(), offlineMaxMessages = 1_000, offlineMaxBytes = 2 * 1024 * 1024 } = deps;
+  const rosterLimits = { ...defaultRosterLimits, ...deps.rosterLimits };
+  const blocklistLimits = { ...defaultBlocklistLimits, ...deps.blocklistLimits };
   const names = namesFor(ns);
   const rosters = new AggregateView(roster.initialState, roster.evolve);
   const blocklists = new AggregateView(blocklist.initialState, blocklist.evolve);
@@ -60,7 +67,8 @@ export function createRosterSyncService(deps: RosterSyncServiceDeps): RosterSync
 
   return {
     async start() {
-      const projection = new BlocklistProjection(await openKv(nc, names.buckets.blocklists, { history: 1 }));
+      const pageBytes = pageBudget(nc);
+      const projection = new BlocklistProjection(await openKv(nc, names.buckets.blocklists, { history: 1 }), pageBytes, logger);
       let live = false;
       follower = followStream(nc, { stream: names.streams.rosters, deliver: 'all', logger }, async (event, seq) => {
         if (isRosterEvent(event)) rosters.apply(event.data.owner, event, seq);
@@ -74,20 +82,20 @@ export function createRosterSyncService(deps: RosterSyncServiceDeps): RosterSync
       await projection.reconcile(nonEmptyBlocklists(blocklists));
       live = true;
 
-      const offline = new OfflineStore(nc, names, offlineMaxMessages);
+      const offline = new OfflineStore(nc, names, { maxMessages: offlineMaxMessages, maxBytes: offlineMaxBytes, pageBytes }, logger);
       await offline.ensure();
       await activity.start();
 
       const executeRoster = createCommandHandler({
         view: rosters,
         stream: natsAggregateStream({ nc, stream: names.streams.rosters, subjectOf: names.subjects.roster, isFact: isRosterEvent, ...roster }),
-        decide: (command: RosterCommand, state) => decideRoster(command, state, { now: clock(), maxItems }),
+        decide: (command: RosterCommand, state) => decideRoster(command, state, { now: clock(), ...rosterLimits }),
         keyOf: (command) => command.owner,
       });
       const blocklistHandler = createCommandHandler({
         view: blocklists,
         stream: natsAggregateStream({ nc, stream: names.streams.rosters, subjectOf: names.subjects.blocklist, isFact: isBlocklistEvent, ...blocklist }),
-        decide: (command: BlocklistCommand, state) => decideBlocklist(command, state, clock()),
+        decide: (command: BlocklistCommand, state) => decideBlocklist(command, state, clock(), blocklistLimits),
         keyOf: (command) => command.owner,
       });
       const ctx: EndpointContext = {
@@ -95,6 +103,8 @@ export function createRosterSyncService(deps: RosterSyncServiceDeps): RosterSync
         external,
         rosters,
         blocklists,
+        rosterLimits,
+        pageBytes,
         executeRoster,
         async executeBlocklist(command) {
           const decided = await blocklistHandler(command);

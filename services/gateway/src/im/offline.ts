@@ -41,13 +41,20 @@ export class OfflineMessages {
   /** Hands the account's stored messages to one session, then drops them from the store. */
   async deliver(bareJid: string, deliver: (serialised: string) => Promise<boolean>): Promise<void> {
     try {
-      const messages = await this.client.offlineMessages(bareJid);
-      let delivered: number | undefined;
-      for (const message of messages) {
-        if (!(await deliver(message.stanza))) break;
-        delivered = message.seq;
+      // Each page is dropped from the store once delivered, so a failure later keeps only the rest.
+      for await (const page of this.client.offlineMessages(bareJid)) {
+        let delivered: number | undefined;
+        let stopped = false;
+        for (const message of page) {
+          if (!(await deliver(message.stanza))) {
+            stopped = true;
+            break;
+          }
+          delivered = message.seq;
+        }
+        if (delivered !== undefined) await this.client.offlineDelivered(bareJid, delivered);
+        if (stopped) return;
       }
-      if (delivered !== undefined) await this.client.offlineDelivered(bareJid, delivered);
     } catch (error) {
       // Kept in the store: the next login tries again.
       this.logger.warn({ err: error, to: bareJid }, 'offline messages not delivered');

@@ -1,5 +1,5 @@
 /** The roster-sync service's endpoints, typed, as the gateway calls them. */
-import { request, type NatsConnection } from '@gatehouse/bus';
+import { request, requestAll, requestPages, type NatsConnection, type Page } from '@gatehouse/bus';
 import type { RosterItem } from '@gatehouse/events';
 
 export type SubscriptionPresence = 'subscribe' | 'subscribed' | 'unsubscribe' | 'unsubscribed';
@@ -30,7 +30,8 @@ export interface RosterSyncClient {
   block(jid: string, items: string[]): Promise<string[]>;
   unblock(jid: string, items: string[]): Promise<string[]>;
   storeOffline(jid: string, stanza: string): Promise<void>;
-  offlineMessages(jid: string): Promise<{ seq: number; stanza: string }[]>;
+  /** The account's offline messages, oldest first, a page at a time. */
+  offlineMessages(jid: string): AsyncIterable<{ seq: number; stanza: string }[]>;
   offlineDelivered(jid: string, seq: number): Promise<void>;
   refreshExternal(jid: string): Promise<ExternalChanges>;
 }
@@ -44,8 +45,14 @@ const MAY_FETCH_TIMEOUT_MS = 30_000;
 
 export function rosterSyncClient(nc: NatsConnection, group: string): RosterSyncClient {
   const ask = <T>(endpoint: string, payload: unknown, timeoutMs?: number) => request<T>(nc, `${group}.${endpoint}`, payload, timeoutMs === undefined ? {} : { timeoutMs });
+  // Rosters, block lists and offline messages can outgrow one NATS message: they come in pages.
+  const all = <P extends Page<unknown>>(endpoint: string, payload: Record<string, unknown>, timeoutMs?: number) =>
+    requestAll<P>(nc, `${group}.${endpoint}`, payload, timeoutMs === undefined ? {} : { timeoutMs });
   return {
-    roster: (jid, refresh) => ask('roster.get', { jid, refresh }, MAY_FETCH_TIMEOUT_MS),
+    roster: async (jid, refresh) => {
+      const { version, items } = await all<Page<RosterItem> & { version: number }>('roster.get', { jid, refresh }, MAY_FETCH_TIMEOUT_MS);
+      return { version, items };
+    },
     setItem: async (jid, item) => void (await ask('roster.set', { jid, item })),
     removeItem: (jid, contact) => ask('roster.remove', { jid, contact }),
     outbound: (jid, contact, presence) => ask('subscription.outbound', { jid, contact, presence }),
@@ -55,11 +62,13 @@ export function rosterSyncClient(nc: NatsConnection, group: string): RosterSyncC
       const { lastLogout, status } = await ask<{ lastLogout?: string; status?: string }>('activity.last', { jid, requester });
       return lastLogout === undefined ? undefined : { at: lastLogout, status };
     },
-    blocklist: async (jid) => (await ask<{ jids: string[] }>('block.list', { jid })).jids,
+    blocklist: async (jid) => (await all<Page<string>>('block.list', { jid })).items,
     block: async (jid, items) => (await ask<{ added: string[] }>('block.add', { jid, items })).added,
     unblock: async (jid, items) => (await ask<{ removed: string[] }>('block.remove', { jid, items })).removed,
     storeOffline: async (jid, stanza) => void (await ask('offline.store', { jid, stanza })),
-    offlineMessages: async (jid) => (await ask<{ messages: { seq: number; stanza: string }[] }>('offline.fetch', { jid })).messages,
+    offlineMessages: async function* (jid) {
+      for await (const page of requestPages<Page<{ seq: number; stanza: string }>>(nc, `${group}.offline.fetch`, { jid })) yield page.items;
+    },
     offlineDelivered: async (jid, seq) => void (await ask('offline.ack', { jid, seq })),
     refreshExternal: (jid) => ask('external.refresh', { jid }, MAY_FETCH_TIMEOUT_MS),
   };

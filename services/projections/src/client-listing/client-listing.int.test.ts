@@ -132,7 +132,7 @@ describe('client-listing projection (NATS + PostgreSQL)', () => {
 
   it('reads its own writes and answers clients.list over NATS', async () => {
     await append('gatehouse.client.session-ended.v1', { ...key('laptop'), sessionId: sid(2), fullJid: `${jid}/laptop` }, t(11));
-    const { clients } = await ask<{ clients: { id: string; connected: boolean; lastSeen: string }[] }>('clients.list', { jid: 'Alice@Localhost' });
+    const { items: clients } = await ask<{ items: { id: string; connected: boolean; lastSeen: string }[] }>('clients.list', { jid: 'Alice@Localhost' });
     const laptop = clients.find((entry) => entry.id === 'client/laptop');
     assert.equal(laptop?.connected, false);
     assert.equal(laptop?.lastSeen, t(11));

@@ -5,8 +5,9 @@
  * It is a projection of the blocklist events: written after each append, by the stream
  * follower for appends made elsewhere, and reconciled with the folded stream at start.
  */
-import type { KV } from '@gatehouse/bus';
+import { fillPage, type KV } from '@gatehouse/bus';
 import { fromSubjectToken, subjectToken } from '@gatehouse/events';
+import type { Logger } from '@gatehouse/telemetry';
 
 export interface BlocklistEntry {
   jids: readonly string[];
@@ -14,11 +15,17 @@ export interface BlocklistEntry {
 }
 
 export class BlocklistProjection {
-  constructor(private readonly kv: KV) {}
+  constructor(
+    private readonly kv: KV,
+    /** Bytes of JIDs one KV value may carry: the connection's page budget. */
+    private readonly maxBytes: number,
+    private readonly logger: Logger,
+  ) {}
 
   /** Writes the owner's list as of `seq`, unless the bucket already holds a newer one. */
-  async publish(owner: string, jids: readonly string[], seq: number): Promise<void> {
+  async publish(owner: string, all: readonly string[], seq: number): Promise<void> {
     const key = subjectToken(owner);
+    const jids = this.fitting(owner, all);
     for (let attempt = 0; attempt < 5; attempt++) {
       const entry = await this.kv.get(key);
       const current = entry && entry.operation === 'PUT' ? entry.json<BlocklistEntry>() : undefined;
@@ -33,6 +40,18 @@ export class BlocklistProjection {
         if (!/wrong last sequence|key exists|10071/i.test(String((error as Error).message))) throw error;
       }
     }
+  }
+
+  /**
+   * A list stored before BLOCKLIST_MAX_BYTES existed can be larger than a NATS message:
+   * the gateways then mirror its first part, rather than this service failing to start.
+   */
+  private fitting(owner: string, jids: readonly string[]): readonly string[] {
+    const { items, end } = fillPage(jids, 0, this.maxBytes);
+    if (end < jids.length || items.length < jids.length) {
+      this.logger.warn({ owner, blocked: jids.length, mirrored: items.length }, 'block list too large for one KV value; gateways enforce only its first part until it shrinks');
+    }
+    return items.length < jids.length ? items : jids;
   }
 
   /** Makes the bucket match the folded stream: after a crash between an append and its write. */

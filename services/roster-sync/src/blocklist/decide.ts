@@ -1,5 +1,6 @@
+import { jsonBytes } from '@gatehouse/bus';
 import { changedSinceDeletion } from '../account/new-account.ts';
-import { BadRequestError } from '../errors.ts';
+import { BadRequestError, ResourceConstraintError } from '../errors.ts';
 import type { BlocklistFact, BlocklistState } from './blocklist.ts';
 
 /** XEP-0191 §3.3: block communication with these JIDs (normalised). */
@@ -26,14 +27,29 @@ export interface ForgetBlocklist {
 
 export type BlocklistCommand = BlockJids | UnblockJids | ForgetBlocklist;
 
+/**
+ * A block list is one KV value every gateway mirrors, so it is bounded in bytes as well
+ * as in JIDs. XEP-0191 names no error for a full list; `resource-constraint`, as for a
+ * full roster, tells the client to unblock something first.
+ */
+export interface BlocklistLimits {
+  /** BLOCKLIST_MAX_ITEMS */
+  maxItems: number;
+  /** BLOCKLIST_MAX_BYTES: the list as a JSON array. */
+  maxBytes: number;
+}
+
+export const defaultBlocklistLimits: BlocklistLimits = { maxItems: 1_000, maxBytes: 256 * 1024 };
+
 /** Blocking what is blocked, or unblocking what is not, decides nothing (conventions §6). */
-export function decide(command: BlocklistCommand, state: BlocklistState, now: Date): BlocklistFact[] {
+export function decide(command: BlocklistCommand, state: BlocklistState, now: Date, limits: BlocklistLimits = defaultBlocklistLimits): BlocklistFact[] {
   const time = now.toISOString();
   const owner = command.owner;
   switch (command.type) {
     case 'BlockJids': {
       if (command.jids.length === 0) throw new BadRequestError('<block/> needs at least one <item/>');
       const jids = [...new Set(command.jids)].filter((jid) => !state.blocked.includes(jid));
+      if (jids.length > 0) checkRoom(state.blocked, jids, limits);
       return jids.length === 0 ? [] : [{ type: 'gatehouse.blocklist.blocked.v1', time, data: { owner, jids } }];
     }
     case 'UnblockJids': {
@@ -49,4 +65,9 @@ export function decide(command: BlocklistCommand, state: BlocklistState, now: Da
       throw new Error(`unhandled blocklist command ${JSON.stringify(unexpected)}`);
     }
   }
+}
+
+function checkRoom(blocked: readonly string[], added: readonly string[], { maxItems, maxBytes }: BlocklistLimits): void {
+  if (blocked.length + added.length > maxItems) throw new ResourceConstraintError(`a block list holds at most ${maxItems} JIDs`);
+  if (jsonBytes([...blocked, ...added]) > maxBytes) throw new ResourceConstraintError(`a block list holds at most ${maxBytes} bytes`);
 }

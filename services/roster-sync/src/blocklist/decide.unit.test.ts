@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import { deciderSpec } from '@gatehouse/testing';
-import { BadRequestError } from '../errors.ts';
+import { BadRequestError, ResourceConstraintError } from '../errors.ts';
 import { evolve, initialState, type BlocklistFact, type BlocklistState } from './blocklist.ts';
 import { decide, type BlocklistCommand } from './decide.ts';
 
@@ -37,5 +37,20 @@ describe('block list decider: the account is deleted', () => {
     blocklist.given(history).when({ type: 'ForgetBlocklist', owner, deletedAt: time }).then([unblocked(true, 'tybalt@capulet.lit', 'paris@verona.lit')]);
     blocklist.given(history).when({ type: 'ForgetBlocklist', owner, deletedAt: '2025-03-01T11:00:00.000Z' }).then([]);
     blocklist.given([]).when({ type: 'ForgetBlocklist', owner, deletedAt: time }).then([]);
+  });
+});
+
+describe('block list decider: bounds', () => {
+  const limits = { maxItems: 3, maxBytes: 60 };
+  const bounded = deciderSpec<BlocklistCommand, BlocklistFact, BlocklistState>({ decide: (c, s) => decide(c, s, now, limits), evolve, initialState });
+
+  it('refuses a block past BLOCKLIST_MAX_ITEMS with resource-constraint', () => {
+    bounded.given([blocked('a@x.y', 'b@x.y')]).when({ type: 'BlockJids', owner, jids: ['c@x.y'] }).then([blocked('c@x.y')]);
+    bounded.given([blocked('a@x.y', 'b@x.y')]).when({ type: 'BlockJids', owner, jids: ['c@x.y', 'd@x.y'] }).thenThrows(ResourceConstraintError);
+  });
+
+  it('refuses a block past BLOCKLIST_MAX_BYTES, and still takes what is already blocked', () => {
+    bounded.given([blocked('a@x.y')]).when({ type: 'BlockJids', owner, jids: [`${'l'.repeat(50)}@x.y`] }).thenThrows(ResourceConstraintError);
+    bounded.given([blocked('a@x.y')]).when({ type: 'BlockJids', owner, jids: ['a@x.y'] }).then([]);
   });
 });

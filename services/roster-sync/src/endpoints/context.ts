@@ -8,6 +8,7 @@ import type { BlocklistCommand } from '../blocklist/decide.ts';
 import type { ExternalRosterSource } from '../external/http-roster-source.ts';
 import type { OfflineStore } from '../offline/offline-store.ts';
 import type { LastLogout } from '../activity/last-activity.ts';
+import type { RosterLimits } from '../roster/bounds.ts';
 
 /** What the endpoints work with; built by service.ts, faked in unit tests. */
 export interface EndpointContext {
@@ -17,6 +18,9 @@ export interface EndpointContext {
   external: ExternalRosterSource | undefined;
   rosters: Pick<AggregateView<RosterState, RosterFact>, 'get'>;
   blocklists: Pick<AggregateView<BlocklistState, BlocklistFact>, 'get'>;
+  rosterLimits: RosterLimits;
+  /** Bytes of items one reply page may carry (pageBudget of the connection). */
+  pageBytes: number;
   executeRoster(command: RosterCommand): Promise<Decided<RosterState, RosterFact>>;
   executeBlocklist(command: BlocklistCommand): Promise<Decided<BlocklistState, BlocklistFact>>;
   offline: Pick<OfflineStore, 'store' | 'fetch' | 'remove'>;

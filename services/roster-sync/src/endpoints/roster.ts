@@ -4,19 +4,21 @@
  * refused, as with mod_block_subscriptions, and reads serve the last good fetch.
  */
 import { z } from 'zod';
-import type { Endpoints } from '@gatehouse/bus';
+import { pageOf, type Endpoints } from '@gatehouse/bus';
 import type { RosterItem } from '@gatehouse/events';
 import { BadRequestError, NotAllowedError, RosterFetchError } from '../errors.ts';
+import { externalRosterProblem } from '../roster/bounds.ts';
 import { rosterItems } from '../roster/roster.ts';
 import { farewellTo, hasFrom } from '../roster/subscription-states.ts';
 import type { EndpointContext } from './context.ts';
 import { bareJid, jid, parse } from './schemas.ts';
 
 const schemas = {
-  get: z.object({ jid: bareJid, refresh: z.boolean().optional() }),
+  get: z.object({ jid: bareJid, refresh: z.boolean().optional(), cursor: z.string().max(64).optional() }),
   set: z.object({
     jid: bareJid,
-    item: z.object({ jid, name: z.string().max(1023).optional(), groups: z.array(z.string().max(1023)).max(256) }),
+    // Loose on purpose: the roster limits (bounds.ts) decide, with RFC 6121 §2.3.3's not-acceptable.
+    item: z.object({ jid, name: z.string().max(65_536).optional(), groups: z.array(z.string().max(65_536)).max(10_000) }),
   }),
   remove: z.object({ jid: bareJid, contact: jid }),
   refresh: z.object({ jid: bareJid }),
@@ -32,7 +34,8 @@ export function rosterEndpoints(ctx: EndpointContext): Endpoints {
     'roster.get': async (payload) => {
       const request = parse(schemas.get, payload);
       const owner = account(ctx, request.jid);
-      if (ctx.external && (request.refresh || !ctx.rosters.get(owner).state.synced)) {
+      // Only the first page fetches: later ones continue the version the first one read.
+      if (request.cursor === undefined && ctx.external && (request.refresh || !ctx.rosters.get(owner).state.synced)) {
         try {
           await syncExternal(ctx, owner);
         } catch (error) {
@@ -42,7 +45,13 @@ export function rosterEndpoints(ctx: EndpointContext): Endpoints {
         }
       }
       const { state } = ctx.rosters.get(owner);
-      return { version: state.version, items: rosterItems(state) };
+      const page = pageOf(rosterItems(state), {
+        version: state.version,
+        cursor: request.cursor,
+        budget: ctx.pageBytes,
+        onOversize: (item, bytes) => ctx.logger.warn({ owner, contact: item.jid, bytes }, 'roster item too large for any reply page; left out of the roster get'),
+      });
+      return { version: state.version, ...page };
     },
     'roster.set': async (payload) => {
       const { jid: owner, item } = parse(schemas.set, payload);
@@ -69,6 +78,8 @@ export function rosterEndpoints(ctx: EndpointContext): Endpoints {
 /** Fetches the owner's roster from the web app and stores the differences. */
 export async function syncExternal(ctx: EndpointContext, owner: string): Promise<ExternalChanges> {
   const items = await ctx.external!.fetch(owner.slice(0, owner.indexOf('@')));
+  const problem = externalRosterProblem(items, ctx.rosterLimits);
+  if (problem !== undefined) throw new RosterFetchError(`the web app's roster for ${owner} is over the limits: ${problem}`);
   const { facts } = await ctx.executeRoster({ type: 'ApplyExternalRoster', owner, items });
   const synced = facts.find((fact) => fact.type === 'gatehouse.roster.synced.v1');
   return synced ? { set: synced.data.set, removed: synced.data.removed } : { set: [], removed: [] };

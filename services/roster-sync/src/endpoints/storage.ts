@@ -1,23 +1,24 @@
 /** Block lists (XEP-0191) and offline messages (XEP-0160). */
 import { z } from 'zod';
-import type { Endpoints } from '@gatehouse/bus';
+import { pageOf, type Endpoints } from '@gatehouse/bus';
 import type { EndpointContext } from './context.ts';
 import { account } from './roster.ts';
 import { bareJid, jid, parse } from './schemas.ts';
 
 const schemas = {
-  list: z.object({ jid: bareJid }),
+  list: z.object({ jid: bareJid, cursor: z.string().max(64).optional() }),
   change: z.object({ jid: bareJid, items: z.array(jid).max(1_000) }),
   store: z.object({ jid: bareJid, stanza: z.string().min(1).max(1024 * 1024) }),
-  fetch: z.object({ jid: bareJid }),
+  fetch: z.object({ jid: bareJid, cursor: z.string().regex(/^\d{1,15}$/).optional() }),
   ack: z.object({ jid: bareJid, seq: z.number().int().positive() }),
 };
 
 export function storageEndpoints(ctx: EndpointContext): Endpoints {
   return {
     'block.list': async (payload) => {
-      const owner = account(ctx, parse(schemas.list, payload).jid);
-      return { jids: ctx.blocklists.get(owner).state.blocked };
+      const request = parse(schemas.list, payload);
+      const { state, sequence } = ctx.blocklists.get(account(ctx, request.jid));
+      return pageOf(state.blocked, { version: sequence, cursor: request.cursor, budget: ctx.pageBytes });
     },
     'block.add': async (payload) => {
       const request = parse(schemas.change, payload);
@@ -35,8 +36,9 @@ export function storageEndpoints(ctx: EndpointContext): Endpoints {
       return {};
     },
     'offline.fetch': async (payload) => {
-      const owner = account(ctx, parse(schemas.fetch, payload).jid);
-      return { messages: await ctx.offline.fetch(owner, ctx.offlineLimit) };
+      const request = parse(schemas.fetch, payload);
+      const after = request.cursor === undefined ? 0 : Number(request.cursor);
+      return ctx.offline.fetch(account(ctx, request.jid), { after, limit: ctx.offlineLimit });
     },
     'offline.ack': async (payload) => {
       const request = parse(schemas.ack, payload);

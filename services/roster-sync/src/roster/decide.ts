@@ -1,6 +1,7 @@
 import type { RosterItem } from '@gatehouse/events';
 import { changedSinceDeletion } from '../account/new-account.ts';
 import { BadRequestError, ItemNotFoundError, NotAcceptableError, NotAllowedError, ResourceConstraintError } from '../errors.ts';
+import { checkGrowth, checkItem, defaultRosterLimits, type RosterLimits } from './bounds.ts';
 import { newContact, rosterItem, type Contact, type RosterFact, type RosterState } from './roster.ts';
 import { transition, type Direction, type SubscriptionPresence, type SubscriptionState } from './subscription-states.ts';
 
@@ -53,13 +54,12 @@ export interface ForgetRoster {
 
 export type RosterCommand = SetRosterItem | RemoveRosterItem | SendSubscriptionPresence | ReceiveSubscriptionPresence | ApplyExternalRoster | ForgetRoster;
 
-export interface RosterDecisionContext {
-  now: Date;
-  /** Most contacts on one roster (ROSTER_MAX_ITEMS). */
-  maxItems: number;
-}
+/** `now`, and the roster limits (bounds.ts); those left out are the defaults. */
+export type RosterDecisionContext = { now: Date } & Partial<RosterLimits>;
 
-export function decide(command: RosterCommand, state: RosterState, { now, maxItems }: RosterDecisionContext): RosterFact[] {
+export function decide(command: RosterCommand, state: RosterState, { now, ...given }: RosterDecisionContext): RosterFact[] {
+  const limits = { ...defaultRosterLimits, ...given };
+  const { maxItems } = limits;
   const time = now.toISOString();
   const owner = command.owner;
   switch (command.type) {
@@ -70,19 +70,21 @@ export function decide(command: RosterCommand, state: RosterState, { now, maxIte
       if (new Set(groups).size !== groups.length) throw new BadRequestError('the same group is listed twice');
       const known = state.contacts.get(jid);
       if (known?.onRoster && known.name === name && sameList(known.groups, groups)) return [];
+      checkItem(command.item, limits);
       if (!known?.onRoster && onRosterCount(state) >= maxItems) throw new ResourceConstraintError(`a roster holds at most ${maxItems} contacts`);
       const item = { ...rosterItem(known ?? newContact(jid)), groups };
       if (name === undefined) delete item.name;
       else item.name = name;
+      checkGrowth(state, known, { ...(known ?? newContact(jid)), ...item, onRoster: true }, limits);
       return [{ type: 'gatehouse.roster.item-set.v1', time, data: { owner, version: state.version + 1, item } }];
     }
     case 'RemoveRosterItem':
       if (!state.contacts.get(command.jid)?.onRoster) throw new ItemNotFoundError(`${command.jid} is not on the roster`);
       return [{ type: 'gatehouse.roster.item-removed.v1', time, data: { owner, version: state.version + 1, jid: command.jid } }];
     case 'SendSubscriptionPresence':
-      return subscriptionChange(state, owner, command.contact, 'outbound', command.presence, undefined, time);
+      return subscriptionChange(state, owner, command.contact, 'outbound', command.presence, undefined, time, limits);
     case 'ReceiveSubscriptionPresence':
-      return subscriptionChange(state, owner, command.contact, 'inbound', command.presence, command.request, time);
+      return subscriptionChange(state, owner, command.contact, 'inbound', command.presence, command.request, time, limits);
     case 'ApplyExternalRoster':
       return externalRoster(state, owner, command.items, time);
     case 'ForgetRoster': {
@@ -111,6 +113,7 @@ function subscriptionChange(
   presence: SubscriptionPresence,
   request: string | undefined,
   time: string,
+  limits: RosterLimits,
 ): RosterFact[] {
   const known = state.contacts.get(jid) ?? newContact(jid);
   const before = subscriptionStateOf(known);
@@ -122,6 +125,9 @@ function subscriptionChange(
   const itemChanged = onRoster && (!known.onRoster || !sameState({ ...before, pendingIn: false }, { ...next, pendingIn: false }));
   const version = itemChanged ? state.version + 1 : state.version;
   const kept = next.pendingIn && request !== undefined && !before.pendingIn ? { request } : {};
+  // A stranger's requests are kept too: they count, or subscribe floods would fill memory.
+  const after: Contact | undefined = onRoster || next.pendingIn ? { ...item, onRoster, pendingIn: next.pendingIn, ...(next.pendingIn ? { request: kept.request ?? known.request } : {}) } : undefined;
+  checkGrowth(state, state.contacts.get(jid), after, limits);
   return [
     {
       type: 'gatehouse.roster.subscription-changed.v1',
