@@ -10,6 +10,7 @@ import type { Logger } from '@gatehouse/telemetry';
 import type { GatewayConfig } from './config.ts';
 import { SessionDirectory } from './routing/session-directory.ts';
 import { Router } from './routing/router.ts';
+import { BusOutage } from './routing/bus-outage.ts';
 import { ReplicaLiveness, HEARTBEAT_MAX_AGE_MS } from './routing/replica-liveness.ts';
 import { C2sSession, type SessionDeps } from './c2s/session.ts';
 import { outboxEventSink } from './c2s/outbox-event-sink.ts';
@@ -31,6 +32,7 @@ export type GatewaySettings = Pick<
   | 'GATEHOUSE_NAMESPACE' | 'XMPP_DOMAIN' | 'GATEWAY_REPLICA_ID' | 'GATEWAY_BIND_ADDRESS' | 'C2S_PORT' | 'C2S_TLS_PORT' | 'HTTP_PORT'
   | 'C2S_STANZA_SIZE_LIMIT' | 'C2S_PREAUTH_STANZA_SIZE_LIMIT' | 'C2S_AUTH_TIMEOUT_MS' | 'C2S_MAX_AUTH_FAILURES'
   | 'ENFORCE_CLIENT_IDS' | 'WEBSOCKET_SECURE' | 'ROSTER_ADMIN_SECRET' | 'ADMIN_TOKEN'
+  | 'GATEWAY_OUTAGE_WAIT_MS' | 'GATEWAY_OUTAGE_BUFFER_STANZAS' | 'GATEWAY_OUTAGE_BUFFER_BYTES'
 >;
 
 export interface GatewayPorts {
@@ -60,7 +62,12 @@ export function createGateway(deps: { nc: NatsConnection; settings: GatewaySetti
     await directory.start();
     stoppers.push(() => directory.stop());
 
-    const router = new Router({ nc, replica, subjectFor: names.subjects.c2s, logger, directory });
+    const outage = new BusOutage(
+      nc,
+      { waitMs: settings.GATEWAY_OUTAGE_WAIT_MS, maxStanzas: settings.GATEWAY_OUTAGE_BUFFER_STANZAS, maxBytes: settings.GATEWAY_OUTAGE_BUFFER_BYTES },
+      logger,
+    );
+    const router = new Router({ nc, replica, subjectFor: names.subjects.c2s, logger, directory, outage });
     router.start();
     stoppers.push(() => router.stop());
 
@@ -168,7 +175,7 @@ export function createGateway(deps: { nc: NatsConnection; settings: GatewaySetti
           }),
         ],
       ],
-      metrics: () => ({ local_streams: sessions.size, bound_sessions: router.local.size, cluster_routes: directory.table.size, outbox_pending: outbox.pending }),
+      metrics: () => ({ local_streams: sessions.size, bound_sessions: router.local.size, cluster_routes: directory.table.size, outbox_pending: outbox.pending, outage_undelivered_total: outage.undelivered }),
     });
     listeners.push(c2s, c2sTls, http);
     ready = true;
