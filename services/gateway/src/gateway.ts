@@ -33,6 +33,7 @@ export type GatewaySettings = Pick<
   | 'C2S_STANZA_SIZE_LIMIT' | 'C2S_PREAUTH_STANZA_SIZE_LIMIT' | 'C2S_AUTH_TIMEOUT_MS' | 'C2S_MAX_AUTH_FAILURES'
   | 'ENFORCE_CLIENT_IDS' | 'WEBSOCKET_SECURE' | 'ROSTER_ADMIN_SECRET' | 'ADMIN_TOKEN'
   | 'GATEWAY_OUTAGE_WAIT_MS' | 'GATEWAY_OUTAGE_BUFFER_STANZAS' | 'GATEWAY_OUTAGE_BUFFER_BYTES'
+  | 'STREAM_SESSIONS_MAX_AGE_S' | 'STREAM_SESSIONS_MAX_BYTES' | 'STREAM_AGGREGATES_MAX_MSGS'
 >;
 
 export interface GatewayPorts {
@@ -57,7 +58,7 @@ export function createGateway(deps: { nc: NatsConnection; settings: GatewaySetti
   let ready = false;
 
   async function start(): Promise<GatewayPorts> {
-    await ensureStreams(nc, settings.GATEHOUSE_NAMESPACE);
+    await ensureStreams(nc, settings.GATEHOUSE_NAMESPACE, { limits: settings, logger });
     const directory = new SessionDirectory(await openKv(nc, names.buckets.sessions, { history: 1 }), replica, logger);
     await directory.start();
     stoppers.push(() => directory.stop());
