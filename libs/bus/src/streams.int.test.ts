@@ -26,13 +26,21 @@ describe('ensureStreams with limits', () => {
   });
 
   it('updates the limits of streams a stack made before (none, or others), and a caller without limits leaves them', async () => {
-    const names = namesFor(ctx.ns);
-    const jsm = await jetstreamManager(ctx.nc);
-    await ensureStreams(ctx.nc, ctx.ns, { limits: { ...limits, STREAM_SESSIONS_MAX_AGE_S: 3_600, STREAM_AGGREGATES_MAX_MSGS: 200_000 } });
-    await ensureStreams(ctx.nc, ctx.ns);
-    assert.equal((await jsm.streams.info(names.streams.sessions)).config.max_age, 3_600 * NS_PER_S);
-    assert.equal((await jsm.streams.info(names.streams.accounts)).config.max_msgs, 200_000);
-    assert.equal((await jsm.streams.info(names.streams.accounts)).config.discard, 'new');
+    const old = await setupNats();
+    try {
+      const names = namesFor(old.ns);
+      const jsm = await jetstreamManager(old.nc);
+      await ensureStreams(old.nc, old.ns);
+      assert.deepEqual([(await jsm.streams.info(names.streams.accounts)).config.discard, (await jsm.streams.info(names.streams.accounts)).config.max_msgs], ['old', -1]);
+      await ensureStreams(old.nc, old.ns, { limits });
+      await ensureStreams(old.nc, old.ns, { limits: { ...limits, STREAM_SESSIONS_MAX_AGE_S: 3_600, STREAM_AGGREGATES_MAX_MSGS: 200_000 } });
+      await ensureStreams(old.nc, old.ns);
+      assert.equal((await jsm.streams.info(names.streams.sessions)).config.max_age, 3_600 * NS_PER_S);
+      assert.equal((await jsm.streams.info(names.streams.accounts)).config.max_msgs, 200_000);
+      assert.equal((await jsm.streams.info(names.streams.accounts)).config.discard, 'new');
+    } finally {
+      await old.cleanup();
+    }
   });
 
   it('a full aggregate stream refuses a new event with StreamFullError and keeps every old one, even when its ceiling is lowered', async () => {

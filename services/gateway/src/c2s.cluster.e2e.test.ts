@@ -115,6 +115,15 @@ describe('session events and control across replicas', () => {
     assert.equal((events[0]!.data as { username?: string }).username, user);
   });
 
+  it('gives the streams their configured limits (the defaults here)', async () => {
+    const jsm = await jetstream(stack.nc).jetstreamManager();
+    const names = namesFor(stack.ns);
+    const sessions = (await jsm.streams.info(names.streams.sessions)).config;
+    assert.deepEqual([sessions.discard, sessions.max_age, sessions.max_bytes], ['old', 90 * 86_400 * 1e9, 1024 ** 3]);
+    const accounts = (await jsm.streams.info(names.streams.accounts)).config;
+    assert.deepEqual([accounts.discard, accounts.max_age, accounts.max_msgs], ['new', 0, 10_000_000]);
+  });
+
   it('closes every session of a deleted account on every replica, and the login then fails', async () => {
     const user = uniqueUser();
     const jid = await stack.createAccount(user, 'pw');
