@@ -5,7 +5,7 @@
  * a NATS outage (BusOutage), when it only says the other replica has not subscribed again yet.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { headers, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+import { headers, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import { NoRespondersError, requestReply } from '@gatehouse/bus';
 import type { Logger } from '@gatehouse/telemetry';
 import type { StreamErrorCondition } from '@gatehouse/xmpp';
@@ -56,24 +56,42 @@ export class Router {
     this.subscription = nc.subscribe(inbox, {
       callback: (error, msg) => {
         if (error) return;
-        const sessionId = msg.subject.slice(msg.subject.lastIndexOf('.') + 1);
-        const session = this.local.get(sessionId);
-        if (!session) {
-          msg.respond(GONE);
-          return;
+        // A throw here would unwind through the NATS client's socket handler and end the process.
+        try {
+          this.#take(msg);
+        } catch (failure) {
+          this.options.logger.error({ err: failure, subject: msg.subject }, 'could not take a routed stanza');
         }
-        if (msg.headers?.get(CONTROL_HEADER) === 'close') {
-          session.terminate(msg.string() as StreamErrorCondition).finally(() => msg.respond(TAKEN));
-          return;
-        }
-        session.deliver(msg.string());
-        msg.respond(TAKEN);
       },
     });
   }
 
   async stop(): Promise<void> {
     await this.subscription?.drain().catch(() => {});
+  }
+
+  #take(msg: Msg): void {
+    const sessionId = msg.subject.slice(msg.subject.lastIndexOf('.') + 1);
+    const session = this.local.get(sessionId);
+    if (!session) {
+      msg.respond(GONE);
+      return;
+    }
+    if (msg.headers?.get(CONTROL_HEADER) === 'close') {
+      session
+        .terminate(msg.string() as StreamErrorCondition)
+        .catch((error: unknown) => this.options.logger.warn({ err: error, sessionId }, 'closing a session on request failed'))
+        .finally(() => {
+          try {
+            msg.respond(TAKEN);
+          } catch (error) {
+            this.options.logger.warn({ err: error, sessionId }, 'could not confirm a session close');
+          }
+        });
+      return;
+    }
+    session.deliver(msg.string());
+    msg.respond(TAKEN);
   }
 
   /**
