@@ -148,8 +148,11 @@ export class Router {
     const { nc, subjectFor, logger, directory, outage } = this.options;
     const deadline = Date.now() + outage.limits.waitMs;
     for (;;) {
-      const held = await outage.hold(Buffer.byteLength(body), deadline);
-      if (held !== 'up') return { outage: held };
+      // Checked first: the common case costs no await and no byte count.
+      if (outage.down) {
+        const held = await outage.hold(Buffer.byteLength(body), deadline);
+        if (held !== 'up') return { outage: held };
+      }
       const epoch = outage.epoch;
       try {
         const reply = await requestReply(nc, subjectFor(route.replica, route.sessionId), body, {
