@@ -5,13 +5,15 @@ import { NatsUnavailableError } from './nats.ts';
 import { planGateways } from './ports.ts';
 import { StartFailedError } from './services.ts';
 import { Stack } from './stack.ts';
+import { Supervisor } from './supervisor.ts';
 import { readStartEnv } from './start-env.ts';
 
 const note = (message: string) => process.stderr.write(`gatehouse: ${message}\n`);
 
 /**
  * `gatehouse start`: runs the stack in the foreground until SIGINT/SIGTERM (exit 0), or
- * until a part of it fails (exit 1, with that part's last output).
+ * until a part of it fails to start (exit 1, with that part's last output). Once the stack
+ * is ready, a part that exits is restarted (Supervisor) and the others serve on.
  */
 export async function runStart(argv: string[]): Promise<number> {
   let args;
@@ -43,10 +45,9 @@ export async function runStart(argv: string[]): Promise<number> {
       return await shutDown(stack, 0);
     }
     process.stdout.write(`${readyLine}\n`);
-    const outcome = await Promise.race([stack.firstExit(), signalled.promise]);
-    if (outcome === 'signal') return await shutDown(stack, 0);
-    note(`${outcome.process.name} exited (${outcome.code}); its last output (all of it in ${outcome.process.logFile}):\n${outcome.process.tail()}`);
-    return await shutDown(stack, 1);
+    stack.supervise(new Supervisor(note));
+    await signalled.promise;
+    return await shutDown(stack, 0);
   } catch (error) {
     if (error instanceof NatsUnavailableError) note(error.message);
     else if (error instanceof StartFailedError) note(`${error.message}; its last output:\n${error.output}`);

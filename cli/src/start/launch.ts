@@ -8,6 +8,7 @@ import type { GatewayPlan } from './ports.ts';
 import { formatReadyLine, portsFromReady } from './ready-line.ts';
 import { forkService, serviceEntry, spawnNats } from './services.ts';
 import type { Stack } from './stack.ts';
+import type { Slot } from './supervisor.ts';
 import type { StartEnv } from './start-env.ts';
 
 /** From the first fork to the last `ready`: what `npm start` promises a user. */
@@ -32,7 +33,7 @@ export async function launch({ env, gateways, stack, note, signal }: LaunchOptio
   if (nats.kind === 'spawn') {
     note(`nothing answers at ${nats.url}: starting ${nats.binary} (JetStream data in ${nats.storeDir})`);
     const started = spawnNats(nats, logDir);
-    stack.nats = started.process;
+    stack.nats = { process: started.process, restart: () => spawnNats(nats, logDir, undefined, { appendLog: true }) };
     await started.ready;
   }
   const database = await resolveDatabase({ databaseUrl: env.databaseUrl, dataDir: env.dataDir, logger: { info: (_, message) => note(message) } });
@@ -48,19 +49,23 @@ export async function launch({ env, gateways, stack, note, signal }: LaunchOptio
     TLS_KEY_FILE: tls.keyFile,
   };
   const deadline = Date.now() + READY_TIMEOUT_MS;
-  const token = forkService('token', serviceEntry('token'), shared, logDir, deadline);
-  const projections = forkService('projections', serviceEntry('projections'), { ...shared, ...databaseEnv(database) }, logDir, deadline);
-  const rosterSync = forkService('roster-sync', serviceEntry('roster-sync'), shared, logDir, deadline);
-  const clientRegistry = forkService('client-registry', serviceEntry('client-registry'), shared, logDir, deadline);
-  stack.services.push(token.process, projections.process, rosterSync.process, clientRegistry.process);
-  await Promise.all([token.ready, projections.ready, rosterSync.ready, clientRegistry.ready]);
+  const start = (slots: Slot[], name: string, service: string, env: NodeJS.ProcessEnv) => {
+    const first = forkService(name, serviceEntry(service), env, logDir, deadline);
+    const restart = () => forkService(name, serviceEntry(service), env, logDir, Date.now() + READY_TIMEOUT_MS, { appendLog: true });
+    slots.push({ process: first.process, restart });
+    return first.ready;
+  };
+  await Promise.all([
+    start(stack.services, 'token', 'token', shared),
+    start(stack.services, 'projections', 'projections', { ...shared, ...databaseEnv(database) }),
+    start(stack.services, 'roster-sync', 'roster-sync', shared),
+    start(stack.services, 'client-registry', 'client-registry', shared),
+  ]);
   signal.throwIfAborted();
 
   const replicas = gateways.map((plan) => {
     const portsEnv = { GATEWAY_REPLICA_ID: plan.replica, C2S_PORT: `${plan.c2s}`, C2S_TLS_PORT: `${plan.c2sTls}`, HTTP_PORT: `${plan.http}`, ADMIN_HTTP_PORT: `${plan.admin}` };
-    const gateway = forkService(`gateway-${plan.replica}`, serviceEntry('gateway'), { ...shared, ...portsEnv }, logDir, deadline);
-    stack.gateways.push(gateway.process);
-    return gateway.ready.then((ready) => portsFromReady(plan, ready));
+    return start(stack.gateways, `gateway-${plan.replica}`, 'gateway', { ...shared, ...portsEnv }).then((ready) => portsFromReady(plan, ready));
   });
   const serving = await Promise.all(replicas);
   const httpTls = booleanFromEnv(true).parse(process.env.HTTP_TLS);

@@ -16,8 +16,9 @@ export interface ManagedProcess {
   stop(graceMs: number): Promise<void>;
 }
 
-export function manage(name: string, child: ChildProcess, logFile: string): ManagedProcess {
-  const log = createWriteStream(logFile, { flags: 'w' });
+/** `append`: a restarted process adds to the log of the one before, which says why it crashed. */
+export function manage(name: string, child: ChildProcess, logFile: string, { append = false } = {}): ManagedProcess {
+  const log = createWriteStream(logFile, { flags: append ? 'a' : 'w' });
   // A full disk must not take the launcher (and with it every child) down.
   log.once('error', (error) => process.stderr.write(`gatehouse: cannot write ${logFile}: ${error.message}\n`));
   const lines: string[] = [];

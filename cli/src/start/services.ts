@@ -31,8 +31,18 @@ const tsxLoader = import.meta.resolve('tsx');
 
 export const serviceEntry = (service: string) => join(repoRoot, 'services', service, 'src', 'main.ts');
 
-/** Forks a TypeScript entry (see serviceEntry); `ready` resolves on its IPC `ready` message, by `deadline` (epoch ms). */
-export function forkService(name: string, entry: string, env: NodeJS.ProcessEnv, logDir: string, deadline: number): StartingService {
+/**
+ * Forks a TypeScript entry (see serviceEntry); `ready` resolves on its IPC `ready` message, by
+ * `deadline` (epoch ms). `appendLog` for a restart: the log keeps what the crashed one wrote.
+ */
+export function forkService(
+  name: string,
+  entry: string,
+  env: NodeJS.ProcessEnv,
+  logDir: string,
+  deadline: number,
+  { appendLog = false } = {},
+): StartingService {
   const child = fork(entry, [], {
     execArgv: ['--import', tsxLoader],
     env,
@@ -40,7 +50,7 @@ export function forkService(name: string, entry: string, env: NodeJS.ProcessEnv,
     // Its own process group: Ctrl-C reaches only the launcher, which stops the children in order.
     detached: true,
   });
-  const managed = manage(name, child, join(logDir, `${name}.log`));
+  const managed = manage(name, child, join(logDir, `${name}.log`), { append: appendLog });
   const ready = new Promise<Record<string, unknown>>((resolve, reject) => {
     const timer = setTimeout(() => reject(new StartFailedError(`${name} did not become ready in time`, managed.tail())), Math.max(0, deadline - Date.now()));
     child.on('message', (message: unknown) => {
@@ -58,10 +68,10 @@ export function forkService(name: string, entry: string, env: NodeJS.ProcessEnv,
 }
 
 /** Starts the planned nats-server; `ready` resolves once it greets clients. */
-export function spawnNats(plan: Extract<NatsPlan, { kind: 'spawn' }>, logDir: string, timeoutMs = 10_000): StartingService {
+export function spawnNats(plan: Extract<NatsPlan, { kind: 'spawn' }>, logDir: string, timeoutMs = 10_000, { appendLog = false } = {}): StartingService {
   // Detached like the services: Ctrl-C must not stop NATS under services still draining.
   const child = spawn(plan.binary, plan.args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-  const managed = manage('nats', child, join(logDir, 'nats.log'));
+  const managed = manage('nats', child, join(logDir, 'nats.log'), { append: appendLog });
   let exited = false;
   void managed.exited.then(() => (exited = true));
   const ready = (async () => {

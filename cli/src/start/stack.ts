@@ -1,4 +1,4 @@
-import type { ManagedProcess } from './managed-process.ts';
+import type { Slot, Supervisor } from './supervisor.ts';
 
 /** Grace before SIGKILL; under the services' own 10 s forced exit, so a stop stays bounded. */
 const SERVICE_GRACE_MS = 8_000;
@@ -10,22 +10,25 @@ const NATS_GRACE_MS = 5_000;
  * services, then the NATS server if it was ours.
  */
 export class Stack {
-  nats: ManagedProcess | undefined;
-  readonly services: ManagedProcess[] = [];
-  readonly gateways: ManagedProcess[] = [];
+  nats: Slot | undefined;
+  readonly services: Slot[] = [];
+  readonly gateways: Slot[] = [];
+  #supervisor: Supervisor | undefined;
 
-  all(): ManagedProcess[] {
-    return [...this.gateways, ...this.services, ...(this.nats ? [this.nats] : [])];
-  }
-
-  /** Resolves with the first process that exits on its own. */
-  firstExit(): Promise<{ process: ManagedProcess; code: number | string }> {
-    return Promise.race(this.all().map((process) => process.exited.then((code) => ({ process, code }))));
+  /** From now on a process that exits is restarted rather than ending the stack. */
+  supervise(supervisor: Supervisor): void {
+    this.#supervisor = supervisor;
+    for (const slot of this.#slots()) supervisor.watch(slot);
   }
 
   async stop(): Promise<void> {
-    await Promise.all(this.gateways.map((process) => process.stop(SERVICE_GRACE_MS)));
-    await Promise.all(this.services.map((process) => process.stop(SERVICE_GRACE_MS)));
-    await this.nats?.stop(NATS_GRACE_MS);
+    this.#supervisor?.stop();
+    await Promise.all(this.gateways.map((slot) => slot.process.stop(SERVICE_GRACE_MS)));
+    await Promise.all(this.services.map((slot) => slot.process.stop(SERVICE_GRACE_MS)));
+    await this.nats?.process.stop(NATS_GRACE_MS);
+  }
+
+  #slots(): Slot[] {
+    return [...this.gateways, ...this.services, ...(this.nats ? [this.nats] : [])];
   }
 }

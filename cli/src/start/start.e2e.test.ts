@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -53,7 +53,23 @@ const accepts = (port: number) =>
     socket.once('error', () => resolve(false));
   });
 
-it('gatehouse start --gateways 2 prints one ready line, serves every port, and stops cleanly on SIGTERM', { timeout: 90_000 }, async () => {
+/** Pid of the launcher's child running that entry (`services/<name>/src/main.ts`). */
+function childRunning(launcher: number, entry: string): number {
+  const listing = execFileSync('ps', ['--ppid', `${launcher}`, '-o', 'pid=,args='], { encoding: 'utf8' });
+  const line = listing.split('\n').find((candidate) => candidate.includes(entry));
+  if (!line) throw new Error(`no child runs ${entry}:\n${listing}`);
+  return Number(line.trim().split(/\s+/)[0]);
+}
+
+async function eventually(condition: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+it('gatehouse start --gateways 2 prints one ready line, serves every port, restarts a killed service and gateway, and stops cleanly on SIGTERM', { timeout: 90_000 }, async () => {
   const nats = await setupNats();
   const database = await createTestDatabase();
   const dataDir = await mkdtemp(join(tmpdir(), 'gatehouse-start-'));
@@ -98,6 +114,17 @@ it('gatehouse start --gateways 2 prints one ready line, serves every port, and s
     assert.equal(stdout.trim().split('\n').length, 1, `stdout is the ready line only:\n${stdout}`);
     for (const port of [c2s, c2sTls, http, admin, c2s + 100, c2sTls + 100, http + 100, admin + 100]) {
       assert.equal(await accepts(port), true, `port ${port} accepts TCP`);
+    }
+
+    const launcher = child.pid ?? 0;
+    process.kill(childRunning(launcher, join('services', 'roster-sync', 'src', 'main.ts')), 'SIGKILL');
+    process.kill(childRunning(launcher, join('services', 'gateway', 'src', 'main.ts')), 'SIGKILL');
+    await eventually(() => /roster-sync restarted and ready/.test(stderr), 45_000, `roster-sync restarted; stderr:\n${stderr}`);
+    await eventually(() => /gateway-gw\d restarted and ready/.test(stderr), 45_000, `a gateway restarted; stderr:\n${stderr}`);
+    assert.match(stderr, /roster-sync exited \(SIGKILL\); restarting it in \d+ ms/);
+    assert.equal(child.exitCode, null, 'the launcher kept running');
+    for (const port of [c2s, c2sTls, http, c2s + 100, c2sTls + 100, http + 100]) {
+      await eventually(() => accepts(port), 10_000, `port ${port} accepts TCP after the restart`);
     }
 
     const stopped = Date.now();

@@ -1,7 +1,7 @@
 import { JetStreamApiCodes, JetStreamApiError, jetstream } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { encodeEvent, type GatehouseEvent } from '@gatehouse/events';
-import { WrongExpectedSequenceError } from './errors.ts';
+import { StreamFullError, WrongExpectedSequenceError } from './errors.ts';
 import { managerOf } from './manager.ts';
 
 export interface AppendOptions {
@@ -33,6 +33,9 @@ export async function appendEvent(
       const seq = await storedAfter(nc, event, expectedLastSubjectSequence);
       if (seq !== undefined) return { seq, duplicate: true };
       throw new WrongExpectedSequenceError(event.subject, expectedLastSubjectSequence, { cause: error });
+    }
+    if (error instanceof JetStreamApiError && /maximum (bytes|messages) exceeded/i.test(error.message)) {
+      throw new StreamFullError(event.subject, { cause: error });
     }
     throw error;
   }

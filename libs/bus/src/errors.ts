@@ -43,3 +43,18 @@ export class ServiceUnavailableError extends ServiceError {
     this.name = 'ServiceUnavailableError';
   }
 }
+
+/**
+ * A stream that refuses new events (discard new) because it holds its configured maximum
+ * of events: an aggregate stream never drops old events to make room (ensureStreams).
+ */
+export class StreamFullError extends Error {
+  readonly code = 'stream-full';
+  constructor(
+    readonly subject: string,
+    options?: ErrorOptions,
+  ) {
+    super(`the stream of ${subject} is full: new events are refused until STREAM_AGGREGATES_MAX_MSGS is raised`, options);
+    this.name = 'StreamFullError';
+  }
+}

@@ -1,5 +1,5 @@
 export { connectBus, type BusOptions } from './connect.ts';
-export { ensureStreams } from './streams.ts';
+export { ensureStreams, type StreamLimits, type EnsureStreamsOptions } from './streams.ts';
 export { appendEvent, type AppendOptions } from './append.ts';
 export { EventOutbox } from './outbox.ts';
 export { readAggregate } from './read.ts';
@@ -9,7 +9,7 @@ export { startService, type ServiceDefinition, type Endpoints, type RunningServi
 export { request } from './request.ts';
 export { managerOf } from './manager.ts';
 export { requestReply, NoRespondersError, RequestTimeoutError } from './requester.ts';
-export { BusUnavailableError, WrongExpectedSequenceError, ServiceError, ServiceUnavailableError } from './errors.ts';
+export { BusUnavailableError, WrongExpectedSequenceError, ServiceError, ServiceUnavailableError, StreamFullError } from './errors.ts';
 export type { NatsConnection } from '@nats-io/transport-node';
 export type { KV } from '@nats-io/kv';
 export { BadRequestError, parsePayload } from './payload.ts';

@@ -4,6 +4,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import type { GatehouseEvent } from '@gatehouse/events';
 import type { Logger } from 'pino';
 import { appendEvent } from './append.ts';
+import { StreamFullError } from './errors.ts';
 
 interface Entry {
   event: GatehouseEvent;
@@ -100,7 +101,7 @@ export class EventOutbox {
         }
         return;
       } catch (error) {
-        if (error instanceof JetStreamApiError || this.nc.isClosed()) {
+        if (error instanceof JetStreamApiError || error instanceof StreamFullError || this.nc.isClosed()) {
           this.logger.error({ err: error, eventId: event.id, type: event.type }, 'event cannot be published; dropped');
           return;
         }

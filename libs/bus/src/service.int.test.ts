@@ -37,6 +37,8 @@ describe('startService and request', () => {
           return 'late';
         },
         'account.nothing': async () => undefined,
+        // Above NATS's default max_payload of 1 MiB.
+        'account.huge': async () => 'x'.repeat(2 * 1024 * 1024),
       },
       log.logger,
     );
@@ -69,6 +71,15 @@ describe('startService and request', () => {
       (error: unknown) => error instanceof ServiceError && error.code === 'internal' && error.message === 'internal error',
     );
     assert.ok(log.entries.some((e) => e.msg === 'endpoint failed' && e.endpoint === 'account.crash' && e.level === 50));
+  });
+
+  it('answers reply-too-large, and logs it, when the result exceeds max_payload; the service keeps serving', async () => {
+    await assert.rejects(
+      request(ctx.nc, `${group}.account.huge`, {}),
+      (error: unknown) => error instanceof ServiceError && error.code === 'reply-too-large',
+    );
+    assert.ok(log.entries.some((e) => e.msg.startsWith('reply too large') && e.endpoint === 'account.huge' && e.level === 50));
+    assert.deepEqual(await request(ctx.nc, `${group}.account.exists`, 1), { echo: 1 });
   });
 
   it('answers bad-request to a body that is not JSON', async () => {

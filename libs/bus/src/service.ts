@@ -46,7 +46,7 @@ export async function startService(
       subject: endpoint,
       handler: (error, message) => {
         if (error) logger.error({ err: error, endpoint }, 'service subscription failed');
-        else void answer(message, handle, endpoint, logger);
+        else void answer(nc, message, handle, endpoint, logger);
       },
     });
   }
@@ -58,7 +58,9 @@ export async function startService(
   };
 }
 
+/** Never rejects: a reply that cannot be sent must not become an unhandled rejection that ends the process. */
 async function answer(
+  nc: NatsConnection,
   message: ServiceMsg,
   handle: (payload: unknown) => Promise<unknown>,
   endpoint: string,
@@ -68,7 +70,7 @@ async function answer(
   try {
     payload = decodeJson(message.data);
   } catch {
-    message.respond(encodeJson(failure('bad-request', 'request body is not JSON')));
+    respond(message, encodeJson(failure('bad-request', 'request body is not JSON')), endpoint, logger);
     return;
   }
   let reply: Reply;
@@ -77,7 +79,28 @@ async function answer(
   } catch (error) {
     reply = toFailure(error, endpoint, logger);
   }
-  message.respond(encodeJson(reply));
+  let body: Uint8Array;
+  try {
+    body = encodeJson(reply);
+  } catch (error) {
+    body = encodeJson(toFailure(error, endpoint, logger));
+  }
+  const maxPayload = nc.info?.max_payload;
+  if (maxPayload !== undefined && body.length > maxPayload) {
+    // NATS refuses a message above max_payload; the asker gets a coded error instead of a timeout.
+    logger.error({ endpoint, bytes: body.length, maxPayload }, 'reply too large for NATS; answered reply-too-large');
+    body = encodeJson(failure('reply-too-large', `the reply (${body.length} bytes) exceeds the bus limit of ${maxPayload} bytes`));
+  }
+  respond(message, body, endpoint, logger);
+}
+
+/** The connection may close or the reply subject vanish between request and answer: logged, not thrown. */
+function respond(message: ServiceMsg, body: Uint8Array, endpoint: string, logger: Logger): void {
+  try {
+    message.respond(body);
+  } catch (error) {
+    logger.error({ err: error, endpoint, bytes: body.length }, 'could not send the reply');
+  }
 }
 
 function failure(code: string, message: string): Reply {

@@ -19,4 +19,10 @@ export const commonEnv = {
   /** XMPP domain served. */
   XMPP_DOMAIN: z.string().min(1).default('localhost').transform((domain) => domain.toLowerCase()),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Seconds a session event is kept (an audit trail: old ones may go); 0 = no age limit. Default 90 days. */
+  STREAM_SESSIONS_MAX_AGE_S: z.coerce.number().int().min(0).default(90 * 86_400),
+  /** Bytes the sessions stream keeps; past them its oldest events go. Default 1 GiB. */
+  STREAM_SESSIONS_MAX_BYTES: z.coerce.number().int().min(1024 ** 2).default(1024 ** 3),
+  /** Events each aggregate stream (accounts, tokens, rosters, clients) holds; past them new events are refused, none dropped. */
+  STREAM_AGGREGATES_MAX_MSGS: z.coerce.number().int().min(1_000).default(10_000_000),
 };

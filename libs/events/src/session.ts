@@ -11,7 +11,10 @@ export const sessionStreamOpenedData = z
     clientIp: clientIpSchema,
     to: z.string().optional().describe("the stream header's 'to' (the domain the client asked for)"),
   })
-  .meta({ description: 'A client opened an XMPP stream (TCP after connect, TLS, or WebSocket); first event of every session.' });
+  .meta({
+    description:
+      'A client opened an XMPP stream (TCP after connect, TLS, or WebSocket); first event of every authenticated session, stored when it authenticates (its time is the opening).',
+  });
 export type SessionStreamOpenedData = z.output<typeof sessionStreamOpenedData>;
 export type SessionStreamOpened = Event<'gatehouse.session.stream-opened.v1', SessionStreamOpenedData>;
 
@@ -91,7 +94,7 @@ export const sessionStreamClosedData = z
     reason: z.string().min(1),
     streamError: z.string().optional().describe('RFC 6120 §4.9.3 stream error condition, when the stream closed with one'),
   })
-  .meta({ description: 'The XMPP stream closed, bound or not; last event of every session.' });
+  .meta({ description: 'The XMPP stream closed, bound or not; last event of every authenticated session.' });
 export type SessionStreamClosedData = z.output<typeof sessionStreamClosedData>;
 export type SessionStreamClosed = Event<'gatehouse.session.stream-closed.v1', SessionStreamClosedData>;
 

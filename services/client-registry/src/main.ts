@@ -8,7 +8,7 @@ const config = loadConfig(clientRegistryConfigSchema);
 const logger = createLogger('client-registry', config.LOG_LEVEL);
 const telemetry = startTelemetry('client-registry');
 const nc = await connectBus({ url: config.NATS_URL, name: 'client-registry', logger });
-await ensureStreams(nc, config.GATEHOUSE_NAMESPACE);
+await ensureStreams(nc, config.GATEHOUSE_NAMESPACE, { limits: config, logger });
 const service = createClientRegistryService({
   nc,
   ns: config.GATEHOUSE_NAMESPACE,

@@ -8,8 +8,9 @@ import { connect } from '@nats-io/transport-node';
 import { jetstream } from '@nats-io/jetstream';
 import { readAggregate, request } from '@gatehouse/bus';
 import { namesFor, type GatehouseEvent } from '@gatehouse/events';
-import { startNatsServer, NatsServerNotFoundError } from '@gatehouse/testing';
+import { RawXmppClient, startNatsServer, NatsServerNotFoundError } from '@gatehouse/testing';
 import { connectClient, xml, type ConnectedClient } from './test-support/xmpp-client.ts';
+import { plainResponse, securedClient } from './test-support/raw-session.ts';
 import { startStack, uniqueUser, type TestStack } from './test-support/stack.ts';
 
 async function waitFor<T>(probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 10_000): Promise<T> {
@@ -61,6 +62,66 @@ describe('session events and control across replicas', () => {
       'gatehouse.session.ended.v1',
       'gatehouse.session.stream-closed.v1',
     ]);
+  });
+
+  /** Session events stored after the first `before`, once a marker login has closed; the marker's own left out. */
+  async function eventsBeforeMarker(before: number): Promise<GatehouseEvent[]> {
+    const user = uniqueUser();
+    await stack.createAccount(user, 'pw');
+    const marker = await connectClient({ service: service(0), username: user, password: 'pw', resource: 'marker' });
+    await marker.stop();
+    const names = namesFor(stack.ns);
+    const isMarkerEnd = (e: GatehouseEvent) => e.type === 'gatehouse.session.ended.v1' && e.data.jid.startsWith(`${user}@`);
+    const events = await waitFor(async () => {
+      const { events } = await readAggregate(stack.nc, names.streams.sessions, names.subjects.sessions);
+      const end = (events as GatehouseEvent[]).find(isMarkerEnd);
+      return end && events.some((e) => e.subject === end.subject && e.type === 'gatehouse.session.stream-closed.v1') ? (events as GatehouseEvent[]) : undefined;
+    });
+    const markerSubject = events.find(isMarkerEnd)!.subject;
+    return events.slice(before).filter((e) => e.subject !== markerSubject);
+  }
+
+  async function storedSessionEvents(): Promise<number> {
+    const names = namesFor(stack.ns);
+    return (await readAggregate(stack.nc, names.streams.sessions, names.subjects.sessions)).events.length;
+  }
+
+  it('stores no event for a connection that never authenticates (connect, open a stream, close)', async () => {
+    const before = await storedSessionEvents();
+    for (const port of [stack.gateways[0]!.ports.c2s, stack.gateways[0]!.ports.c2sTls]) {
+      const client = await RawXmppClient.connect(port, { tls: port === stack.gateways[0]!.ports.c2sTls });
+      client.open();
+      await client.expect(/<\/stream:features>/);
+      client.send('</stream:stream>');
+      await client.waitClosed();
+    }
+    const { client } = await securedClient(stack.gateways[0]!.ports.c2s);
+    client.send('</stream:stream>');
+    await client.waitClosed();
+    assert.deepEqual((await eventsBeforeMarker(before)).map((e) => e.type), []);
+  });
+
+  it('stores exactly one event, authentication-failed, for a stream whose login fails', async () => {
+    const user = uniqueUser();
+    await stack.createAccount(user, 'pw');
+    const before = await storedSessionEvents();
+    const { client } = await securedClient(stack.gateways[0]!.ports.c2s);
+    client.send(`<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>${plainResponse(user, 'wrong')}</auth>`);
+    await client.expect(/<failure/);
+    client.send('</stream:stream>');
+    await client.waitClosed();
+    const events = await eventsBeforeMarker(before);
+    assert.deepEqual(events.map((e) => e.type), ['gatehouse.session.authentication-failed.v1']);
+    assert.equal((events[0]!.data as { username?: string }).username, user);
+  });
+
+  it('gives the streams their configured limits (the defaults here)', async () => {
+    const jsm = await jetstream(stack.nc).jetstreamManager();
+    const names = namesFor(stack.ns);
+    const sessions = (await jsm.streams.info(names.streams.sessions)).config;
+    assert.deepEqual([sessions.discard, sessions.max_age, sessions.max_bytes], ['old', 90 * 86_400 * 1e9, 1024 ** 3]);
+    const accounts = (await jsm.streams.info(names.streams.accounts)).config;
+    assert.deepEqual([accounts.discard, accounts.max_age, accounts.max_msgs], ['new', 0, 10_000_000]);
   });
 
   it('closes every session of a deleted account on every replica, and the login then fails', async () => {

@@ -68,6 +68,15 @@ export const gatewayConfigSchema = z.object({
    * Bearer token of the admin HTTP API (`/admin/...` on ADMIN_HTTP_PORT). Unset (or empty), the
    * API is off and answers 401. RFC 6750 token characters, at least 16 of them.
    */
+  /**
+   * A stanza for another replica while NATS is away waits this long (ms) for NATS, and for
+   * that replica to answer after it, then its sender gets `remote-server-timeout`.
+   */
+  GATEWAY_OUTAGE_WAIT_MS: z.coerce.number().int().min(500).max(120_000).default(10_000),
+  /** Stanzas held at once while NATS is away; more are bounced at once. */
+  GATEWAY_OUTAGE_BUFFER_STANZAS: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
+  /** Bytes of stanzas held at once while NATS is away; more are bounced at once. */
+  GATEWAY_OUTAGE_BUFFER_BYTES: z.coerce.number().int().min(65_536).max(1024 ** 3).default(16 * 1024 ** 2),
   ADMIN_TOKEN: z
     .string()
     .optional()

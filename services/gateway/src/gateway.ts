@@ -10,6 +10,7 @@ import type { Logger } from '@gatehouse/telemetry';
 import type { GatewayConfig } from './config.ts';
 import { SessionDirectory } from './routing/session-directory.ts';
 import { Router } from './routing/router.ts';
+import { BusOutage } from './routing/bus-outage.ts';
 import { ReplicaLiveness, HEARTBEAT_MAX_AGE_MS } from './routing/replica-liveness.ts';
 import { C2sSession, type SessionDeps } from './c2s/session.ts';
 import { outboxEventSink } from './c2s/outbox-event-sink.ts';
@@ -34,6 +35,8 @@ export type GatewaySettings = Pick<
   | 'C2S_STANZA_SIZE_LIMIT' | 'C2S_PREAUTH_STANZA_SIZE_LIMIT' | 'C2S_AUTH_TIMEOUT_MS' | 'C2S_MAX_AUTH_FAILURES' | 'C2S_MAX_RESOURCES_PER_ACCOUNT' | 'C2S_SEND_BUFFER_LIMIT'
   | 'ENFORCE_CLIENT_IDS' | 'ROSTER_ADMIN_SECRET' | 'ADMIN_TOKEN'
   | 'HTTP_TLS' | 'HTTP_BIND_ADDRESS' | 'TRUSTED_PROXIES' | 'WEBSOCKET_ALLOWED_ORIGINS' | 'ADMIN_HTTP_PORT' | 'ADMIN_HTTP_BIND_ADDRESS'
+  | 'GATEWAY_OUTAGE_WAIT_MS' | 'GATEWAY_OUTAGE_BUFFER_STANZAS' | 'GATEWAY_OUTAGE_BUFFER_BYTES'
+  | 'STREAM_SESSIONS_MAX_AGE_S' | 'STREAM_SESSIONS_MAX_BYTES' | 'STREAM_AGGREGATES_MAX_MSGS'
 >;
 
 export interface GatewayPorts {
@@ -59,12 +62,17 @@ export function createGateway(deps: { nc: NatsConnection; settings: GatewaySetti
   let ready = false;
 
   async function start(): Promise<GatewayPorts> {
-    await ensureStreams(nc, settings.GATEHOUSE_NAMESPACE);
+    await ensureStreams(nc, settings.GATEHOUSE_NAMESPACE, { limits: settings, logger });
     const directory = new SessionDirectory(await openKv(nc, names.buckets.sessions, { history: 1 }), replica, logger);
     await directory.start();
     stoppers.push(() => directory.stop());
 
-    const router = new Router({ nc, replica, subjectFor: names.subjects.c2s, logger, directory });
+    const outage = new BusOutage(
+      nc,
+      { waitMs: settings.GATEWAY_OUTAGE_WAIT_MS, maxStanzas: settings.GATEWAY_OUTAGE_BUFFER_STANZAS, maxBytes: settings.GATEWAY_OUTAGE_BUFFER_BYTES },
+      logger,
+    );
+    const router = new Router({ nc, replica, subjectFor: names.subjects.c2s, logger, directory, outage });
     router.start();
     stoppers.push(() => router.stop());
 
@@ -186,7 +194,7 @@ export function createGateway(deps: { nc: NatsConnection; settings: GatewaySetti
           }),
         ],
       ],
-      metrics: () => ({ local_streams: sessions.size, bound_sessions: router.local.size, cluster_routes: directory.table.size, outbox_pending: outbox.pending, ...streamErrors.samples() }),
+      metrics: () => ({ local_streams: sessions.size, bound_sessions: router.local.size, cluster_routes: directory.table.size, outbox_pending: outbox.pending, outage_undelivered_total: outage.undelivered, ...streamErrors.samples() }),
     });
     listeners.push(c2s, c2sTls, http, admin);
     ready = true;

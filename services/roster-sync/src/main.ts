@@ -9,7 +9,7 @@ const config = loadConfig(rosterSyncConfigSchema);
 const logger = createLogger('roster-sync', config.LOG_LEVEL);
 const telemetry = startTelemetry('roster-sync');
 const nc = await connectBus({ url: config.NATS_URL, name: 'roster-sync', logger });
-await ensureStreams(nc, config.GATEHOUSE_NAMESPACE);
+await ensureStreams(nc, config.GATEHOUSE_NAMESPACE, { limits: config, logger });
 const external = config.ROSTER_HTTP_URL
   ? httpRosterSource({
       urlTemplate: config.ROSTER_HTTP_URL,

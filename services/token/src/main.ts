@@ -8,7 +8,7 @@ const config = loadConfig(tokenConfigSchema);
 const logger = createLogger('token', config.LOG_LEVEL);
 const telemetry = startTelemetry('token');
 const nc = await connectBus({ url: config.NATS_URL, name: 'token', logger });
-await ensureStreams(nc, config.GATEHOUSE_NAMESPACE);
+await ensureStreams(nc, config.GATEHOUSE_NAMESPACE, { limits: config, logger });
 const service = createTokenService({
   nc,
   ns: config.GATEHOUSE_NAMESPACE,

@@ -8,7 +8,7 @@
 import type { Element } from '@xmpp/xml';
 import { stanzaError, tryParseJid, type StanzaErrorCondition } from '@gatehouse/xmpp';
 import type { Logger } from '@gatehouse/telemetry';
-import type { Router } from '../routing/router.ts';
+import type { Router, SendOutcome } from '../routing/router.ts';
 import type { SessionDirectory } from '../routing/session-directory.ts';
 import type { Route } from '../routing/route-table.ts';
 import { answerServerIq, iqShapeError, type IqTarget } from './server-iq.ts';
@@ -78,7 +78,9 @@ function routeToServer(stanza: Element, sender: Sender): void {
 
 async function routeToFullJid(stanza: Element, sender: Sender, fullJid: string, bareJid: string, ctx: OutboundContext): Promise<void> {
   const route = ctx.directory.table.get(fullJid);
-  if (route && (await ctx.router.deliver(route, stanza.toString()))) return;
+  const outcome = route ? await sendOrDeliver(route, stanza, ctx) : 'gone';
+  if (outcome === 'taken') return;
+  if (outcome === 'outage') return refuse(stanza, sender, 'remote-server-timeout');
   // §8.5.3.2: no resource matches.
   const type = stanza.attrs.type;
   if (stanza.name === 'iq') return refuseIq(stanza, sender, 'service-unavailable');
@@ -108,16 +110,28 @@ async function routeToBareJid(stanza: Element, sender: Sender, bareJid: string, 
   if (!known) return refuse(stanza, sender, 'service-unavailable'); // §8.5.1
   if (type === 'groupchat') return refuse(stanza, sender, 'service-unavailable'); // §8.5.2.1.1
   const routes = type === 'headline' ? ctx.directory.table.deliverable(bareJid) : ctx.directory.table.highestPriority(bareJid);
-  const delivered = await deliverAll(routes, stanza, ctx);
-  if (delivered > 0 || type === 'headline') return;
+  const outcomes = await sendAll(routes, stanza, ctx);
+  if (outcomes.includes('taken') || type === 'headline') return;
+  // The resources are there, NATS is not: offline storage would need it too.
+  if (outcomes.includes('outage')) return refuse(stanza, sender, 'remote-server-timeout');
   // §8.5.2.2.1: no resource can take it: stored offline, or refused when it cannot be.
   if ((await ctx.im.offline.store(stanza, bareJid)) === 'refused') refuse(stanza, sender, 'service-unavailable');
 }
 
-async function deliverAll(routes: Route[], stanza: Element, ctx: OutboundContext): Promise<number> {
+async function deliverAll(routes: Route[], stanza: Element, ctx: OutboundContext): Promise<void> {
   const serialised = stanza.toString();
-  const results = await Promise.all(routes.map((route) => ctx.router.deliver(route, serialised)));
-  return results.filter(Boolean).length;
+  await Promise.all(routes.map((route) => ctx.router.deliver(route, serialised)));
+}
+
+/** RFC 6120 §10: each outcome, so an outage is answered (§8.3.3.16 remote-server-timeout) rather than lost. */
+function sendAll(routes: Route[], stanza: Element, ctx: OutboundContext): Promise<SendOutcome[]> {
+  return Promise.all(routes.map((route) => sendOrDeliver(route, stanza, ctx)));
+}
+
+/** What cannot be answered with an error (presence, errors, IQ results) is delivered or, past an outage, dropped and counted. */
+async function sendOrDeliver(route: Route, stanza: Element, ctx: OutboundContext): Promise<SendOutcome> {
+  if (mayBounce(stanza)) return ctx.router.send(route, stanza.toString());
+  return (await ctx.router.deliver(route, stanza.toString())) ? 'taken' : 'gone';
 }
 
 async function accountExists(bareJid: string, ctx: OutboundContext): Promise<boolean> {
@@ -151,10 +165,12 @@ function refuseIq(iq: Element, sender: Sender, condition: StanzaErrorCondition):
   if (iq.attrs.type === 'get' || iq.attrs.type === 'set') sender.reply(stanzaError(iq, condition));
 }
 
-/** Never answer an error with an error (RFC 6120 §8.3.1). */
 function refuse(stanza: Element, sender: Sender, condition: StanzaErrorCondition): void {
-  if (stanza.attrs.type === 'error') return;
-  if (stanza.name === 'iq' && stanza.attrs.type !== 'get' && stanza.attrs.type !== 'set') return;
-  if (stanza.name === 'presence') return;
-  sender.reply(stanzaError(stanza, condition));
+  if (mayBounce(stanza)) sender.reply(stanzaError(stanza, condition));
+}
+
+/** Never answer an error with an error (RFC 6120 §8.3.1), nor an IQ result or a presence. */
+function mayBounce(stanza: Element): boolean {
+  if (stanza.attrs.type === 'error' || stanza.name === 'presence') return false;
+  return stanza.name !== 'iq' || stanza.attrs.type === 'get' || stanza.attrs.type === 'set';
 }

@@ -1,19 +1,30 @@
 /**
  * Delivery between sessions on any replica. Each replica holds ONE subscription,
  * `<ns>.c2s.<replica>.>`; a sender addresses `<ns>.c2s.<replica>.<session>` as a
- * request, so "no responders" tells it at once that the route is stale.
+ * request, so "no responders" tells it at once that the route is stale, except around
+ * a NATS outage (BusOutage), when it only says the other replica has not subscribed again yet.
  */
-import { headers, type NatsConnection, type Subscription } from '@nats-io/transport-node';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { headers, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import { NoRespondersError, requestReply } from '@gatehouse/bus';
 import type { Logger } from '@gatehouse/telemetry';
 import type { StreamErrorCondition } from '@gatehouse/xmpp';
 import type { Route } from './route-table.ts';
 import type { LocalSession } from './local-session.ts';
 import type { SessionDirectory } from './session-directory.ts';
+import type { BusOutage, HoldOutcome } from './bus-outage.ts';
 
 const CONTROL_HEADER = 'Gatehouse-Control';
 const GONE = 'gone';
 const TAKEN = 'ok';
+/** Pause before asking again a replica that did not answer around an outage. */
+const RETRY_MS = 200;
+
+/**
+ * `taken`: the session has it. `gone`: there is no such session (any more). `outage`: NATS
+ * stayed away, or the replica silent after it, past the outage bounds.
+ */
+export type SendOutcome = 'taken' | 'gone' | 'outage';
 
 export interface RouterOptions {
   nc: NatsConnection;
@@ -22,6 +33,7 @@ export interface RouterOptions {
   subjectFor: (replica: string, sessionId: string) => string;
   logger: Logger;
   directory: SessionDirectory;
+  outage: BusOutage;
   timeoutMs?: number;
 }
 
@@ -44,18 +56,12 @@ export class Router {
     this.subscription = nc.subscribe(inbox, {
       callback: (error, msg) => {
         if (error) return;
-        const sessionId = msg.subject.slice(msg.subject.lastIndexOf('.') + 1);
-        const session = this.local.get(sessionId);
-        if (!session) {
-          msg.respond(GONE);
-          return;
+        // A throw here would unwind through the NATS client's socket handler and end the process.
+        try {
+          this.#take(msg);
+        } catch (failure) {
+          this.options.logger.error({ err: failure, subject: msg.subject }, 'could not take a routed stanza');
         }
-        if (msg.headers?.get(CONTROL_HEADER) === 'close') {
-          session.terminate(msg.string() as StreamErrorCondition).finally(() => msg.respond(TAKEN));
-          return;
-        }
-        session.deliver(msg.string());
-        msg.respond(TAKEN);
       },
     });
   }
@@ -64,15 +70,54 @@ export class Router {
     await this.subscription?.drain().catch(() => {});
   }
 
-  /** Hands a serialised stanza to the session behind a route; false when it is gone. */
+  #take(msg: Msg): void {
+    const sessionId = msg.subject.slice(msg.subject.lastIndexOf('.') + 1);
+    const session = this.local.get(sessionId);
+    if (!session) {
+      msg.respond(GONE);
+      return;
+    }
+    if (msg.headers?.get(CONTROL_HEADER) === 'close') {
+      session
+        .terminate(msg.string() as StreamErrorCondition)
+        .catch((error: unknown) => this.options.logger.warn({ err: error, sessionId }, 'closing a session on request failed'))
+        .finally(() => {
+          try {
+            msg.respond(TAKEN);
+          } catch (error) {
+            this.options.logger.warn({ err: error, sessionId }, 'could not confirm a session close');
+          }
+        });
+      return;
+    }
+    session.deliver(msg.string());
+    msg.respond(TAKEN);
+  }
+
+  /**
+   * Hands a serialised stanza to the session behind a route; false when it is gone, or
+   * when an outage kept it away (counted and logged: the caller has no one to tell).
+   */
   async deliver(route: Route, xml: string): Promise<boolean> {
+    return (await this.#send(route, xml, false)) === 'taken';
+  }
+
+  /** deliver() for a caller that answers the sender itself (a stanza error) when an outage keeps the stanza away. */
+  send(route: Route, xml: string): Promise<SendOutcome> {
+    return this.#send(route, xml, true);
+  }
+
+  async #send(route: Route, xml: string, bounced: boolean): Promise<SendOutcome> {
     if (route.replica === this.options.replica) {
       const session = this.local.get(route.sessionId);
-      if (!session) return false;
+      if (!session) return 'gone';
       session.deliver(xml);
-      return true;
+      return 'taken';
     }
-    return this.sendRemote(route, xml);
+    const outcome = await this.requestOrStale(route, xml);
+    if (typeof outcome === 'string') return outcome;
+    this.options.outage.lost({ reason: outcome.outage, replica: route.replica, bounced });
+    return 'outage';
   }
 
   /** Closes the session behind a route, wherever it is; resolves when it is closed or gone. */
@@ -83,29 +128,57 @@ export class Router {
     }
     const control = headers();
     control.set(CONTROL_HEADER, 'close');
-    await this.requestOrStale(route as Route, condition, control);
+    const outcome = await this.requestOrStale(route as Route, condition, control);
+    if (typeof outcome !== 'string') {
+      this.options.logger.warn({ replica: route.replica, fullJid: route.fullJid, reason: outcome.outage }, 'could not close a session on another replica: NATS unavailable');
+    }
   }
 
-  private sendRemote(route: Route, xml: string): Promise<boolean> {
-    return this.requestOrStale(route, xml);
-  }
-
-  private async requestOrStale(route: Route, body: string, requestHeaders?: ReturnType<typeof headers>): Promise<boolean> {
-    const { nc, subjectFor, logger, directory } = this.options;
-    try {
-      const reply = await requestReply(nc, subjectFor(route.replica, route.sessionId), body, {
-        timeoutMs: this.timeoutMs,
-        ...(requestHeaders ? { headers: requestHeaders } : {}),
-      });
-      if (reply.string() === TAKEN) return true;
-    } catch (error) {
-      if (!(error instanceof NoRespondersError)) {
-        logger.warn({ err: error, replica: route.replica }, 'delivery to another replica failed');
-        return false;
+  /**
+   * While NATS is away the request waits (BusOutage.hold) rather than sit in the client's
+   * reconnect buffer; a request that failed because of an outage is made again until the
+   * wait runs out. That retry may deliver a stanza twice when only its answer was lost
+   * with the connection: a duplicate rather than a loss.
+   */
+  private async requestOrStale(
+    route: Route,
+    body: string,
+    requestHeaders?: ReturnType<typeof headers>,
+  ): Promise<'taken' | 'gone' | { outage: HoldOutcome | 'no-answer' }> {
+    const { nc, subjectFor, logger, directory, outage } = this.options;
+    const deadline = Date.now() + outage.limits.waitMs;
+    for (;;) {
+      // Checked first: the common case costs no await and no byte count.
+      if (outage.down) {
+        const held = await outage.hold(Buffer.byteLength(body), deadline);
+        if (held !== 'up') return { outage: held };
+      }
+      const epoch = outage.epoch;
+      try {
+        const reply = await requestReply(nc, subjectFor(route.replica, route.sessionId), body, {
+          timeoutMs: Math.max(1, Math.min(this.timeoutMs, deadline - Date.now())),
+          ...(requestHeaders ? { headers: requestHeaders } : {}),
+        });
+        if (reply.string() === TAKEN) return 'taken';
+        break;
+      } catch (error) {
+        const outageMeanwhile = outage.epoch !== epoch || outage.settling();
+        if (outageMeanwhile) {
+          if (Date.now() + RETRY_MS < deadline) {
+            await sleep(RETRY_MS);
+            continue;
+          }
+          return { outage: 'no-answer' };
+        }
+        if (!(error instanceof NoRespondersError)) {
+          logger.warn({ err: error, replica: route.replica }, 'delivery to another replica failed');
+          return 'gone';
+        }
+        break;
       }
     }
     // Nobody answers for that session: its replica died or it closed without cleaning up.
     await directory.dropStale(route).catch((error: unknown) => logger.warn({ err: error }, 'could not drop a stale route'));
-    return false;
+    return 'gone';
   }
 }
