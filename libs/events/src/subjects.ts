@@ -70,6 +70,8 @@ export function namesFor(ns: string) {
       lastActivity: `${ns}_last_activity`,
       /** Full JID (subjectToken) → the id client-registry gave the legacy client known by it. */
       legacyClients: `${ns}_legacy_clients`,
+      /** Failed logins per client address and per account, shared by every gateway replica (max age = the throttle window). */
+      loginFailures: `${ns}_login_failures`,
     },
     services: {
       token: `${ns}.token`,

@@ -55,6 +55,7 @@ describe('namesFor', () => {
       blocklists: 't1_blocklists',
       lastActivity: 't1_last_activity',
       legacyClients: 't1_legacy_clients',
+      loginFailures: 't1_login_failures',
     });
     assert.deepEqual(names.services, { token: 't1.token', projections: 't1.projections', rosterSync: 't1.roster-sync', clientRegistry: 't1.clients' });
   });

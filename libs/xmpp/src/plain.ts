@@ -9,7 +9,7 @@ import {
   type ScramCredential,
   type ScramMechanism,
   prepare,
-  saltPassword,
+  saltPasswordAsync,
   storedKeyFor,
 } from './scram-credential.ts';
 import { decodeUtf8, malformed } from './sasl-syntax.ts';
@@ -38,8 +38,11 @@ export function parsePlain(message: Buffer): PlainCredentials {
   return authzid === '' ? { username, password } : { authzid, username, password };
 }
 
-/** Whether `password` matches `cred` (StoredKey compared in constant time). */
-export function verifyPlain(password: string, cred: ScramCredential, mechanism: ScramMechanism): boolean {
+/**
+ * Whether `password` matches `cred` (StoredKey compared in constant time). PBKDF2 runs off
+ * the event loop, so other sessions go on while it works.
+ */
+export async function verifyPlain(password: string, cred: ScramCredential, mechanism: ScramMechanism): Promise<boolean> {
   let prepared: string;
   try {
     prepared = prepare(password);
@@ -47,7 +50,7 @@ export function verifyPlain(password: string, cred: ScramCredential, mechanism: 
     // A password SASLprep rejects could never have been stored: it cannot match.
     return false;
   }
-  const salted = saltPassword(mechanism, prepared, Buffer.from(cred.salt, 'base64'), cred.iterations);
+  const salted = await saltPasswordAsync(mechanism, prepared, Buffer.from(cred.salt, 'base64'), cred.iterations);
   const expected = Buffer.from(cred.storedKey, 'base64');
   const actual = storedKeyFor(mechanism, salted);
   return actual.length === expected.length && timingSafeEqual(actual, expected);

@@ -39,22 +39,37 @@ describe('parsePlain', () => {
 
 describe('verifyPlain', () => {
   for (const mechanism of ['SCRAM-SHA-1', 'SCRAM-SHA-256'] as const) {
-    it(`checks a password against a ${mechanism} credential`, () => {
+    it(`checks a password against a ${mechanism} credential`, async () => {
       const cred = deriveScramCredential('pencil', mechanism, { iterations: 4096 });
-      assert.equal(verifyPlain('pencil', cred, mechanism), true);
-      assert.equal(verifyPlain('pencil ', cred, mechanism), false);
-      assert.equal(verifyPlain('', cred, mechanism), false);
+      assert.equal(await verifyPlain('pencil', cred, mechanism), true);
+      assert.equal(await verifyPlain('pencil ', cred, mechanism), false);
+      assert.equal(await verifyPlain('', cred, mechanism), false);
     });
   }
 
-  it('compares passwords after SASLprep, and never matches one SASLprep rejects', () => {
+  it('compares passwords after SASLprep, and never matches one SASLprep rejects', async () => {
     const cred = deriveScramCredential('pass word', 'SCRAM-SHA-1');
-    assert.equal(verifyPlain('pass\u00a0word', cred, 'SCRAM-SHA-1'), true);
-    assert.equal(verifyPlain('pass\u0007word', cred, 'SCRAM-SHA-1'), false);
+    assert.equal(await verifyPlain('pass\u00a0word', cred, 'SCRAM-SHA-1'), true);
+    assert.equal(await verifyPlain('pass\u0007word', cred, 'SCRAM-SHA-1'), false);
   });
 
-  it('does not accept a credential of the other mechanism', () => {
+  it('does not accept a credential of the other mechanism', async () => {
     const cred = deriveScramCredential('pencil', 'SCRAM-SHA-1');
-    assert.equal(verifyPlain('pencil', cred, 'SCRAM-SHA-256'), false);
+    assert.equal(await verifyPlain('pencil', cred, 'SCRAM-SHA-256'), false);
+  });
+});
+
+describe('verifyPlain off the event loop', () => {
+  it('lets timers run while PBKDF2 works', async () => {
+    const cred = deriveScramCredential('pencil', 'SCRAM-SHA-256', { iterations: 4096 });
+    const slow = { ...cred, iterations: 400_000 };
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 1);
+    try {
+      assert.equal(await verifyPlain('pencil', slow, 'SCRAM-SHA-256'), false);
+    } finally {
+      clearInterval(timer);
+    }
+    assert.ok(ticks > 0, 'the event loop was blocked for the whole verification');
   });
 });

@@ -43,6 +43,22 @@ export const gatewayConfigSchema = z.object({
    */
   C2S_MAX_RESOURCES_PER_ACCOUNT: z.coerce.number().int().min(1).max(1000).default(16),
   /**
+   * How long (ms) the first answer after a TLS 1.3 handshake is held, so @xmpp/client 0.14
+   * is listening when it arrives (transports/stream-transport.ts). 0 answers at once.
+   */
+  C2S_TLS_FIRST_ANSWER_DELAY_MS: z.coerce.number().int().min(0).max(100).default(5),
+  /**
+   * Failed logins from one address (in 15 minutes) before every login from it is held;
+   * an account is held from its first failure. Many users may share an address (NAT).
+   */
+  C2S_AUTH_FREE_FAILURES_PER_IP: z.coerce.number().int().min(0).max(10_000).default(10),
+  /**
+   * Authentication attempts one client address may have in progress on a replica; more
+   * are answered `<temporary-auth-failure/>` (RFC 6120 §6.5.12). Addresses shared by many
+   * users (a large NAT) may need more.
+   */
+  C2S_MAX_CONCURRENT_AUTH_PER_IP: z.coerce.number().int().min(1).max(10_000).default(4),
+  /**
    * Every login must name its client with a SASL2 `<user-agent id>` (Prosody's
    * enforce_client_ids): legacy SASL is then not offered.
    */

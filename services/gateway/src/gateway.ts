@@ -16,7 +16,9 @@ import { C2sSession, type SessionDeps } from './c2s/session.ts';
 import { outboxEventSink } from './c2s/outbox-event-sink.ts';
 import { tokenServiceCredentials } from './auth/credentials.ts';
 import { tokenServiceClient } from './auth/token-client.ts';
-import { LoginThrottle } from './auth/login-throttle.ts';
+import { LOGIN_THROTTLE_WINDOW_MS, LoginThrottle } from './auth/login-throttle.ts';
+import { kvFailureCounters, memoryFailureCounters, withLocalFallback } from './auth/failure-counters.ts';
+import { AuthSlots } from './auth/auth-slots.ts';
 import { startSessionControl } from './control/session-control.ts';
 import { clientServices } from './c2s/client-services.ts';
 import { adminApiRouter } from './http/admin-api.ts';
@@ -32,7 +34,8 @@ import type { TlsMaterial } from './tls/index.ts';
 export type GatewaySettings = Pick<
   GatewayConfig,
   | 'GATEHOUSE_NAMESPACE' | 'XMPP_DOMAIN' | 'GATEWAY_REPLICA_ID' | 'GATEWAY_BIND_ADDRESS' | 'C2S_PORT' | 'C2S_TLS_PORT' | 'HTTP_PORT'
-  | 'C2S_STANZA_SIZE_LIMIT' | 'C2S_PREAUTH_STANZA_SIZE_LIMIT' | 'C2S_AUTH_TIMEOUT_MS' | 'C2S_MAX_AUTH_FAILURES' | 'C2S_MAX_RESOURCES_PER_ACCOUNT' | 'C2S_SEND_BUFFER_LIMIT'
+  | 'C2S_STANZA_SIZE_LIMIT' | 'C2S_PREAUTH_STANZA_SIZE_LIMIT' | 'C2S_AUTH_TIMEOUT_MS' | 'C2S_MAX_AUTH_FAILURES' | 'C2S_MAX_RESOURCES_PER_ACCOUNT' | 'C2S_SEND_BUFFER_LIMIT' | 'C2S_MAX_CONCURRENT_AUTH_PER_IP'
+  | 'C2S_TLS_FIRST_ANSWER_DELAY_MS' | 'C2S_AUTH_FREE_FAILURES_PER_IP'
   | 'ENFORCE_CLIENT_IDS' | 'ROSTER_ADMIN_SECRET' | 'ADMIN_TOKEN'
   | 'HTTP_TLS' | 'HTTP_BIND_ADDRESS' | 'TRUSTED_PROXIES' | 'WEBSOCKET_ALLOWED_ORIGINS' | 'ADMIN_HTTP_PORT' | 'ADMIN_HTTP_BIND_ADDRESS'
   | 'GATEWAY_OUTAGE_WAIT_MS' | 'GATEWAY_OUTAGE_BUFFER_STANZAS' | 'GATEWAY_OUTAGE_BUFFER_BYTES'
@@ -112,6 +115,11 @@ export function createGateway(deps: { nc: NatsConnection; settings: GatewaySetti
 
     const clients = clientServices(nc, names);
     const streamErrors = new LabelledCounter('stream_errors_total', 'condition');
+    const failureCounts = withLocalFallback(
+      kvFailureCounters(await openKv(nc, names.buckets.loginFailures, { maxAgeMs: LOGIN_THROTTLE_WINDOW_MS })),
+      memoryFailureCounters({ windowMs: LOGIN_THROTTLE_WINDOW_MS }),
+      logger,
+    );
     const sessionDeps: SessionDeps = {
       domain: settings.XMPP_DOMAIN,
       replica,
@@ -125,7 +133,8 @@ export function createGateway(deps: { nc: NatsConnection; settings: GatewaySetti
       credentials: tokenServiceCredentials(nc, names.services.token),
       tokens: tokenServiceClient(nc, names.services.token),
       enforceClientIds: settings.ENFORCE_CLIENT_IDS,
-      throttle: new LoginThrottle(),
+      throttle: new LoginThrottle(failureCounts, logger, { freeFailuresPerAddress: settings.C2S_AUTH_FREE_FAILURES_PER_IP }),
+      authSlots: new AuthSlots(settings.C2S_MAX_CONCURRENT_AUTH_PER_IP),
       events: sessionEvents,
       streamErrors,
       router,
@@ -152,8 +161,9 @@ export function createGateway(deps: { nc: NatsConnection; settings: GatewaySetti
     const host = settings.GATEWAY_BIND_ADDRESS;
     const stanzaLimit = settings.C2S_PREAUTH_STANZA_SIZE_LIMIT;
     const sendBufferLimit = settings.C2S_SEND_BUFFER_LIMIT;
-    const c2s = await listenStartTls({ host, port: settings.C2S_PORT, tls, stanzaLimit, sendBufferLimit, accept });
-    const c2sTls = await listenDirectTls({ host, port: settings.C2S_TLS_PORT, tls, stanzaLimit, sendBufferLimit, accept });
+    const firstAnswerDelayMs = settings.C2S_TLS_FIRST_ANSWER_DELAY_MS;
+    const c2s = await listenStartTls({ host, port: settings.C2S_PORT, tls, stanzaLimit, sendBufferLimit, firstAnswerDelayMs, accept });
+    const c2sTls = await listenDirectTls({ host, port: settings.C2S_TLS_PORT, tls, stanzaLimit, sendBufferLimit, firstAnswerDelayMs, accept });
     const isReady = () => ready && nc.isClosed() === false;
     const http = await startHttpServer({
       // Plain HTTP carries no credentials safely: only a proxy on this machine should reach it.

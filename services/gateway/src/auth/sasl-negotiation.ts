@@ -91,7 +91,7 @@ export class SaslNegotiation {
     if (authzid && authzid !== jid) return { kind: 'failure', condition: 'invalid-authzid', username };
     const { exists, credential } = await this.credentials.lookup(jid, 'SCRAM-SHA-256');
     // Verify even for an unknown account so both answers cost the same.
-    const valid = verifyPlain(password, credential, 'SCRAM-SHA-256');
+    const valid = await verifyPlain(password, credential, 'SCRAM-SHA-256');
     if (!exists || !valid) return { kind: 'failure', condition: 'not-authorized', username, reason: exists ? 'wrong-password' : 'unknown-account' };
     return { kind: 'success', jid };
   }

@@ -19,6 +19,10 @@ export interface LegacySaslHost {
   send(xml: string): void;
   authenticated(outcome: { jid: string; mechanism: string; method: 'password' }): void;
   failed(step: { condition: SaslFailure['condition']; username?: string; mechanism: string; reason?: string }): Promise<void>;
+  /** Takes one of the address's concurrent-attempt slots; false when none is free. */
+  admit(): boolean;
+  /** Waits out the login throttle's hold; called before any outcome is revealed. */
+  settle(who: { jid?: string; username?: string }): Promise<void>;
 }
 
 export class LegacySasl {
@@ -33,6 +37,8 @@ export class LegacySasl {
       if (this.host.enforceClientIds) {
         return this.finish({ kind: 'failure', condition: 'malformed-request', text: CLIENT_ID_REQUIRED, reason: 'client-id-required' });
       }
+      // RFC 6120 §6.5.12: a temporary condition, to be tried again later.
+      if (!this.host.admit()) return this.finish({ kind: 'failure', condition: 'temporary-auth-failure', reason: 'too-many-concurrent-attempts' });
       this.negotiation = new SaslNegotiation(this.host.domain, this.host.credentials, this.host.mechanisms);
       const text = element.text().trim();
       const initial = text === '' ? null : decodeSaslPayload(text);
@@ -54,6 +60,7 @@ export class LegacySasl {
       return;
     }
     this.negotiation = undefined;
+    if (step.kind === 'success' || step.condition !== 'aborted') await this.host.settle(step.kind === 'success' ? { jid: step.jid } : { username: step.username });
     if (step.kind === 'success') {
       this.host.authenticated({ jid: step.jid, mechanism: this.mechanism, method: 'password' });
       this.host.send(`<success xmlns='${NS_SASL}'>${step.data ? encodeSaslPayload(step.data) : ''}</success>`);

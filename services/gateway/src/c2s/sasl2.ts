@@ -38,6 +38,10 @@ export interface Sasl2Host {
   /** Marks the stream authenticated (no restart: 388-11). */
   authenticated(outcome: { jid: string; mechanism: string; method: 'password' | 'fast'; clientId?: string; userAgent?: UserAgent }): void;
   failed(step: { condition: SaslFailure['condition']; username?: string; mechanism: string; reason?: string; text?: string }): Promise<void>;
+  /** Takes one of the address's concurrent-attempt slots; false when none is free. */
+  admit(): boolean;
+  /** Waits out the login throttle's hold; called before any outcome is revealed. */
+  settle(who: { jid?: string; username?: string }): Promise<void>;
   bindResource(resource: string): Promise<{ fullJid: string } | { condition: StanzaErrorCondition; text?: string }>;
   /** The stream's features after authentication, sent right after `<success>`. */
   featuresAfterAuthentication(): string;
@@ -101,6 +105,8 @@ export class Sasl2Exchange {
     if (this.host.enforceClientIds && !clientId) {
       return this.finish({ kind: 'failure', condition: 'malformed-request', text: CLIENT_ID_REQUIRED, reason: 'client-id-required' });
     }
+    // RFC 6120 §6.5.12: a temporary condition, to be tried again later.
+    if (!this.host.admit()) return this.finish({ kind: 'failure', condition: 'temporary-auth-failure', reason: 'too-many-concurrent-attempts' });
     const initialText = element.getChildText('initial-response');
     const initial = initialText === null || initialText === undefined ? null : decodeSaslPayload(initialText);
     if (initial === undefined) return this.finish({ kind: 'failure', condition: 'incorrect-encoding' });
@@ -133,6 +139,7 @@ export class Sasl2Exchange {
       return;
     }
     this.attempt = undefined;
+    if (step.kind === 'success' || step.condition !== 'aborted') await this.host.settle(step.kind === 'success' ? { jid: step.jid } : { username: step.username });
     if (step.kind === 'failure') {
       await this.host.failed({ condition: step.condition, username: step.username, mechanism, reason: step.reason, text: step.text });
       const text = step.text ? `<text>${escapeXMLText(step.text)}</text>` : '';

@@ -10,16 +10,28 @@ export interface Listener {
   close(): Promise<void>;
 }
 
+export interface ListenerOptions {
+  host: string;
+  port: number;
+  tls: TlsMaterial;
+  stanzaLimit: number;
+  /** C2S_SEND_BUFFER_LIMIT: bytes a client may leave unread before its stream is closed. */
+  sendBufferLimit: number;
+  /** How long the first answer after a TLS 1.3 handshake is held (ms; stream-transport.ts). */
+  firstAnswerDelayMs?: number;
+  accept(t: Transport): void;
+}
+
 /** 5222: plain TCP, STARTTLS required before anything else (RFC 6120 §5.3.1). */
-export function listenStartTls(opts: { host: string; port: number; tls: TlsMaterial; stanzaLimit: number; sendBufferLimit: number; accept(t: Transport): void }): Promise<Listener> {
-  const server = createTcpServer((socket) => opts.accept(new StreamTransport(socket, 'tcp', opts.tls, opts.stanzaLimit, opts.sendBufferLimit)));
+export function listenStartTls(opts: ListenerOptions): Promise<Listener> {
+  const server = createTcpServer((socket) => opts.accept(new StreamTransport(socket, 'tcp', opts.tls, opts.stanzaLimit, opts.sendBufferLimit, opts.firstAnswerDelayMs)));
   return listen(server, opts.host, opts.port);
 }
 
 /** 5223: TLS from the first byte (XEP-0368 direct TLS). */
-export function listenDirectTls(opts: { host: string; port: number; tls: TlsMaterial; stanzaLimit: number; sendBufferLimit: number; accept(t: Transport): void }): Promise<Listener> {
+export function listenDirectTls(opts: ListenerOptions): Promise<Listener> {
   const server = createTlsServer({ cert: opts.tls.cert, key: opts.tls.key, minVersion: 'TLSv1.2', ALPNProtocols: ['xmpp-client'] }, (socket) =>
-    opts.accept(new StreamTransport(socket, 'tls', opts.tls, opts.stanzaLimit, opts.sendBufferLimit)),
+    opts.accept(new StreamTransport(socket, 'tls', opts.tls, opts.stanzaLimit, opts.sendBufferLimit, opts.firstAnswerDelayMs)),
   );
   server.on('tlsClientError', () => {});
   return listen(server, opts.host, opts.port);

@@ -21,6 +21,8 @@ export class StreamTransport implements Transport {
   private ended = false;
   private elementNext = false;
   private overflowed = false;
+  /** Hold the answer to the client's first bytes after a TLS 1.3 handshake (see holdFirstAnswer). */
+  private holdAnswer: boolean;
 
   constructor(
     private socket: Socket,
@@ -28,12 +30,15 @@ export class StreamTransport implements Transport {
     private readonly tls: TlsMaterial,
     initialStanzaLimit: number,
     private readonly sendBufferLimit: number,
+    /** C2S_TLS_FIRST_ANSWER_DELAY_MS; 0 answers at once. */
+    private readonly firstAnswerDelayMs = 0,
   ) {
     this.remoteAddress = normaliseAddress(socket.remoteAddress);
     this.secure = kind === 'tls';
     this.stanzaLimit = initialStanzaLimit;
     this.parser = this.newParser();
     this.parser.pauseAfter = isRestartTrigger;
+    this.holdAnswer = kind === 'tls' && isTls13(socket);
     socket.setNoDelay(true);
     this.listen(socket);
   }
@@ -101,6 +106,7 @@ export class StreamTransport implements Transport {
     });
     this.socket = secured;
     this.secure = true;
+    this.holdAnswer = isTls13(secured);
     this.parser = this.newParser();
     this.parser.pauseAfter = isRestartTrigger;
     this.listen(secured);
@@ -131,6 +137,22 @@ export class StreamTransport implements Transport {
     this.elementNext = true;
   }
 
+  /**
+   * @xmpp/client 0.14, the most used JavaScript client, sends its stream header 1 ms after
+   * a TLS 1.3 handshake (xmppjs/xmpp.js#889) and only then starts waiting for ours, once its
+   * write callback has run (xmppjs/xmpp.js#570). Our header, answered within a fraction of a
+   * millisecond over TCP_NODELAY, can be read before that callback: the client misses it and
+   * start() times out with the session in fact online. Prosody, Nagle on by default, answers
+   * tens of milliseconds later and never meets it. Our first answer on a TLS 1.3 stream is
+   * therefore held a few milliseconds (corked, so it still leaves as one write).
+   */
+  private holdFirstAnswer(socket: Socket): void {
+    this.holdAnswer = false;
+    if (this.firstAnswerDelayMs <= 0) return;
+    socket.cork();
+    setTimeout(() => socket.uncork(), this.firstAnswerDelayMs).unref();
+  }
+
   private newParser(): XmppStreamParser {
     const parser = new XmppStreamParser({ maxStanzaBytes: () => this.stanzaLimit });
     parser.on('streamStart', (attrs) => this.handler?.streamStart(attrs));
@@ -143,6 +165,7 @@ export class StreamTransport implements Transport {
   private listen(socket: Socket): void {
     socket.on('data', (chunk: Buffer) => {
       if (this.ended) return;
+      if (this.holdAnswer) this.holdFirstAnswer(socket);
       if (this.elementNext) {
         this.elementNext = false;
         if (chunk[0] !== 0x3c /* < */) {
@@ -158,6 +181,10 @@ export class StreamTransport implements Transport {
       this.handler?.closed();
     });
   }
+}
+
+function isTls13(socket: Socket): boolean {
+  return socket instanceof TLSSocket && socket.getProtocol() === 'TLSv1.3';
 }
 
 /** `::ffff:127.0.0.1` is how Node shows IPv4 clients on a dual-stack socket. */

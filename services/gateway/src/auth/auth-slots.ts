@@ -1,0 +1,24 @@
+/**
+ * Caps the authentication attempts one client address has in progress on this replica,
+ * from `<auth>`/`<authenticate>` to the outcome: a PLAIN check runs PBKDF2 on the shared
+ * thread pool, and held outcomes (login-throttle.ts) must not let one address pile up
+ * parallel guesses instead.
+ */
+export class AuthSlots {
+  private readonly inUse = new Map<string, number>();
+
+  constructor(private readonly perAddress: number) {}
+
+  tryAcquire(address: string): boolean {
+    const used = this.inUse.get(address) ?? 0;
+    if (used >= this.perAddress) return false;
+    this.inUse.set(address, used + 1);
+    return true;
+  }
+
+  release(address: string): void {
+    const used = this.inUse.get(address) ?? 0;
+    if (used <= 1) this.inUse.delete(address);
+    else this.inUse.set(address, used - 1);
+  }
+}

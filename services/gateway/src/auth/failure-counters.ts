@@ -1,0 +1,105 @@
+/**
+ * Where the login throttle keeps its failure counts. In a KV bucket whose max age is the
+ * throttle window, so every gateway replica sees the same counts and the server forgets
+ * them; in memory when the bucket cannot be reached, so logins go on regardless.
+ */
+import type { KV } from '@nats-io/kv';
+import type { Logger } from '@gatehouse/telemetry';
+
+export interface FailureCounters {
+  /** Failures counted under `key` inside the window; 0 when none. */
+  get(key: string): Promise<number>;
+  /** Counts one more failure and resolves with the new count. */
+  increment(key: string): Promise<number>;
+  reset(key: string): Promise<void>;
+}
+
+/** Two replicas counting the same key at once: retry the compare-and-set this often. */
+const CAS_ATTEMPTS = 5;
+
+export function kvFailureCounters(kv: KV): FailureCounters {
+  const read = async (key: string) => {
+    const entry = await kv.get(key);
+    return entry?.operation === 'PUT' ? { count: Number.parseInt(entry.string(), 10) || 0, revision: entry.revision } : undefined;
+  };
+  return {
+    get: async (key) => (await read(key))?.count ?? 0,
+    async increment(key) {
+      for (let attempt = 1; ; attempt++) {
+        const current = await read(key);
+        const count = (current?.count ?? 0) + 1;
+        try {
+          // Each put restarts the entry's age: the window runs from the latest failure.
+          if (current) await kv.update(key, String(count), current.revision);
+          else await kv.create(key, String(count));
+          return count;
+        } catch (error) {
+          if (attempt >= CAS_ATTEMPTS) throw error;
+        }
+      }
+    },
+    async reset(key) {
+      await kv.purge(key);
+    },
+  };
+}
+
+export function memoryFailureCounters(options: { windowMs: number; maxEntries?: number; clock?: () => number }): FailureCounters {
+  const entries = new Map<string, { count: number; last: number }>();
+  const maxEntries = options.maxEntries ?? 50_000;
+  const clock = options.clock ?? Date.now;
+  const live = (key: string) => {
+    const entry = entries.get(key);
+    return entry && clock() - entry.last < options.windowMs ? entry : undefined;
+  };
+  return {
+    get: async (key) => live(key)?.count ?? 0,
+    async increment(key) {
+      const count = (live(key)?.count ?? 0) + 1;
+      // Re-insert so Map order is least-recently-failed first, and evict from the front.
+      entries.delete(key);
+      entries.set(key, { count, last: clock() });
+      if (entries.size > maxEntries) {
+        const oldest = entries.keys().next().value;
+        if (oldest !== undefined) entries.delete(oldest);
+      }
+      return count;
+    },
+    async reset(key) {
+      entries.delete(key);
+    },
+  };
+}
+
+/**
+ * The shared counters while they answer within `timeoutMs`, this replica's own otherwise:
+ * a NATS outage must not fail or stall logins. Says so once per change of state.
+ */
+export function withLocalFallback(shared: FailureCounters, local: FailureCounters, logger: Logger, timeoutMs = 500): FailureCounters {
+  let degraded = false;
+  const attempt = async <T>(operation: (counters: FailureCounters) => Promise<T>): Promise<T> => {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const result = await Promise.race([
+        operation(shared),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+        }),
+      ]);
+      if (degraded) logger.info('login throttle: failure counts shared again through KV');
+      degraded = false;
+      return result;
+    } catch (error) {
+      if (!degraded) logger.warn({ err: error }, 'login throttle: KV unavailable, counting failures on this replica alone');
+      degraded = true;
+      return operation(local);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  return {
+    get: (key) => attempt((counters) => counters.get(key)),
+    increment: (key) => attempt((counters) => counters.increment(key)),
+    reset: (key) => attempt((counters) => counters.reset(key)),
+  };
+}
