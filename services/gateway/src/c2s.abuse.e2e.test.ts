@@ -21,7 +21,7 @@ before(async () => {
 after(() => stack.stop());
 
 async function metric(name: string): Promise<number> {
-  const text = await (await fetch(`http://127.0.0.1:${stack.gateways[0]!.ports.http}/metrics`)).text();
+  const text = await (await fetch(`http://127.0.0.1:${stack.gateways[0]!.ports.admin}/metrics`)).text();
   const line = text.split('\n').find((l) => l.startsWith(`gatehouse_gateway_${name} `));
   return line === undefined ? 0 : Number(line.slice(line.lastIndexOf(' ') + 1));
 }

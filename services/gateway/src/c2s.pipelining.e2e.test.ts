@@ -14,7 +14,7 @@ let stack: TestStack;
 let port: number;
 
 before(async () => {
-  stack = await startStack({ env: { WEBSOCKET_SECURE: 'true' } });
+  stack = await startStack();
   port = stack.gateways[0]!.ports.c2s;
 });
 after(() => stack.stop());
@@ -113,7 +113,7 @@ describe('pipelined login (XEP-0305), as tsung does it', () => {
 describe('pipelined login over WebSocket (RFC 7395)', () => {
   it('answers an <open/> sent right behind <auth/> after <success/>, with the new stream', async () => {
     const user = await account();
-    const ws = new WebSocket(`ws://127.0.0.1:${stack.gateways[0]!.ports.http}/xmpp-websocket`, ['xmpp']);
+    const ws = new WebSocket(`wss://127.0.0.1:${stack.gateways[0]!.ports.http}/xmpp-websocket`, ['xmpp'], { rejectUnauthorized: false });
     const frames: string[] = [];
     ws.on('message', (data) => frames.push(String(data).replaceAll('"', "'")));
     await new Promise<void>((resolve, reject) => {
