@@ -71,6 +71,10 @@ export async function startGatehouse(options: GatehouseOptions): Promise<Gatehou
     C2S_TLS_PORT: String(options.base + 1),
     HTTP_PORT: String(options.base + 58),
     ADMIN_HTTP_PORT: String(options.base + 59),
+    // Every bench client connects from 127.0.0.1: per-address protections meant for the
+    // internet would count the whole load generator as one abusive client.
+    C2S_MAX_CONCURRENT_AUTH_PER_IP: '1000',
+    C2S_MAX_PREAUTH_CONNECTIONS_PER_IP: '10000',
     LOG_LEVEL: options.logLevel,
     OTEL_SDK_DISABLED: 'true',
     ...(options.cpuProfDir ? { NODE_OPTIONS: `--import ${profilerPreload}`, GATEHOUSE_BENCH_PROFILE_DIR: options.cpuProfDir } : {}),

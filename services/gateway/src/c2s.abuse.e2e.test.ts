@@ -1,7 +1,7 @@
 /**
  * The gateway under a hostile or broken client, on 127.0.0.1 and bounded in count and
  * time: every stream error is counted, a client that stops reading cannot make the gateway
- * queue without bound.
+ * queue without bound, one address cannot hold unauthenticated connections without bound.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,9 +13,12 @@ let stack: TestStack;
 let port: number;
 
 const SEND_BUFFER_LIMIT = 64 * 1024;
+const PREAUTH_CONNECTIONS = 4;
 
 before(async () => {
-  stack = await startStack({ env: { C2S_SEND_BUFFER_LIMIT: String(SEND_BUFFER_LIMIT) } });
+  stack = await startStack({
+    env: { C2S_SEND_BUFFER_LIMIT: String(SEND_BUFFER_LIMIT), C2S_MAX_PREAUTH_CONNECTIONS_PER_IP: String(PREAUTH_CONNECTIONS) },
+  });
   port = stack.gateways[0]!.ports.c2s;
 });
 after(() => stack.stop());
@@ -79,5 +82,19 @@ describe('a client that stops reading', () => {
     await sender.client.expect(/id='ping'/);
     slow.client.close();
     sender.client.close();
+  });
+});
+
+describe('unauthenticated connections from one address', () => {
+  it('are capped by C2S_MAX_PREAUTH_CONNECTIONS_PER_IP; one more gets policy-violation, an authenticated one frees its slot', async () => {
+    const idle = await Promise.all(Array.from({ length: PREAUTH_CONNECTIONS - 1 }, () => RawXmppClient.connect(port)));
+    // The last free slot, taken and then freed by authenticating.
+    const { client } = await boundClient('after-cap');
+    const admitted = await RawXmppClient.connect(port);
+    admitted.open();
+    await admitted.expect(/<starttls/);
+    const refused = await RawXmppClient.connect(port);
+    await refused.expect(/<policy-violation[^]*too many unauthenticated connections[^]*<\/stream:stream>/);
+    for (const c of [...idle, admitted, client, refused]) c.close();
   });
 });

@@ -90,6 +90,19 @@ describe('stream setup (RFC 6120 §4)', () => {
     assert.match(reply, /<not-authorized xmlns='urn:ietf:params:xml:ns:xmpp-streams'\/>/);
   });
 
+  it('answers <auth/> before TLS with encryption-required, and closes after C2S_MAX_AUTH_FAILURES of them', async () => {
+    const client = await RawXmppClient.connect(port);
+    client.open();
+    await client.expect(/<\/stream:features>/);
+    const auth = "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>AGEAYg==</auth>";
+    for (let attempt = 1; attempt < 3; attempt++) {
+      client.send(auth);
+      await client.expect(/<encryption-required\/><\/failure>/);
+    }
+    client.send(auth);
+    await client.expect(/<\/stream:stream>/);
+  });
+
   it('refuses stanzas after TLS but before SASL with not-authorized', async () => {
     const { client } = await securedClient();
     client.send("<iq type='get' id='1'><ping xmlns='urn:xmpp:ping'/></iq>");

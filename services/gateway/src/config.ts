@@ -59,6 +59,13 @@ export const gatewayConfigSchema = z.object({
    */
   C2S_MAX_CONCURRENT_AUTH_PER_IP: z.coerce.number().int().min(1).max(10_000).default(4),
   /**
+   * Connections one client address may hold open on a replica before they authenticate;
+   * one more is closed with `policy-violation`. Each holds a socket, a parser and a timer
+   * for up to C2S_AUTH_TIMEOUT_MS, so an unbounded number is a cheap way to exhaust memory
+   * and file descriptors. Addresses shared by many users (a large NAT) may need more.
+   */
+  C2S_MAX_PREAUTH_CONNECTIONS_PER_IP: z.coerce.number().int().min(1).max(100_000).default(32),
+  /**
    * Every login must name its client with a SASL2 `<user-agent id>` (Prosody's
    * enforce_client_ids): legacy SASL is then not offered.
    */

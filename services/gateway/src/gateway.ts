@@ -18,7 +18,7 @@ import { tokenServiceCredentials } from './auth/credentials.ts';
 import { tokenServiceClient } from './auth/token-client.ts';
 import { LOGIN_THROTTLE_WINDOW_MS, LoginThrottle } from './auth/login-throttle.ts';
 import { kvFailureCounters, memoryFailureCounters, withLocalFallback } from './auth/failure-counters.ts';
-import { AuthSlots } from './auth/auth-slots.ts';
+import { AddressSlots } from './auth/address-slots.ts';
 import { startSessionControl } from './control/session-control.ts';
 import { clientServices } from './c2s/client-services.ts';
 import { adminApiRouter } from './http/admin-api.ts';
@@ -34,7 +34,7 @@ import type { TlsMaterial } from './tls/index.ts';
 export type GatewaySettings = Pick<
   GatewayConfig,
   | 'GATEHOUSE_NAMESPACE' | 'XMPP_DOMAIN' | 'GATEWAY_REPLICA_ID' | 'GATEWAY_BIND_ADDRESS' | 'C2S_PORT' | 'C2S_TLS_PORT' | 'HTTP_PORT'
-  | 'C2S_STANZA_SIZE_LIMIT' | 'C2S_PREAUTH_STANZA_SIZE_LIMIT' | 'C2S_AUTH_TIMEOUT_MS' | 'C2S_MAX_AUTH_FAILURES' | 'C2S_MAX_RESOURCES_PER_ACCOUNT' | 'C2S_SEND_BUFFER_LIMIT' | 'C2S_MAX_CONCURRENT_AUTH_PER_IP'
+  | 'C2S_STANZA_SIZE_LIMIT' | 'C2S_PREAUTH_STANZA_SIZE_LIMIT' | 'C2S_AUTH_TIMEOUT_MS' | 'C2S_MAX_AUTH_FAILURES' | 'C2S_MAX_RESOURCES_PER_ACCOUNT' | 'C2S_SEND_BUFFER_LIMIT' | 'C2S_MAX_CONCURRENT_AUTH_PER_IP' | 'C2S_MAX_PREAUTH_CONNECTIONS_PER_IP'
   | 'C2S_TLS_FIRST_ANSWER_DELAY_MS' | 'C2S_AUTH_FREE_FAILURES_PER_IP'
   | 'ENFORCE_CLIENT_IDS' | 'ROSTER_ADMIN_SECRET' | 'ADMIN_TOKEN'
   | 'HTTP_TLS' | 'HTTP_BIND_ADDRESS' | 'TRUSTED_PROXIES' | 'WEBSOCKET_ALLOWED_ORIGINS' | 'ADMIN_HTTP_PORT' | 'ADMIN_HTTP_BIND_ADDRESS'
@@ -134,7 +134,8 @@ export function createGateway(deps: { nc: NatsConnection; settings: GatewaySetti
       tokens: tokenServiceClient(nc, names.services.token),
       enforceClientIds: settings.ENFORCE_CLIENT_IDS,
       throttle: new LoginThrottle(failureCounts, logger, { freeFailuresPerAddress: settings.C2S_AUTH_FREE_FAILURES_PER_IP }),
-      authSlots: new AuthSlots(settings.C2S_MAX_CONCURRENT_AUTH_PER_IP),
+      authSlots: new AddressSlots(settings.C2S_MAX_CONCURRENT_AUTH_PER_IP),
+      unauthenticatedConnections: new AddressSlots(settings.C2S_MAX_PREAUTH_CONNECTIONS_PER_IP),
       events: sessionEvents,
       streamErrors,
       router,

@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { StreamError } from '@gatehouse/xmpp';
+import { AddressSlots } from '../auth/address-slots.ts';
 import { LabelledCounter } from '../http/labelled-counter.ts';
 import type { Transport } from '../transports/transport.ts';
 import { C2sSession, type SessionDeps } from './session.ts';
 
 /** A session with only what ending a stream touches: a transport, a log, the counter, events. */
-function sessionOn(kind: Transport['kind']) {
+function sessionOn(kind: Transport['kind'], unauthenticatedConnections = new AddressSlots(32)) {
   const lines: Array<Record<string, unknown>> = [];
   const at = (level: string) => (fields: Record<string, unknown>, msg: string) => lines.push({ ...fields, level, msg });
   const logger = { info: at('info'), warn: at('warn'), error: at('error'), debug: at('debug'), child: () => logger };
@@ -28,6 +29,7 @@ function sessionOn(kind: Transport['kind']) {
     logger,
     streamErrors,
     events: { streamClosed: () => {} },
+    unauthenticatedConnections,
   } as unknown as SessionDeps;
   return { session: new C2sSession(transport, deps), lines, streamErrors, sent };
 }
@@ -55,5 +57,21 @@ describe('C2sSession: a stream error', () => {
     await new Promise((resolve) => setImmediate(resolve));
     assert.equal(lines.filter((l) => l.msg === 'stream error').length, 1);
     assert.deepEqual(streamErrors.samples(), { 'stream_errors_total{condition="policy-violation"}': 1 });
+  });
+});
+
+describe('C2sSession: unauthenticated connections per address', () => {
+  it('closes a connection past the cap with policy-violation, and frees the slot when one ends', async () => {
+    const slots = new AddressSlots(1);
+    const first = sessionOn('tcp', slots);
+    const second = sessionOn('tcp', slots);
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.match(second.sent.join(''), /<stream:error><policy-violation\/>too many unauthenticated connections/);
+    assert.equal(first.sent.length, 0, 'the first connection is untouched');
+    first.session.closed();
+    await new Promise((resolve) => setImmediate(resolve));
+    const third = sessionOn('tcp', slots);
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(third.sent.length, 0, 'a slot freed by a closed connection is reused');
   });
 });

@@ -22,7 +22,7 @@ import { resourceLimitExceeded } from './resource-limit.ts';
 import type { SessionEventSink } from './session-events.ts';
 import type { CredentialLookup } from '../auth/credentials.ts';
 import { throttledAccount, type LoginThrottle } from '../auth/login-throttle.ts';
-import type { AuthSlots } from '../auth/auth-slots.ts';
+import type { AddressSlots } from '../auth/address-slots.ts';
 
 export interface SessionLimits {
   preAuthStanzaBytes: number;
@@ -41,7 +41,9 @@ export interface SessionDeps extends OutboundContext {
   /** ENFORCE_CLIENT_IDS: every login must name its client (SASL2 user-agent id). */
   enforceClientIds: boolean;
   throttle: LoginThrottle;
-  authSlots: AuthSlots;
+  authSlots: AddressSlots;
+  /** C2S_MAX_PREAUTH_CONNECTIONS_PER_IP: connections per address not yet authenticated. */
+  unauthenticatedConnections: AddressSlots;
   events: SessionEventSink;
   /** Stream errors we sent, by condition (the metrics endpoint's stream_errors_total). */
   streamErrors: { inc(condition: StreamErrorCondition): void };
@@ -62,8 +64,10 @@ export class C2sSession implements LocalSession, TransportHandler {
   /** How this stream authenticated; later issues list and revoke clients by it. */
   login: { mechanism: string; method: 'password' | 'fast'; clientId?: string; userAgent?: UserAgent } | undefined;
   private authFailures = 0;
-  /** This stream's attempt holds one of its address's AuthSlots. */
+  /** This stream's attempt holds one of its address's AddressSlots. */
   private authSlot = false;
+  /** Until it authenticates, this stream holds one of its address's unauthenticated slots. */
+  private unauthenticatedSlot: boolean;
   /** From the throttle's read for the attempt being settled. */
   private hold = { delayMs: 0, accountFailures: 0 };
   private queue: Promise<void> = Promise.resolve();
@@ -81,6 +85,11 @@ export class C2sSession implements LocalSession, TransportHandler {
       if (!this.authenticated) void this.terminate('connection-timeout', 'authentication not completed in time');
     }, deps.limits.authTimeoutMs);
     this.authTimer.unref();
+    this.unauthenticatedSlot = deps.unauthenticatedConnections.tryAcquire(transport.remoteAddress);
+    if (!this.unauthenticatedSlot) {
+      // RFC 6120 §4.9.1.2: the error may come before the client's header, behind our own.
+      setImmediate(() => void this.terminate('policy-violation', 'too many unauthenticated connections from your address'));
+    }
   }
 
   // --- TransportHandler -------------------------------------------------------------
@@ -193,6 +202,8 @@ export class C2sSession implements LocalSession, TransportHandler {
     if (element.name === 'auth' && element.attrs.xmlns === NS_SASL) {
       this.transport.discardPipelined();
       this.transport.send(`<failure xmlns='${NS_SASL}'><encryption-required/></failure>`);
+      // Counted like a failed attempt, or a client could repeat it until the auth timeout.
+      if (++this.authFailures >= this.deps.limits.maxAuthFailures) await this.terminateQuietly('too-many-failures');
       return;
     }
     return this.terminate('not-authorized', 'STARTTLS is required first');
@@ -257,6 +268,7 @@ export class C2sSession implements LocalSession, TransportHandler {
     this.login = { mechanism: outcome.mechanism, method: outcome.method, clientId: outcome.clientId, userAgent: outcome.userAgent };
     clearTimeout(this.authTimer);
     this.releaseAuthSlot();
+    this.releaseUnauthenticatedSlot();
     if (this.hold.accountFailures > 0) void this.deps.throttle.succeeded(outcome.jid);
     this.deps.events.authenticationSucceeded({
       sessionId: this.id,
@@ -286,7 +298,7 @@ export class C2sSession implements LocalSession, TransportHandler {
     if (this.authFailures >= this.deps.limits.maxAuthFailures) setImmediate(() => void this.terminateQuietly('too-many-failures'));
   }
 
-  /** At most C2S_MAX_CONCURRENT_AUTH_PER_IP attempts in progress per address (auth-slots.ts). */
+  /** At most C2S_MAX_CONCURRENT_AUTH_PER_IP attempts in progress per address (address-slots.ts). */
   private admitAttempt(): boolean {
     if (!this.authSlot) this.authSlot = this.deps.authSlots.tryAcquire(this.transport.remoteAddress);
     return this.authSlot;
@@ -296,6 +308,12 @@ export class C2sSession implements LocalSession, TransportHandler {
     if (!this.authSlot) return;
     this.authSlot = false;
     this.deps.authSlots.release(this.transport.remoteAddress);
+  }
+
+  private releaseUnauthenticatedSlot(): void {
+    if (!this.unauthenticatedSlot) return;
+    this.unauthenticatedSlot = false;
+    this.deps.unauthenticatedConnections.release(this.transport.remoteAddress);
   }
 
   /** Waits out the throttle's hold, the same for success and failure, before either is sent. */
@@ -382,6 +400,7 @@ export class C2sSession implements LocalSession, TransportHandler {
     this.ended = true;
     clearTimeout(this.authTimer);
     this.releaseAuthSlot();
+    this.releaseUnauthenticatedSlot();
     const { fullJid, routeRevision } = this;
     if (fullJid) {
       this.deps.router.local.delete(this.id);

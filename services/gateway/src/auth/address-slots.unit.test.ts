@@ -1,10 +1,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { AuthSlots } from './auth-slots.ts';
+import { AddressSlots } from './address-slots.ts';
 
-describe('AuthSlots', () => {
+describe('AddressSlots', () => {
   it('admits up to the cap per address, and again once one is released', () => {
-    const slots = new AuthSlots(2);
+    const slots = new AddressSlots(2);
     assert.equal(slots.tryAcquire('10.0.0.1'), true);
     assert.equal(slots.tryAcquire('10.0.0.1'), true);
     assert.equal(slots.tryAcquire('10.0.0.1'), false);
@@ -14,7 +14,7 @@ describe('AuthSlots', () => {
   });
 
   it('forgets an address with nothing in progress', () => {
-    const slots = new AuthSlots(1);
+    const slots = new AddressSlots(1);
     slots.tryAcquire('a');
     slots.release('a');
     slots.release('a');

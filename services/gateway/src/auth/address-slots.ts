@@ -1,10 +1,11 @@
 /**
- * Caps the authentication attempts one client address has in progress on this replica,
- * from `<auth>`/`<authenticate>` to the outcome: a PLAIN check runs PBKDF2 on the shared
- * thread pool, and held outcomes (login-throttle.ts) must not let one address pile up
- * parallel guesses instead.
+ * Caps what one client address holds at once on this replica. Used twice: authentication
+ * attempts in progress, from `<auth>`/`<authenticate>` to the outcome (a PLAIN check runs
+ * PBKDF2 on the shared thread pool, and held outcomes (login-throttle.ts) must not let one
+ * address pile up parallel guesses instead), and connections not yet authenticated (each
+ * holds a socket, a parser and a timer until the authentication timeout).
  */
-export class AuthSlots {
+export class AddressSlots {
   private readonly inUse = new Map<string, number>();
 
   constructor(private readonly perAddress: number) {}
