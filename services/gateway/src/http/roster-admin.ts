@@ -1,6 +1,6 @@
 /**
- * `POST /roster_admin/refresh` (mod_http_roster_admin, ../../shared/spec/prosody-behaviour.md
- * §5.5): the web app names users whose rosters changed, as a JSON array of usernames or
+ * `POST /roster_admin/refresh` (mod_http_roster_admin; docs/rosters.md, "External roster
+ * mode"): the web app names users whose rosters changed, as a JSON array of usernames or
  * JIDs; each roster is fetched again and the differences reach the users' clients.
  * Answer: `{ status, message, updated, errors }`, 200 when every roster was updated,
  * 500 when any fetch failed, 400 for a body that is not such an array.

@@ -1,5 +1,5 @@
 /**
- * External roster mode (mod_http_roster_admin, ../../shared/spec/prosody-behaviour.md §5.2):
+ * External roster mode (mod_http_roster_admin; docs/rosters.md):
  * GET the roster URL with `%s` replaced by the URL-encoded username (Prosody substitutes
  * it raw; the README says encoded, and so do we), expecting 200 and a JSON object keyed
  * by contact JID: `{ "marie@example.com": { "name": "Marie", "groups": ["Friends"] } }`.
