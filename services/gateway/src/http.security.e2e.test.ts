@@ -113,25 +113,33 @@ describe('what a WebSocket stream offers', () => {
   });
 
   it("records the client address a trusted proxy forwards, and the socket's otherwise", async () => {
-    const opened = async (gateway: GatewayProcess, headers: Record<string, string>) => {
+    // Nothing is stored for a stream before it authenticates, but a failed login is: its
+    // event carries the address the gateway believed.
+    const failedLoginFrom = async (gateway: GatewayProcess, headers: Record<string, string>) => {
       const sub: Subscription = stack.nc.subscribe(`${stack.ns}.session.>`);
       try {
         const found = (async () => {
           for await (const message of sub) {
             const event = message.json<{ type: string; source: string; data: { clientIp?: string } }>();
-            if (event.type === 'gatehouse.session.stream-opened.v1' && event.source.endsWith(`/${gateway.ready.replica as string}`)) return event.data.clientIp;
+            if (event.type === 'gatehouse.session.authentication-failed.v1' && event.source.endsWith(`/${gateway.ready.replica as string}`)) return event.data.clientIp;
           }
           return undefined;
         })();
-        await featuresOver(wsUrl(gateway), headers);
-        return await Promise.race([found, new Promise((_, reject) => setTimeout(() => reject(new Error('no stream-opened event within 10 s')), 10_000))]);
+        const ws = await openSocket(wsUrl(gateway), headers);
+        try {
+          ws.send(OPEN);
+          ws.send(`<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>${Buffer.from('\0nobody\0wrong').toString('base64')}</auth>`);
+          return await Promise.race([found, new Promise((_, reject) => setTimeout(() => reject(new Error('no authentication-failed event within 10 s')), 10_000))]);
+        } finally {
+          ws.terminate();
+        }
       } finally {
         sub.unsubscribe();
       }
     };
     const forwarded = { 'X-Forwarded-For': '203.0.113.9', 'X-Forwarded-Proto': 'https' };
-    assert.equal(await opened(proxied, forwarded), '203.0.113.9');
-    assert.equal(await opened(plain, forwarded), '127.0.0.1');
+    assert.equal(await failedLoginFrom(proxied, forwarded), '203.0.113.9');
+    assert.equal(await failedLoginFrom(plain, forwarded), '127.0.0.1');
   });
 });
 
