@@ -26,6 +26,12 @@ export const gatewayConfigSchema = z.object({
   GATEHOUSE_DATA_DIR: z.string().default('./.data'),
   /** Largest stanza (bytes) after authentication; RFC 6120 §13.12 leaves the bound to us. */
   C2S_STANZA_SIZE_LIMIT: positive(256 * 1024),
+  /**
+   * Largest presence stanza (bytes) a client may broadcast: every replica keeps the last one
+   * of each available session in memory (probes are answered from it), so it is bounded
+   * well below a stanza. Capabilities, avatar hashes and a status fit in far less.
+   */
+  C2S_PRESENCE_SIZE_LIMIT: positive(16 * 1024),
   /** Largest stanza (bytes) before authentication: nothing legitimate is large then. */
   C2S_PREAUTH_STANZA_SIZE_LIMIT: positive(8 * 1024),
   /** A client that has not authenticated by then is disconnected (ms). */

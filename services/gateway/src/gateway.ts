@@ -34,7 +34,7 @@ import type { TlsMaterial } from './tls/index.ts';
 export type GatewaySettings = Pick<
   GatewayConfig,
   | 'GATEHOUSE_NAMESPACE' | 'XMPP_DOMAIN' | 'GATEWAY_REPLICA_ID' | 'GATEWAY_BIND_ADDRESS' | 'C2S_PORT' | 'C2S_TLS_PORT' | 'HTTP_PORT'
-  | 'C2S_STANZA_SIZE_LIMIT' | 'C2S_PREAUTH_STANZA_SIZE_LIMIT' | 'C2S_AUTH_TIMEOUT_MS' | 'C2S_MAX_AUTH_FAILURES' | 'C2S_MAX_RESOURCES_PER_ACCOUNT' | 'C2S_SEND_BUFFER_LIMIT' | 'C2S_MAX_CONCURRENT_AUTH_PER_IP' | 'C2S_MAX_PREAUTH_CONNECTIONS_PER_IP'
+  | 'C2S_STANZA_SIZE_LIMIT' | 'C2S_PREAUTH_STANZA_SIZE_LIMIT' | 'C2S_AUTH_TIMEOUT_MS' | 'C2S_MAX_AUTH_FAILURES' | 'C2S_MAX_RESOURCES_PER_ACCOUNT' | 'C2S_SEND_BUFFER_LIMIT' | 'C2S_MAX_CONCURRENT_AUTH_PER_IP' | 'C2S_MAX_PREAUTH_CONNECTIONS_PER_IP' | 'C2S_PRESENCE_SIZE_LIMIT'
   | 'C2S_TLS_FIRST_ANSWER_DELAY_MS' | 'C2S_AUTH_FREE_FAILURES_PER_IP'
   | 'ENFORCE_CLIENT_IDS' | 'ROSTER_ADMIN_SECRET' | 'ADMIN_TOKEN'
   | 'HTTP_TLS' | 'HTTP_BIND_ADDRESS' | 'TRUSTED_PROXIES' | 'WEBSOCKET_ALLOWED_ORIGINS' | 'ADMIN_HTTP_PORT' | 'ADMIN_HTTP_BIND_ADDRESS'
@@ -129,6 +129,7 @@ export function createGateway(deps: { nc: NatsConnection; settings: GatewaySetti
         authTimeoutMs: settings.C2S_AUTH_TIMEOUT_MS,
         maxAuthFailures: settings.C2S_MAX_AUTH_FAILURES,
         resourcesPerAccount: settings.C2S_MAX_RESOURCES_PER_ACCOUNT,
+        presenceBytes: settings.C2S_PRESENCE_SIZE_LIMIT,
       },
       credentials: tokenServiceCredentials(nc, names.services.token),
       tokens: tokenServiceClient(nc, names.services.token),

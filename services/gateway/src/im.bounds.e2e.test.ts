@@ -1,5 +1,6 @@
 /**
- * What one user can store is bounded in bytes (roster, block list, offline messages),
+ * What one user can store is bounded in bytes (roster, block list, offline messages, the
+ * presence every replica keeps),
  * and what can still be large travels over NATS in pages: issue 12's "one user stops the
  * whole stack", against a real stack.
  */
@@ -10,7 +11,7 @@ import { appendEvent } from '@gatehouse/bus';
 import { createEvent, namesFor } from '@gatehouse/events';
 import { xml, type ConnectedClient } from './test-support/xmpp-client.ts';
 import { startStack, type TestStack } from './test-support/stack.ts';
-import { NS_ROSTER, login, newAccount, online, waitFor } from './test-support/im.ts';
+import { NS_ROSTER, isPresence, login, newAccount, nothing, online, waitFor } from './test-support/im.ts';
 
 const NS_BLOCKING = 'urn:xmpp:blocking';
 const OFFLINE_MAX_BYTES = 2_500_000;
@@ -38,6 +39,20 @@ describe('bounded storage and paged replies', () => {
     stack = await startStack({ env: { BLOCKLIST_MAX_ITEMS: '5', OFFLINE_MAX_BYTES: String(OFFLINE_MAX_BYTES) } });
   });
   after(() => stack.stop());
+
+  it('refuses a presence over C2S_PRESENCE_SIZE_LIMIT with policy-violation and broadcasts nothing of it', async () => {
+    const name = await newAccount(stack, 'loud');
+    const one = await login(stack, 0, name, 'one');
+    const two = await login(stack, 0, name, 'two');
+    await Promise.all([online(one), online(two)]);
+    await one.xmpp.send(xml('presence', {}, xml('status', {}, 's'.repeat(17 * 1024))));
+    const refused = await one.next((s) => s.is('presence') && s.attrs.type === 'error');
+    assert.equal((refused.getChild('error')?.children[0] as Element).name, 'policy-violation');
+    assert.ok(await nothing(two, (s) => isPresence(one.jid)(s) && (s.getChildText('status')?.length ?? 0) > 0), 'the other resource saw none of it');
+    await one.xmpp.send(xml('presence', {}, xml('status', {}, 'short')));
+    assert.equal((await two.next((s) => isPresence(one.jid)(s) && s.getChildText('status') === 'short')).getChildText('status'), 'short');
+    await Promise.all([one.stop(), two.stop()]);
+  });
 
   it('refuses six roster sets of 200 groups of 1,000 characters; the roster get still works and roster-sync lives', async () => {
     const name = await newAccount(stack, 'hoarder');

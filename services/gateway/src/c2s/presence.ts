@@ -5,7 +5,7 @@
  * account's contacts is the IM lifecycle's business (../im/presence-lifecycle.ts).
  */
 import { escapeXML, type Element } from '@xmpp/xml';
-import { NS_CLIENT } from '@gatehouse/xmpp';
+import { NS_CLIENT, stanzaError } from '@gatehouse/xmpp';
 import type { Router } from '../routing/router.ts';
 import type { SessionDirectory } from '../routing/session-directory.ts';
 import type { Im } from '../im/im.ts';
@@ -29,7 +29,7 @@ export class PresenceState {
 
   constructor(
     private readonly owner: PresenceOwner,
-    private readonly deps: { router: Router; directory: SessionDirectory; im: Im },
+    private readonly deps: { router: Router; directory: SessionDirectory; im: Im; limits: { presenceBytes: number } },
   ) {}
 
   async fromClient(presence: Element): Promise<void> {
@@ -38,6 +38,14 @@ export class PresenceState {
     const { fullJid, bareJid } = this.owner;
     if (!fullJid || !bareJid) return;
     presence.attrs.from = fullJid;
+    const serialised = withClientNamespace(presence);
+    // Broadcast presence is kept in KV and mirrored in memory by every replica for as long
+    // as the session is available, so it gets a bound of its own, well below a stanza's.
+    if (Buffer.byteLength(serialised) > this.deps.limits.presenceBytes) {
+      const text = `presence over ${this.deps.limits.presenceBytes} bytes`;
+      this.owner.deliver(withClientNamespace(stanzaError(presence, 'policy-violation', { text })));
+      return;
+    }
     const wasAvailable = this.available;
     if (type === 'unavailable') {
       this.available = false;
@@ -48,7 +56,6 @@ export class PresenceState {
       this.priority = parsePriority(presence.getChildText('priority'));
     }
     await this.owner.updateRoute(this.available, this.priority);
-    const serialised = withClientNamespace(presence);
     // §4.2.2: presence goes to the user's own available resources, itself included; so does
     // unavailable presence (§4.5.2), which Prosody reflects and clients wait for.
     this.owner.deliver(serialised);

@@ -31,6 +31,8 @@ export interface SessionLimits {
   maxAuthFailures: number;
   /** Resources one account may have bound at once, cluster-wide. */
   resourcesPerAccount: number;
+  /** Largest broadcast presence stanza (bytes): it is held in KV while the session is available. */
+  presenceBytes: number;
 }
 
 export interface SessionDeps extends OutboundContext {
