@@ -21,8 +21,9 @@ import { PresenceState } from './presence.ts';
 import { resourceLimitExceeded } from './resource-limit.ts';
 import type { SessionEventSink } from './session-events.ts';
 import type { CredentialLookup } from '../auth/credentials.ts';
-import { throttledAccount, type LoginThrottle } from '../auth/login-throttle.ts';
+import type { LoginThrottle } from '../auth/login-throttle.ts';
 import type { AddressSlots } from '../auth/address-slots.ts';
+import { LoginGuard } from '../auth/login-guard.ts';
 
 export interface SessionLimits {
   preAuthStanzaBytes: number;
@@ -66,12 +67,7 @@ export class C2sSession implements LocalSession, TransportHandler {
   /** How this stream authenticated; later issues list and revoke clients by it. */
   login: { mechanism: string; method: 'password' | 'fast'; clientId?: string; userAgent?: UserAgent } | undefined;
   private authFailures = 0;
-  /** This stream's attempt holds one of its address's AddressSlots. */
-  private authSlot = false;
-  /** Until it authenticates, this stream holds one of its address's unauthenticated slots. */
-  private unauthenticatedSlot: boolean;
-  /** From the throttle's read for the attempt being settled. */
-  private hold = { delayMs: 0, accountFailures: 0 };
+  private readonly guard: LoginGuard;
   private queue: Promise<void> = Promise.resolve();
   private ended = false;
   private readonly authTimer: NodeJS.Timeout;
@@ -87,8 +83,8 @@ export class C2sSession implements LocalSession, TransportHandler {
       if (!this.authenticated) void this.terminate('connection-timeout', 'authentication not completed in time');
     }, deps.limits.authTimeoutMs);
     this.authTimer.unref();
-    this.unauthenticatedSlot = deps.unauthenticatedConnections.tryAcquire(transport.remoteAddress);
-    if (!this.unauthenticatedSlot) {
+    this.guard = new LoginGuard(transport.remoteAddress, deps);
+    if (!this.guard.admitted) {
       // RFC 6120 §4.9.1.2: the error may come before the client's header, behind our own.
       setImmediate(() => void this.terminate('policy-violation', 'too many unauthenticated connections from your address'));
     }
@@ -269,9 +265,7 @@ export class C2sSession implements LocalSession, TransportHandler {
     this.bareJid = outcome.jid;
     this.login = { mechanism: outcome.mechanism, method: outcome.method, clientId: outcome.clientId, userAgent: outcome.userAgent };
     clearTimeout(this.authTimer);
-    this.releaseAuthSlot();
-    this.releaseUnauthenticatedSlot();
-    if (this.hold.accountFailures > 0) void this.deps.throttle.succeeded(outcome.jid);
+    this.guard.succeeded(outcome.jid);
     this.deps.events.authenticationSucceeded({
       sessionId: this.id,
       jid: outcome.jid,
@@ -287,45 +281,15 @@ export class C2sSession implements LocalSession, TransportHandler {
 
   /** Counts, reports and slows down a failed attempt; the caller sends the `<failure/>`. */
   private async authenticationFailed(step: { condition: SaslFailure['condition']; username?: string; mechanism: string; reason?: string }): Promise<void> {
-    this.releaseAuthSlot();
+    // Only wrong credentials are slowed down: a protocol slip is not a password guess.
+    this.guard.failed(step.username, step.condition === 'not-authorized' || step.condition === 'credentials-expired');
     if (step.condition === 'aborted') return;
     const clientIp = this.transport.remoteAddress;
     this.authFailures++;
     this.deps.events.authenticationFailed({ sessionId: this.id, username: step.username, mechanism: step.mechanism, clientIp, condition: step.condition, reason: step.reason });
-    // Only wrong credentials are slowed down: a protocol slip is not a password guess.
-    const guessed = step.condition === 'not-authorized' || step.condition === 'credentials-expired';
-    if (guessed) void this.deps.throttle.failed(clientIp, this.accountOf(step.username));
-    this.log.info({ mechanism: step.mechanism, condition: step.condition, reason: step.reason, clientIp, delayMs: this.hold.delayMs }, 'authentication failed');
+    this.log.info({ mechanism: step.mechanism, condition: step.condition, reason: step.reason, clientIp, delayMs: this.guard.delayMs }, 'authentication failed');
     // RFC 6120 §6.4.5: a reasonable number of retries, then the connection ends.
     if (this.authFailures >= this.deps.limits.maxAuthFailures) setImmediate(() => void this.terminateQuietly('too-many-failures'));
-  }
-
-  /** At most C2S_MAX_CONCURRENT_AUTH_PER_IP attempts in progress per address (address-slots.ts). */
-  private admitAttempt(): boolean {
-    if (!this.authSlot) this.authSlot = this.deps.authSlots.tryAcquire(this.transport.remoteAddress);
-    return this.authSlot;
-  }
-
-  private releaseAuthSlot(): void {
-    if (!this.authSlot) return;
-    this.authSlot = false;
-    this.deps.authSlots.release(this.transport.remoteAddress);
-  }
-
-  private releaseUnauthenticatedSlot(): void {
-    if (!this.unauthenticatedSlot) return;
-    this.unauthenticatedSlot = false;
-    this.deps.unauthenticatedConnections.release(this.transport.remoteAddress);
-  }
-
-  /** Waits out the throttle's hold, the same for success and failure, before either is sent. */
-  private async settleAttempt(who: { jid?: string; username?: string }): Promise<void> {
-    this.hold = await this.deps.throttle.holdFor(this.transport.remoteAddress, who.jid ?? this.accountOf(who.username));
-    if (this.hold.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.hold.delayMs));
-  }
-
-  private accountOf(username: string | undefined): string | undefined {
-    return throttledAccount(username, this.deps.domain);
   }
 
   private authHost() {
@@ -346,8 +310,8 @@ export class C2sSession implements LocalSession, TransportHandler {
         this.transport.discardPipelined();
         return this.authenticationFailed(step);
       },
-      admit: () => this.admitAttempt(),
-      settle: (who: { jid?: string; username?: string }) => this.settleAttempt(who),
+      admit: () => this.guard.admitAttempt(),
+      settle: (who: { jid?: string; username?: string }) => this.guard.settle(who),
     };
   }
 
@@ -364,8 +328,8 @@ export class C2sSession implements LocalSession, TransportHandler {
       send: (data: string) => this.transport.send(data),
       authenticated: (outcome: Parameters<C2sSession['authenticatedAs']>[0]) => this.authenticatedAs(outcome),
       failed: (step: Parameters<C2sSession['authenticationFailed']>[0]) => this.authenticationFailed(step),
-      admit: () => this.admitAttempt(),
-      settle: (who: { jid?: string; username?: string }) => this.settleAttempt(who),
+      admit: () => this.guard.admitAttempt(),
+      settle: (who: { jid?: string; username?: string }) => this.guard.settle(who),
       bindResource: (resource: string) => this.bindResource(resource),
       featuresAfterAuthentication: () => this.features(),
     };
@@ -401,8 +365,7 @@ export class C2sSession implements LocalSession, TransportHandler {
     if (this.ended) return;
     this.ended = true;
     clearTimeout(this.authTimer);
-    this.releaseAuthSlot();
-    this.releaseUnauthenticatedSlot();
+    this.guard.release();
     const { fullJid, routeRevision } = this;
     if (fullJid) {
       this.deps.router.local.delete(this.id);
