@@ -75,6 +75,8 @@ export async function startGatehouse(options: GatehouseOptions): Promise<Gatehou
     // internet would count the whole load generator as one abusive client.
     C2S_MAX_CONCURRENT_AUTH_PER_IP: '1000',
     C2S_MAX_PREAUTH_CONNECTIONS_PER_IP: '10000',
+    // The memory figure holds up to 10,000 sessions over 100 accounts.
+    C2S_MAX_RESOURCES_PER_ACCOUNT: '1000',
     LOG_LEVEL: options.logLevel,
     OTEL_SDK_DISABLED: 'true',
     ...(options.cpuProfDir ? { NODE_OPTIONS: `--import ${profilerPreload}`, GATEHOUSE_BENCH_PROFILE_DIR: options.cpuProfDir } : {}),
