@@ -75,6 +75,11 @@ export async function startGatehouse(options: GatehouseOptions): Promise<Gatehou
     // internet would count the whole load generator as one abusive client.
     C2S_MAX_CONCURRENT_AUTH_PER_IP: '1000',
     C2S_MAX_PREAUTH_CONNECTIONS_PER_IP: '10000',
+    // Prosody runs here without mod_limits (prosody-config.ts), so neither server shapes its
+    // input: the message figure's senders, 32 stanzas in flight each, could otherwise meet
+    // the per-connection read rate on a fast machine and measure the shaper instead.
+    C2S_READ_RATE_BYTES_PER_S: String(1024 ** 3),
+    C2S_READ_BURST_BYTES: String(1024 ** 3),
     LOG_LEVEL: options.logLevel,
     OTEL_SDK_DISABLED: 'true',
     ...(options.cpuProfDir ? { NODE_OPTIONS: `--import ${profilerPreload}`, GATEHOUSE_BENCH_PROFILE_DIR: options.cpuProfDir } : {}),
