@@ -77,6 +77,11 @@ export async function startGatehouse(options: GatehouseOptions): Promise<Gatehou
     C2S_MAX_PREAUTH_CONNECTIONS_PER_IP: '10000',
     // The memory figure holds up to 10,000 sessions over 100 accounts.
     C2S_MAX_RESOURCES_PER_ACCOUNT: '1000',
+    // Prosody runs here without mod_limits (prosody-config.ts), so neither server shapes its
+    // input: the message figure's senders, 32 stanzas in flight each, could otherwise meet
+    // the per-connection read rate on a fast machine and measure the shaper instead.
+    C2S_READ_RATE_BYTES_PER_S: String(1024 ** 3),
+    C2S_READ_BURST_BYTES: String(1024 ** 3),
     LOG_LEVEL: options.logLevel,
     OTEL_SDK_DISABLED: 'true',
     ...(options.cpuProfDir ? { NODE_OPTIONS: `--import ${profilerPreload}`, GATEHOUSE_BENCH_PROFILE_DIR: options.cpuProfDir } : {}),

@@ -41,6 +41,18 @@ export const gatewayConfigSchema = z.object({
    * stream is closed with policy-violation; one larger stanza to a reading client is fine.
    */
   C2S_SEND_BUFFER_LIMIT: z.coerce.number().int().min(64 * 1024).default(1024 * 1024),
+  /**
+   * Bytes per second each connection is read at, sustained, from its first byte
+   * (transports/read-throttle.ts): past it the gateway stops reading the socket for a while,
+   * so one client sending costly input cannot keep the replica busy. A full-size stanza
+   * every second, hundreds of times what a chat client sends.
+   */
+  C2S_READ_RATE_BYTES_PER_S: z.coerce.number().int().min(1024).default(256 * 1024),
+  /**
+   * Bytes a connection may send at once before C2S_READ_RATE_BYTES_PER_S applies: sixteen
+   * full-size stanzas, so a client catching up after a reconnect or sending an avatar is never slowed.
+   */
+  C2S_READ_BURST_BYTES: z.coerce.number().int().min(16 * 1024).default(4 * 1024 * 1024),
   /** Failed SASL attempts allowed on one stream before it is closed. */
   C2S_MAX_AUTH_FAILURES: positive(3),
   /**

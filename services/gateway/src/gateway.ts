@@ -35,7 +35,7 @@ export type GatewaySettings = Pick<
   GatewayConfig,
   | 'GATEHOUSE_NAMESPACE' | 'XMPP_DOMAIN' | 'GATEWAY_REPLICA_ID' | 'GATEWAY_BIND_ADDRESS' | 'C2S_PORT' | 'C2S_TLS_PORT' | 'HTTP_PORT'
   | 'C2S_STANZA_SIZE_LIMIT' | 'C2S_PREAUTH_STANZA_SIZE_LIMIT' | 'C2S_AUTH_TIMEOUT_MS' | 'C2S_MAX_AUTH_FAILURES' | 'C2S_MAX_RESOURCES_PER_ACCOUNT' | 'C2S_SEND_BUFFER_LIMIT' | 'C2S_MAX_CONCURRENT_AUTH_PER_IP' | 'C2S_MAX_PREAUTH_CONNECTIONS_PER_IP' | 'C2S_PRESENCE_SIZE_LIMIT'
-  | 'C2S_TLS_FIRST_ANSWER_DELAY_MS' | 'C2S_AUTH_FREE_FAILURES_PER_IP'
+  | 'C2S_TLS_FIRST_ANSWER_DELAY_MS' | 'C2S_AUTH_FREE_FAILURES_PER_IP' | 'C2S_READ_RATE_BYTES_PER_S' | 'C2S_READ_BURST_BYTES'
   | 'ENFORCE_CLIENT_IDS' | 'ROSTER_ADMIN_SECRET' | 'ADMIN_TOKEN'
   | 'HTTP_TLS' | 'HTTP_BIND_ADDRESS' | 'TRUSTED_PROXIES' | 'WEBSOCKET_ALLOWED_ORIGINS' | 'ADMIN_HTTP_PORT' | 'ADMIN_HTTP_BIND_ADDRESS'
   | 'GATEWAY_OUTAGE_WAIT_MS' | 'GATEWAY_OUTAGE_BUFFER_STANZAS' | 'GATEWAY_OUTAGE_BUFFER_BYTES'
@@ -164,8 +164,9 @@ export function createGateway(deps: { nc: NatsConnection; settings: GatewaySetti
     const stanzaLimit = settings.C2S_PREAUTH_STANZA_SIZE_LIMIT;
     const sendBufferLimit = settings.C2S_SEND_BUFFER_LIMIT;
     const firstAnswerDelayMs = settings.C2S_TLS_FIRST_ANSWER_DELAY_MS;
-    const c2s = await listenStartTls({ host, port: settings.C2S_PORT, tls, stanzaLimit, sendBufferLimit, firstAnswerDelayMs, accept });
-    const c2sTls = await listenDirectTls({ host, port: settings.C2S_TLS_PORT, tls, stanzaLimit, sendBufferLimit, firstAnswerDelayMs, accept });
+    const readLimit = { bytesPerS: settings.C2S_READ_RATE_BYTES_PER_S, burstBytes: settings.C2S_READ_BURST_BYTES };
+    const c2s = await listenStartTls({ host, port: settings.C2S_PORT, tls, stanzaLimit, sendBufferLimit, firstAnswerDelayMs, readLimit, accept });
+    const c2sTls = await listenDirectTls({ host, port: settings.C2S_TLS_PORT, tls, stanzaLimit, sendBufferLimit, firstAnswerDelayMs, readLimit, accept });
     const isReady = () => ready && nc.isClosed() === false;
     const http = await startHttpServer({
       // Plain HTTP carries no credentials safely: only a proxy on this machine should reach it.
@@ -177,6 +178,7 @@ export function createGateway(deps: { nc: NatsConnection; settings: GatewaySetti
       stanzaLimit,
       sendBufferLimit,
       maxMessageBytes: settings.C2S_STANZA_SIZE_LIMIT + 1024,
+      readLimit,
       accept,
       ready: isReady,
     });

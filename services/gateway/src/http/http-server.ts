@@ -12,6 +12,7 @@ import type { TlsMaterial } from '../tls/index.ts';
 import { listen, type Listener } from '../transports/listeners.ts';
 import { WebSocketTransport } from '../transports/websocket-transport.ts';
 import type { Transport } from '../transports/transport.ts';
+import type { ReadLimit } from '../transports/read-throttle.ts';
 import { healthRouter } from './health.ts';
 import { originPolicy } from './origin-policy.ts';
 import { peerResolver } from './proxy-trust.ts';
@@ -32,6 +33,8 @@ export interface HttpServerOptions {
   sendBufferLimit: number;
   /** Largest WebSocket message accepted at all (bytes); the stanza limit applies inside it. */
   maxMessageBytes: number;
+  /** Per-connection read rate (transports/read-throttle.ts). */
+  readLimit?: ReadLimit;
   accept(transport: Transport): void;
   ready(): boolean;
 }
@@ -67,7 +70,7 @@ export function startHttpServer(opts: HttpServerOptions): Promise<Listener> {
     const peer = resolvePeer(request, tls !== undefined);
     wss.handleUpgrade(request, socket, head, (ws) => {
       // RFC 5929 tls-server-end-point binds to our certificate only where our TLS ends here.
-      opts.accept(new WebSocketTransport(ws, peer.remoteAddress, peer.secure, opts.stanzaLimit, opts.sendBufferLimit, tls?.endPoint));
+      opts.accept(new WebSocketTransport(ws, peer.remoteAddress, peer.secure, opts.stanzaLimit, opts.sendBufferLimit, tls?.endPoint, opts.readLimit));
     });
   });
   return listen(server, opts.host, opts.port).then((listener) => ({

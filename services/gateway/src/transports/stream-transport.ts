@@ -4,6 +4,7 @@ import { StreamError, XmppStreamParser, isRestartTrigger, streamErrorXml } from 
 import type { TlsMaterial } from '../tls/index.ts';
 import { escapeXML } from '@xmpp/xml';
 import type { Transport, TransportHandler, TransportKind } from './transport.ts';
+import { ReadThrottle, type ReadLimit } from './read-throttle.ts';
 
 /** How long a peer gets to close its side after our `</stream:stream>` (RFC 6120 §4.4). */
 const CLOSE_GRACE_MS = 2_000;
@@ -23,6 +24,7 @@ export class StreamTransport implements Transport {
   private overflowed = false;
   /** Hold the answer to the client's first bytes after a TLS 1.3 handshake (see holdFirstAnswer). */
   private holdAnswer: boolean;
+  private readonly throttle: ReadThrottle | undefined;
 
   constructor(
     private socket: Socket,
@@ -32,7 +34,10 @@ export class StreamTransport implements Transport {
     private readonly sendBufferLimit: number,
     /** C2S_TLS_FIRST_ANSWER_DELAY_MS; 0 answers at once. */
     private readonly firstAnswerDelayMs = 0,
+    /** C2S_READ_RATE_BYTES_PER_S / C2S_READ_BURST_BYTES, from the first byte; undefined reads unthrottled. */
+    readLimit?: ReadLimit,
   ) {
+    this.throttle = readLimit && new ReadThrottle(readLimit, () => this.socket);
     this.remoteAddress = normaliseAddress(socket.remoteAddress);
     this.secure = kind === 'tls';
     this.stanzaLimit = initialStanzaLimit;
@@ -165,6 +170,7 @@ export class StreamTransport implements Transport {
   private listen(socket: Socket): void {
     socket.on('data', (chunk: Buffer) => {
       if (this.ended) return;
+      this.throttle?.read(chunk.length);
       if (this.holdAnswer) this.holdFirstAnswer(socket);
       if (this.elementNext) {
         this.elementNext = false;
@@ -178,6 +184,7 @@ export class StreamTransport implements Transport {
     socket.on('error', () => socket.destroy());
     socket.on('close', () => {
       this.ended = true;
+      this.throttle?.stop();
       this.handler?.closed();
     });
   }

@@ -2,6 +2,7 @@ import type { WebSocket } from 'ws';
 import { escapeXML } from '@xmpp/xml';
 import { parseFrame, streamErrorXml, StreamError, closeFrame, isRestartTrigger } from '@gatehouse/xmpp';
 import type { Transport, TransportHandler } from './transport.ts';
+import { ReadThrottle, type ReadLimit } from './read-throttle.ts';
 
 /** RFC 7395 §3.6: how long the client gets to answer our `<close/>`. */
 const CLOSE_GRACE_MS = 2_000;
@@ -27,6 +28,7 @@ export class WebSocketTransport implements Transport {
   private overflowed = false;
   private watchTriggers = true;
   private held: Held | undefined;
+  private readonly throttle: ReadThrottle | undefined;
 
   constructor(
     private readonly socket: WebSocket,
@@ -36,11 +38,15 @@ export class WebSocketTransport implements Transport {
     private readonly sendBufferLimit: number,
     /** tls-server-end-point data where our own TLS carries the WebSocket (wss://). */
     private readonly endPoint?: Buffer,
+    /** C2S_READ_RATE_BYTES_PER_S / C2S_READ_BURST_BYTES; ws.pause() stops reading its socket. */
+    readLimit?: ReadLimit,
   ) {
     this.stanzaLimit = initialStanzaLimit;
+    this.throttle = readLimit && new ReadThrottle(readLimit, () => socket);
     socket.on('message', (data, isBinary) => this.receive(data, isBinary));
     socket.on('close', () => {
       this.ended = true;
+      this.throttle?.stop();
       this.handler?.closed();
     });
     socket.on('error', () => socket.terminate());
@@ -115,6 +121,7 @@ export class WebSocketTransport implements Transport {
 
   private receive(data: unknown, isBinary: boolean): void {
     if (this.ended || !this.handler) return;
+    this.throttle?.read(messageBytes(data));
     if (isBinary) {
       // §3.2: XMPP over WebSocket uses text frames only.
       this.handler.streamFault(new StreamError('bad-format', 'binary WebSocket messages are not XMPP (RFC 7395 §3.2)'));
@@ -169,4 +176,11 @@ export class WebSocketTransport implements Transport {
     const next = this.held;
     if (next !== undefined) for (const text of pending) this.hold(next, text);
   }
+}
+
+/** Size of a `ws` message: a Buffer, fragments, or an ArrayBuffer. */
+function messageBytes(data: unknown): number {
+  if (Array.isArray(data)) return data.reduce((sum: number, part: Buffer) => sum + part.length, 0);
+  if (data instanceof ArrayBuffer) return data.byteLength;
+  return Buffer.isBuffer(data) ? data.length : Buffer.byteLength(String(data));
 }
