@@ -163,3 +163,32 @@ describe('gatehouse user (e2e: the real bin against a token service on NATS)', {
     assert.deepEqual(run, { code: 1, stdout: '', stderr: 'gatehouse: the token service is not answering: is `npm start` running?\n' });
   });
 });
+
+describe('gatehouse user list (e2e: more accounts than one NATS message holds)', { timeout: 120_000 }, () => {
+  let context: NatsTestContext;
+  let service: TokenService;
+
+  before(async () => {
+    context = await setupNats();
+    await ensureStreams(context.nc, context.ns);
+    // One PBKDF2 round: the test is about the listing, not about deriving 3,000 credentials.
+    service = createTokenService({ nc: context.nc, ns: context.ns, domain: 'localhost', iterations: 1, logger: createLogger('token', 'silent') });
+    await service.start();
+  });
+
+  after(async () => {
+    await service.stop();
+    await context.cleanup();
+  });
+
+  it('prints every account, read page by page', async () => {
+    // 1,500 JIDs of ~815 bytes: ~1.2 MiB of JSON, over the default max_payload of 1 MiB.
+    const jids = Array.from({ length: 1_500 }, (_, i) => `${String(i).padStart(4, '0')}${'x'.repeat(800)}@localhost`);
+    const create = (jid: string) => request(context.nc, `${namesFor(context.ns).services.token}.account.create`, { jid, password: 'pw' }, { timeoutMs: 10_000 });
+    for (let i = 0; i < jids.length; i += 50) await Promise.all(jids.slice(i, i + 50).map(create));
+    const run = await gatehouse(['user', 'list'], { env: { NATS_URL: natsUrl(), GATEHOUSE_NAMESPACE: context.ns } });
+    // Checked piecewise: a failing deepEqual would diff megabytes of output.
+    assert.deepEqual({ code: run.code, stderr: run.stderr }, { code: 0, stderr: '' });
+    assert.ok(run.stdout === jids.map((jid) => `${jid}\n`).join(''), `${run.stdout.split('\n').length - 1} of ${jids.length} accounts printed`);
+  });
+});

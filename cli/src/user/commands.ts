@@ -1,3 +1,4 @@
+import type { Page } from '@gatehouse/bus';
 import { bareJid, JidMalformedError, parseJid } from '@gatehouse/xmpp';
 
 /** Endpoints of the token service the user commands call (docs/architecture.md). */
@@ -6,6 +7,12 @@ export type TokenEndpoint = 'account.create' | 'account.password' | 'account.del
 /** Asks the token service; injected so the commands run against a fake in unit tests. */
 export type TokenRequest = (endpoint: TokenEndpoint, payload: Record<string, unknown>) => Promise<unknown>;
 
+/** The token service, with its paged `account.list` read to the last page (requestAll). */
+export interface TokenClient {
+  request: TokenRequest;
+  requestAll(endpoint: 'account.list', payload: Record<string, unknown>): Promise<Page<string>>;
+}
+
 /** A user command whose password, if any, has been read. */
 export type ResolvedUserCommand =
   | { action: 'create' | 'password'; jid: string; password: string }
@@ -13,7 +20,7 @@ export type ResolvedUserCommand =
   | { action: 'list'; domain?: string };
 
 /** Runs one command; returns the lines for stdout. Failures are thrown for describeFailure(). */
-export async function runUserCommand(command: ResolvedUserCommand, request: TokenRequest): Promise<string[]> {
+export async function runUserCommand(command: ResolvedUserCommand, { request, requestAll }: TokenClient): Promise<string[]> {
   switch (command.action) {
     case 'create': {
       const jid = checkedJid(command.jid);
@@ -31,10 +38,7 @@ export async function runUserCommand(command: ResolvedUserCommand, request: Toke
       return [`deleted user ${jid}`];
     }
     case 'list': {
-      const reply = (await request('account.list', command.domain === undefined ? {} : { domain: command.domain })) as {
-        accounts: string[];
-      };
-      return reply.accounts;
+      return (await requestAll('account.list', command.domain === undefined ? {} : { domain: command.domain })).items;
     }
     default: {
       const unexpected: never = command;

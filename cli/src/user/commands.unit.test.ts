@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { JidMalformedError } from '@gatehouse/xmpp';
+import type { Page } from '@gatehouse/bus';
 import { runUserCommand, type TokenEndpoint } from './commands.ts';
 
 /** Records what the command asks and answers with `reply`. */
@@ -12,13 +13,17 @@ function fakeToken(reply: unknown = {}) {
       calls.push({ endpoint, payload });
       return reply;
     },
+    requestAll: async (endpoint: 'account.list', payload: Record<string, unknown>) => {
+      calls.push({ endpoint, payload });
+      return reply as Page<string>;
+    },
   };
 }
 
 describe('runUserCommand', () => {
   it('creates with the normalised bare JID and confirms in one line', async () => {
     const token = fakeToken({ jid: 'alice@localhost' });
-    assert.deepEqual(await runUserCommand({ action: 'create', jid: 'Alice@LocalHost', password: 'pw' }, token.request), [
+    assert.deepEqual(await runUserCommand({ action: 'create', jid: 'Alice@LocalHost', password: 'pw' }, token), [
       'created user alice@localhost',
     ]);
     assert.deepEqual(token.calls, [{ endpoint: 'account.create', payload: { jid: 'alice@localhost', password: 'pw' } }]);
@@ -26,10 +31,10 @@ describe('runUserCommand', () => {
 
   it('changes a password and deletes', async () => {
     const token = fakeToken();
-    assert.deepEqual(await runUserCommand({ action: 'password', jid: 'alice@localhost', password: 'new' }, token.request), [
+    assert.deepEqual(await runUserCommand({ action: 'password', jid: 'alice@localhost', password: 'new' }, token), [
       'changed the password of user alice@localhost',
     ]);
-    assert.deepEqual(await runUserCommand({ action: 'delete', jid: 'alice@localhost' }, token.request), ['deleted user alice@localhost']);
+    assert.deepEqual(await runUserCommand({ action: 'delete', jid: 'alice@localhost' }, token), ['deleted user alice@localhost']);
     assert.deepEqual(
       token.calls.map((call) => call.endpoint),
       ['account.password', 'account.delete'],
@@ -38,9 +43,9 @@ describe('runUserCommand', () => {
   });
 
   it('lists one JID per line, of a domain when given', async () => {
-    const token = fakeToken({ accounts: ['alice@localhost', 'bob@localhost'] });
-    assert.deepEqual(await runUserCommand({ action: 'list' }, token.request), ['alice@localhost', 'bob@localhost']);
-    await runUserCommand({ action: 'list', domain: 'localhost' }, token.request);
+    const token = fakeToken({ items: ['alice@localhost', 'bob@localhost'] });
+    assert.deepEqual(await runUserCommand({ action: 'list' }, token), ['alice@localhost', 'bob@localhost']);
+    await runUserCommand({ action: 'list', domain: 'localhost' }, token);
     assert.deepEqual(
       token.calls.map((call) => call.payload),
       [{}, { domain: 'localhost' }],
@@ -50,7 +55,7 @@ describe('runUserCommand', () => {
   it('refuses a bad JID before asking anything', async () => {
     const token = fakeToken();
     for (const jid of ['a@@localhost', 'localhost', 'alice@localhost/phone']) {
-      await assert.rejects(runUserCommand({ action: 'delete', jid }, token.request), JidMalformedError);
+      await assert.rejects(runUserCommand({ action: 'delete', jid }, token), JidMalformedError);
     }
     assert.deepEqual(token.calls, []);
   });

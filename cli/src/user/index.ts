@@ -7,7 +7,7 @@ import { userUsage } from '../help.ts';
 import { parseUserArgs } from './args.ts';
 import { describeClientFailure, runClientCommand, type ClientCommand } from './clients.ts';
 import type { ListedClient } from './clients-table.ts';
-import { runUserCommand, type ResolvedUserCommand, type TokenRequest } from './commands.ts';
+import { runUserCommand, type ResolvedUserCommand, type TokenClient } from './commands.ts';
 import { describeFailure } from './messages.ts';
 import { readAll, resolvePassword } from './password.ts';
 
@@ -36,7 +36,7 @@ export async function runUser(argv: string[]): Promise<number> {
   const env = readCliEnv(process.env);
   const token = tokenClient(env.natsUrl, namesFor(env.namespace).services.token);
   try {
-    const lines = await runUserCommand(command, token.request);
+    const lines = await runUserCommand(command, token);
     for (const line of lines) process.stdout.write(`${line}\n`);
     return 0;
   } catch (error) {
@@ -92,7 +92,11 @@ function lazyBus(url: string) {
   };
 }
 
-function tokenClient(url: string, group: string): { request: TokenRequest; close(): Promise<void> } {
+function tokenClient(url: string, group: string): TokenClient & { close(): Promise<void> } {
   const bus = lazyBus(url);
-  return { request: (endpoint, payload) => bus.request(`${group}.${endpoint}`, payload), close: () => bus.close() };
+  return {
+    request: (endpoint, payload) => bus.request(`${group}.${endpoint}`, payload),
+    requestAll: (endpoint, payload) => bus.requestAll(`${group}.${endpoint}`, payload),
+    close: () => bus.close(),
+  };
 }

@@ -85,8 +85,13 @@ export type ClientPasswordChangedData = z.output<typeof clientPasswordChangedDat
 export type ClientPasswordChanged = Event<'gatehouse.client.password-changed.v1', ClientPasswordChangedData>;
 
 export const clientForgottenData = z
-  .object({ ...clientKey, reason: z.enum(['account-deleted']) })
-  .meta({ description: 'The account was deleted: the client record ends. A later login (the JID registered again) starts a new one.' });
+  .object({
+    ...clientKey,
+    reason: z
+      .enum(['account-deleted', 'client-limit'])
+      .describe("'client-limit': the account had more clients than the registry keeps, and this was the least recently seen without a session or grant"),
+  })
+  .meta({ description: 'The client record ends: the account was deleted, or it had too many clients. A later login starts a new one.' });
 export type ClientForgottenData = z.output<typeof clientForgottenData>;
 export type ClientForgotten = Event<'gatehouse.client.forgotten.v1', ClientForgottenData>;
 

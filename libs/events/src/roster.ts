@@ -88,6 +88,10 @@ export const rosterClearedData = z
     version,
     removed: z.array(rosterJidSchema).describe('the contacts that were on the roster; the version grew by one for each'),
     reason: z.enum(['account-deleted']).describe('why the roster was emptied'),
+    more: z
+      .literal(true)
+      .optional()
+      .describe('further cleared events follow: this one removes only its `removed` contacts, the last (without `more`) empties the roster'),
   })
   .meta({
     description:

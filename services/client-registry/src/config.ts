@@ -9,6 +9,11 @@ export const clientRegistryConfigSchema = z.object({
    * client has a real id.
    */
   ENFORCE_CLIENT_IDS: booleanFromEnv(false),
+  /**
+   * Client records one account keeps, 1–10000; default 64, as TOKEN_MAX_CLIENTS_PER_ACCOUNT.
+   * Past it, the client seen least recently without a live session or grant is forgotten.
+   */
+  CLIENT_REGISTRY_MAX_CLIENTS_PER_ACCOUNT: z.coerce.number().int().min(1).max(10_000).default(64),
 });
 
 export type ClientRegistryConfig = z.output<typeof clientRegistryConfigSchema>;

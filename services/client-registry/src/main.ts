@@ -15,6 +15,7 @@ const service = createClientRegistryService({
   domain: config.XMPP_DOMAIN,
   logger,
   enforceClientIds: config.ENFORCE_CLIENT_IDS,
+  maxClientsPerAccount: config.CLIENT_REGISTRY_MAX_CLIENTS_PER_ACCOUNT,
 });
 await service.start();
 signalReady({ service: 'client-registry' });

@@ -91,4 +91,22 @@ describe('client registry and client listing together (NATS + PostgreSQL)', { ti
     assert.ok(await registry.settled(10_000));
     assert.ok((await list()).some((entry) => entry.id === 'client/watch' && entry.connected));
   });
+
+  it('keeps at most maxClientsPerAccount clients listed for an account logging in with fresh resources', async () => {
+    await registry.stop();
+    registry = createClientRegistryService({ nc, ns, domain: 'localhost', logger, retryDelayMs: 100, maxClientsPerAccount: 3 });
+    await registry.start();
+    const carol = 'carol@localhost';
+    await gateway.token('account.create', { jid: carol, password: 'pw' });
+    const online = await gateway.login({ jid: carol, mechanism: 'PLAIN' }, { bind: 'desk' });
+    // Legacy clients (no client id) are one per full JID: each fresh resource is a new client.
+    for (let i = 0; i < 8; i++) await gateway.close(await gateway.login({ jid: carol, mechanism: 'PLAIN' }, { bind: `fresh${i}` }));
+    assert.ok(await registry.settled(20_000));
+    const listed = (await request<{ items: ClientListing[] }>(nc, `${namesFor(ns).services.projections}.clients.list`, { jid: carol })).items;
+    assert.equal(listed.length, 3);
+    assert.equal(listed.filter((client) => client.connected).length, 1, 'the connected client stays');
+    await gateway.close(online);
+    await registry.stop();
+    await startRegistry();
+  });
 });

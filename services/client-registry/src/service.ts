@@ -39,6 +39,8 @@ export interface ClientRegistryServiceDeps {
   clock?: () => Date;
   /** ENFORCE_CLIENT_IDS: logins without a client id make no legacy client. */
   enforceClientIds?: boolean;
+  /** Client records kept per account (CLIENT_REGISTRY_MAX_CLIENTS_PER_ACCOUNT); default 64. */
+  maxClientsPerAccount?: number;
   /** Delay before a failed event is handled again (ms); default 1 s. */
   retryDelayMs?: number;
 }
@@ -69,6 +71,7 @@ export function createClientRegistryService({
   logger,
   clock = () => new Date(),
   enforceClientIds = false,
+  maxClientsPerAccount = 64,
   retryDelayMs,
 }: ClientRegistryServiceDeps): ClientRegistryService {
   const names = namesFor(ns);
@@ -115,6 +118,7 @@ export function createClientRegistryService({
         view,
         legacyIds,
         enforceClientIds,
+        maxClientsPerAccount,
         lock: new KeyedLock(),
         accountFacts: async (jid) => accountFactsFrom((await readAggregate(nc, names.streams.accounts, names.subjects.account(jid))).events),
         sessionHistory: async (sessionId) => (await readAggregate(nc, names.streams.sessions, names.subjects.session(sessionId))).events,

@@ -1,7 +1,8 @@
-import { pageBudget, pageOf, parsePayload, type Endpoints, type NatsConnection } from '@gatehouse/bus';
+import { fillPage, pageBudget, pageOf, parsePayload, type Page, type Endpoints, type NatsConnection } from '@gatehouse/bus';
 import { bareJidSchema } from '@gatehouse/events';
 import type { Logger } from '@gatehouse/telemetry';
 import { z } from 'zod';
+import type { AccountRange } from './account-listing/queries.ts';
 import type { ClientListing } from './client-listing/listing.ts';
 import type { RebuildProgress } from './rebuild.ts';
 
@@ -16,7 +17,7 @@ export class JidMalformedError extends Error {
   }
 }
 
-const accountsListRequest = z.object({ domain: z.string().min(1).optional() }).strict();
+const accountsListRequest = z.object({ domain: z.string().min(1).optional(), cursor: z.string().min(1).max(3071).optional() }).strict();
 const clientsListRequest = z.object({ jid: z.string().min(1).max(3071), cursor: z.string().max(64).optional() }).strict();
 const rebuildRequest = z
   .object({
@@ -39,11 +40,14 @@ function accountJid(input: string): string {
 
 export interface EndpointDeps {
   nc: NatsConnection;
-  listAccounts(domain?: string): Promise<string[]>;
+  listAccounts(domain?: string, range?: AccountRange): Promise<string[]>;
   listClients(jid: string): Promise<ClientListing[]>;
   rebuild(name: string, onProgress: (progress: RebuildProgress) => void): Promise<RebuildProgress>;
   logger: Logger;
 }
+
+/** Rows read per `accounts.list` page: enough to fill a page of short JIDs, a bound on each query. */
+const ACCOUNT_ROWS_PER_PAGE = 20_000;
 
 /** Progress of a rebuild reaches the log every this many events. */
 const LOG_EVERY = 1_000;
@@ -54,8 +58,13 @@ const PROGRESS_STEPS = 100;
 export function projectionEndpoints({ nc, listAccounts, listClients, rebuild, logger }: EndpointDeps): Endpoints {
   return {
     'accounts.list': async (payload) => {
-      const { domain } = parsePayload(accountsListRequest, payload ?? {});
-      return { accounts: await listAccounts(domain) };
+      const { domain, cursor } = parsePayload(accountsListRequest, payload ?? {});
+      // Paged (@gatehouse/bus) with a keyset cursor, the last JID served: the table is sorted by
+      // JID, so a page never expires; an account made behind the cursor shows on the next listing.
+      const rows = await listAccounts(domain, { limit: ACCOUNT_ROWS_PER_PAGE, ...(cursor === undefined ? {} : { after: cursor }) });
+      const { items, end } = fillPage(rows, 0, pageBudget(nc));
+      const more = end < rows.length || rows.length === ACCOUNT_ROWS_PER_PAGE;
+      return (more && items.length > 0 ? { items, next: items.at(-1)! } : { items }) satisfies Page<string>;
     },
     'clients.list': async (payload) => {
       const { jid, cursor } = parsePayload(clientsListRequest, payload ?? {});

@@ -18,7 +18,7 @@ it('main.ts migrates an embedded database, signals ready and answers accounts.li
     try {
       assert.deepEqual(service.ready, { type: 'ready', service: 'projections', database: 'pglite' });
       const reply = await request(nats.nc, `${namesFor(nats.ns).services.projections}.accounts.list`, {}, { timeoutMs: 5_000 });
-      assert.deepEqual(reply, { accounts: [] });
+      assert.deepEqual(reply, { items: [] });
       assert.equal(await service.stop(), 0);
     } finally {
       await service.stop('SIGKILL');

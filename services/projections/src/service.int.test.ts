@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { request, ServiceError } from '@gatehouse/bus';
+import { request, requestAll, ServiceError, type Page } from '@gatehouse/bus';
 import { createProjectionsService, type ProjectionsService } from './service.ts';
 import { credentials, setupFixture, testLogger, type Fixture } from './test-fixture.ts';
 
@@ -20,18 +20,18 @@ describe('projections service API over NATS', () => {
   });
 
   it('accounts.list answers with accounts appended just before the request', async () => {
-    assert.deepEqual(await ask('accounts.list', {}), { accounts: [] });
+    assert.deepEqual(await ask('accounts.list', {}), { items: [] });
     await fixture.append('gatehouse.account.created.v1', 'alice@localhost', { jid: 'alice@localhost', credentials });
     await fixture.append('gatehouse.account.created.v1', 'bob@example.org', { jid: 'bob@example.org', credentials });
-    assert.deepEqual(await ask('accounts.list', undefined), { accounts: ['alice@localhost', 'bob@example.org'] });
+    assert.deepEqual(await ask('accounts.list', undefined), { items: ['alice@localhost', 'bob@example.org'] });
     await fixture.append('gatehouse.account.deleted.v1', 'alice@localhost', { jid: 'alice@localhost' });
-    assert.deepEqual(await ask('accounts.list', { domain: 'localhost' }), { accounts: [] });
-    assert.deepEqual(await ask('accounts.list', { domain: 'example.org' }), { accounts: ['bob@example.org'] });
+    assert.deepEqual(await ask('accounts.list', { domain: 'localhost' }), { items: [] });
+    assert.deepEqual(await ask('accounts.list', { domain: 'example.org' }), { items: ['bob@example.org'] });
   });
 
   it('rebuild replays the stream and reports the count', async () => {
     assert.deepEqual(await ask('rebuild', { name: 'account-listing' }), { applied: 3, total: 3 });
-    assert.deepEqual(await ask('accounts.list', {}), { accounts: ['bob@example.org'] });
+    assert.deepEqual(await ask('accounts.list', {}), { items: ['bob@example.org'] });
   });
 
   it('refuses a second rebuild of the same projection while one runs', async () => {
@@ -43,5 +43,17 @@ describe('projections service API over NATS', () => {
   it('refuses malformed requests and unknown projections with codes', async () => {
     await assert.rejects(ask('accounts.list', { domain: 42 }), (error: unknown) => error instanceof ServiceError && error.code === 'bad-request');
     await assert.rejects(ask('rebuild', { name: 'nope' }), (error: unknown) => error instanceof ServiceError && error.code === 'unknown-projection');
+  });
+
+  it('accounts.list answers in pages when the accounts outgrow one NATS message', { timeout: 60_000 }, async () => {
+    // 1,500 JIDs of ~810 bytes: ~1.2 MiB of JSON, over the default max_payload of 1 MiB.
+    const jids = Array.from({ length: 1_500 }, (_, i) => `${String(i).padStart(4, '0')}${'x'.repeat(800)}@big.test`);
+    for (let i = 0; i < jids.length; i += 50) {
+      await Promise.all(jids.slice(i, i + 50).map((jid) => fixture.append('gatehouse.account.created.v1', jid, { jid, credentials })));
+    }
+    const first = await ask<Page<string>>('accounts.list', { domain: 'big.test' });
+    assert.ok(first.next !== undefined && first.items.length < jids.length);
+    const all = await requestAll<Page<string>>(fixture.nc, `${fixture.names.services.projections}.accounts.list`, { domain: 'big.test' }, { timeoutMs: 10_000 });
+    assert.deepEqual(all, { items: jids });
   });
 });

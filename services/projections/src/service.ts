@@ -4,7 +4,7 @@ import type { Logger } from '@gatehouse/telemetry';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Kysely } from 'kysely';
 import { accountListing } from './account-listing/projection.ts';
-import { listAccounts } from './account-listing/queries.ts';
+import { listAccounts, type AccountRange } from './account-listing/queries.ts';
 import { clientListing } from './client-listing/projection.ts';
 import { accountExists, listClients } from './client-listing/queries.ts';
 import type { ClientListing } from './client-listing/listing.ts';
@@ -59,7 +59,7 @@ export interface ProjectionsService {
   start(): Promise<void>;
   stop(): Promise<void>;
   /** Live accounts, after the projection has caught up with the accounts stream as of this call. */
-  listAccounts(domain?: string): Promise<string[]>;
+  listAccounts(domain?: string, range?: AccountRange): Promise<string[]>;
   /**
    * The clients with access to a live account (normalised bare JID), after both the client
    * and the account listings have caught up with their streams as of this call.
@@ -99,7 +99,7 @@ export function createProjectionsService(deps: ProjectionsServiceDeps): Projecti
         { name: 'projections', version: '0.1.0', description: 'Read models projected from the event streams', group: names.services.projections },
         projectionEndpoints({
           nc,
-          listAccounts: (domain) => service.listAccounts(domain),
+          listAccounts: (domain, range) => service.listAccounts(domain, range),
           listClients: (jid) => service.listClients(jid),
           rebuild: (name, onProgress) => service.rebuild(name, onProgress),
           logger,
@@ -112,9 +112,9 @@ export function createProjectionsService(deps: ProjectionsServiceDeps): Projecti
       api = undefined;
       await Promise.all([...runners.values()].map((runner) => runner.stop()));
     },
-    async listAccounts(domain) {
+    async listAccounts(domain, range) {
       await catchUp(runnerNamed(accountListing.name));
-      return listAccounts(db, domain);
+      return listAccounts(db, domain, range);
     },
     async listClients(jid) {
       await Promise.all([catchUp(runnerNamed(clientListing.name)), catchUp(runnerNamed(accountListing.name))]);

@@ -3,6 +3,7 @@
  * §3.1.3), with XEP-0191 blocking applied both ways: blocked contacts neither see the
  * owner's presence nor show theirs, and their pending requests are held back.
  */
+import { pageOf } from '@gatehouse/bus';
 import { isBlockedBy, tryParseJid } from '@gatehouse/xmpp';
 import type { RosterState } from './roster/roster.ts';
 import { hasFrom, hasTo } from './roster/subscription-states.ts';
@@ -42,4 +43,20 @@ export function presencePeers(owner: string, domain: string, lookup: PeerLookup)
 function isLocalAccount(jid: string, domain: string): boolean {
   const parsed = tryParseJid(jid);
   return parsed !== null && parsed.local !== '' && parsed.resource === '' && parsed.domain === domain;
+}
+
+type PeerKind = keyof PresencePeers;
+
+/**
+ * One page of the peers, in the reply's own shape plus `next` while more are left: a
+ * caller that does not page reads a peers list that fits one message as before.
+ */
+export function peersPage(peers: PresencePeers, { version, cursor, budget }: { version: number; cursor: string | undefined; budget: number }): PresencePeers & { next?: string } {
+  const kinds: PeerKind[] = ['broadcast', 'probe', 'pending'];
+  const entries = kinds.flatMap((kind) => peers[kind].map((value): [PeerKind, string] => [kind, value]));
+  const page = pageOf(entries, { version, cursor, budget });
+  const answer: PresencePeers & { next?: string } = { broadcast: [], probe: [], pending: [] };
+  for (const [kind, value] of page.items) answer[kind].push(value);
+  if (page.next !== undefined) answer.next = page.next;
+  return answer;
 }

@@ -1,4 +1,4 @@
-import type { Endpoints } from '@gatehouse/bus';
+import { pageOf, type Endpoints } from '@gatehouse/bus';
 import { z } from 'zod';
 import type { AccountsView } from './account/accounts-view.ts';
 import type { CommandHandler } from './account/command-handler.ts';
@@ -21,6 +21,8 @@ export interface EndpointDeps {
    * change or deletion just stored): a new password cuts off every client that had the old.
    */
   revokeAccess: (jid: string, reason: 'password-changed' | 'account-deleted', at: string) => Promise<void>;
+  /** Bytes of JSON one page of `account.list` may take (pageBudget of the connection). */
+  pageBytes: number;
 }
 
 // RFC 7622 caps each JID part at 1023 bytes; these bounds only stop absurd payloads early.
@@ -32,13 +34,13 @@ const schemas = {
   'account.create': z.object({ jid, password }),
   'account.password': z.object({ jid, password }),
   'account.delete': z.object({ jid }),
-  'account.list': z.object({ domain: z.string().min(1).max(1023).optional() }).optional(),
+  'account.list': z.object({ domain: z.string().min(1).max(1023).optional(), cursor: z.string().max(64).optional() }).optional(),
   'account.exists': z.object({ jid }),
   'auth.credentials': z.object({ jid, mechanism }),
 };
 
 /** The token service's account endpoints (docs/architecture.md), pure of NATS. */
-export function accountEndpoints({ domain, iterations, view, execute, fakeSecret, revokeAccess }: EndpointDeps): Endpoints {
+export function accountEndpoints({ domain, iterations, view, execute, fakeSecret, revokeAccess, pageBytes }: EndpointDeps): Endpoints {
   return {
     'account.create': async (payload) => {
       const request = parse(schemas['account.create'], payload);
@@ -62,8 +64,10 @@ export function accountEndpoints({ domain, iterations, view, execute, fakeSecret
       return { jid: account };
     },
     'account.list': async (payload) => {
-      const requested = parse(schemas['account.list'], payload)?.domain;
-      return { accounts: view.list(requested?.toLowerCase()) };
+      const request = parse(schemas['account.list'], payload);
+      // Paged (@gatehouse/bus): thousands of accounts outgrow one NATS message. Any account
+      // event moves the view's version, so a listing that changed between pages restarts.
+      return pageOf(view.list(request?.domain?.toLowerCase()), { version: view.version, cursor: request?.cursor, budget: pageBytes });
     },
     'account.exists': async (payload) => {
       const account = accountJid(parse(schemas['account.exists'], payload).jid, domain);

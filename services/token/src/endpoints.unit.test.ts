@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { Page } from '@gatehouse/bus';
 import type { ScramCredential } from '@gatehouse/events';
 import { deriveScramCredential } from '@gatehouse/xmpp';
 import { evolve, initialState, type AccountFact } from './account/account.ts';
@@ -27,13 +28,13 @@ function memoryStream(): AccountsStream {
 
 type Revocation = [jid: string, reason: string, at: string];
 
-function setup(secret = new Uint8Array(32).fill(7), revocations: Revocation[] = []) {
+function setup(secret = new Uint8Array(32).fill(7), revocations: Revocation[] = [], pageBytes = 64 * 1024) {
   const view = new AccountsView();
   const execute = createCommandHandler({ view, stream: memoryStream(), clock: () => new Date() });
   const revokeAccess = async (...revocation: Revocation) => {
     revocations.push(revocation);
   };
-  return accountEndpoints({ domain: 'localhost', iterations: 4096, view, execute, fakeSecret: secret, revokeAccess });
+  return accountEndpoints({ domain: 'localhost', iterations: 4096, view, execute, fakeSecret: secret, revokeAccess, pageBytes });
 }
 
 type CredentialsReply = { exists: boolean; credential: ScramCredential };
@@ -101,11 +102,28 @@ describe('account endpoints', () => {
     const endpoints = setup();
     for (const jid of ['carol@localhost', 'alice@localhost', 'bob@localhost']) await endpoints['account.create']!({ jid, password: 'pw' });
     assert.deepEqual(await endpoints['account.delete']!({ jid: 'bob@localhost' }), { jid: 'bob@localhost' });
-    assert.deepEqual(await endpoints['account.list']!({}), { accounts: ['alice@localhost', 'carol@localhost'] });
-    assert.deepEqual(await endpoints['account.list']!(undefined), { accounts: ['alice@localhost', 'carol@localhost'] });
-    assert.deepEqual(await endpoints['account.list']!({ domain: 'LOCALHOST' }), { accounts: ['alice@localhost', 'carol@localhost'] });
-    assert.deepEqual(await endpoints['account.list']!({ domain: 'example.org' }), { accounts: [] });
+    assert.deepEqual(await endpoints['account.list']!({}), { items: ['alice@localhost', 'carol@localhost'] });
+    assert.deepEqual(await endpoints['account.list']!(undefined), { items: ['alice@localhost', 'carol@localhost'] });
+    assert.deepEqual(await endpoints['account.list']!({ domain: 'LOCALHOST' }), { items: ['alice@localhost', 'carol@localhost'] });
+    assert.deepEqual(await endpoints['account.list']!({ domain: 'example.org' }), { items: [] });
     assert.deepEqual(await endpoints['account.exists']!({ jid: 'bob@localhost' }), { exists: false });
+  });
+
+  it('lists in pages, and a listing changed between pages expires', async () => {
+    const endpoints = setup(undefined, [], 40);
+    for (const jid of ['carol@localhost', 'alice@localhost', 'bob@localhost']) await endpoints['account.create']!({ jid, password: 'pw' });
+    const listed: string[] = [];
+    let page: Page<string> = { items: [], next: '' };
+    for (let cursor: string | undefined; page.next !== undefined; cursor = page.next) {
+      page = (await endpoints['account.list']!(cursor === undefined ? {} : { cursor })) as Page<string>;
+      assert.ok(page.items.length > 0);
+      listed.push(...page.items);
+    }
+    assert.deepEqual(listed, ['alice@localhost', 'bob@localhost', 'carol@localhost']);
+
+    const first = (await endpoints['account.list']!({})) as Page<string>;
+    await endpoints['account.delete']!({ jid: 'carol@localhost' });
+    await rejectsWithCode(endpoints['account.list']!({ cursor: first.next }), 'page-expired');
   });
 
   it('answers credentials for unknown accounts with a stable fake of the real shape', async () => {

@@ -62,14 +62,14 @@ describe('token service on NATS', { timeout: 60_000 }, () => {
     assert.notEqual(sha1('wonderland'), changed.credential.storedKey);
 
     await ask('account.create', { jid: 'bob@localhost', password: 'builder' });
-    assert.deepEqual(await ask('account.list', { domain: 'localhost' }), { accounts: ['alice@localhost', 'bob@localhost'] });
-    assert.deepEqual(await ask('account.list', { domain: 'example.org' }), { accounts: [] });
+    assert.deepEqual(await ask('account.list', { domain: 'localhost' }), { items: ['alice@localhost', 'bob@localhost'] });
+    assert.deepEqual(await ask('account.list', { domain: 'example.org' }), { items: [] });
 
     assert.deepEqual(await ask('account.delete', { jid: 'bob@localhost' }), { jid: 'bob@localhost' });
     assert.deepEqual(await ask('account.exists', { jid: 'bob@localhost' }), { exists: false });
     await rejectsWithCode(ask('account.delete', { jid: 'bob@localhost' }), 'account-not-found');
     await rejectsWithCode(ask('account.password', { jid: 'bob@localhost', password: 'x' }), 'account-not-found');
-    assert.deepEqual(await ask('account.list', {}), { accounts: ['alice@localhost'] });
+    assert.deepEqual(await ask('account.list', {}), { items: ['alice@localhost'] });
 
     await rejectsWithCode(ask('account.create', { jid: 'carol@example.org', password: 'x' }), 'host-unknown');
     await rejectsWithCode(ask('account.create', { jid: 'carol@localhost/phone', password: 'x' }), 'jid-malformed');
@@ -96,8 +96,8 @@ describe('token service on NATS', { timeout: 60_000 }, () => {
     await ask('account.create', { jid: 'erin@localhost', password: 'pw' });
     await ask('account.create', { jid: 'frank@localhost', password: 'pw' });
     await ask('account.delete', { jid: 'frank@localhost' });
-    const before = await ask<{ accounts: string[] }>('account.list', {});
-    assert.ok(before.accounts.includes('erin@localhost'));
+    const before = await ask<{ items: string[] }>('account.list', {});
+    assert.ok(before.items.includes('erin@localhost'));
     const fake = await ask<CredentialsReply>('auth.credentials', { jid: 'nobody@localhost', mechanism: 'SCRAM-SHA-256' });
     assert.equal(fake.exists, false);
     assert.deepEqual(await ask('auth.credentials', { jid: 'nobody@localhost', mechanism: 'SCRAM-SHA-256' }), fake);

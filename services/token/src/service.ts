@@ -1,4 +1,4 @@
-import { followStream, startService, type Follower, type NatsConnection, type RunningService } from '@gatehouse/bus';
+import { followStream, pageBudget, startService, type Follower, type NatsConnection, type RunningService } from '@gatehouse/bus';
 import { isAccountEvent, namesFor } from '@gatehouse/events';
 import type { Logger } from '@gatehouse/telemetry';
 import { revokeAccountAccess } from './access.ts';
@@ -94,7 +94,7 @@ export function createTokenService({
           group: names.services.token,
         },
         {
-          ...accountEndpoints({ domain, iterations, view, execute, fakeSecret, revokeAccess }),
+          ...accountEndpoints({ domain, iterations, view, execute, fakeSecret, revokeAccess, pageBytes: pageBudget(nc) }),
           ...grantEndpoints(access),
           ...fastEndpoints(access),
         },

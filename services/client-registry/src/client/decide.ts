@@ -84,7 +84,7 @@ export interface RecordPasswordChange extends Recorded {
 
 export interface ForgetClient extends Recorded {
   type: 'ForgetClient';
-  reason: 'account-deleted';
+  reason: 'account-deleted' | 'client-limit';
 }
 
 /** The user (or an operator) cuts the client off: its sessions close on every gateway replica. */

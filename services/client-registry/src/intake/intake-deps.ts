@@ -19,6 +19,8 @@ export interface IntakeDeps {
   /** ENFORCE_CLIENT_IDS: a login without a client id makes no legacy client. */
   enforceClientIds: boolean;
   lock: KeyedLock;
+  /** CLIENT_REGISTRY_MAX_CLIENTS_PER_ACCOUNT: past it, idle clients are forgotten (client-limit.ts). */
+  maxClientsPerAccount: number;
 }
 
 /** Executes a command on behalf of `source`, so handling that event again stores nothing twice. */

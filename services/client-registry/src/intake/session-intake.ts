@@ -1,6 +1,7 @@
 import type { GatehouseEvent, SessionAuthenticationSucceeded } from '@gatehouse/events';
 import type { ClientKey } from '../client/client.ts';
 import type { AccountFacts } from '../client/decide.ts';
+import { forgetBeyondLimit } from './client-limit.ts';
 import { bareOf, cleanUserAgent, factsIfNew, recordFor, type IntakeDeps } from './intake-deps.ts';
 
 /** Legacy logins waiting for their resource; the oldest go first past this many (they are re-read if needed). */
@@ -31,7 +32,10 @@ export class SessionIntake {
         const { sessionId, jid: fullJid } = event.data;
         return this.deps.lock.run(bareOf(fullJid), async () => {
           const key = this.deps.view.clientOfSession(sessionId) ?? (await this.#fromHistory(sessionId, fullJid));
-          if (key) await recordFor(this.deps, event)({ type: 'RecordSessionEnd', ...key, at: event.time, sessionId, fullJid });
+          if (!key) return;
+          const record = recordFor(this.deps, event);
+          await record({ type: 'RecordSessionEnd', ...key, at: event.time, sessionId, fullJid });
+          await forgetBeyondLimit(this.deps, record, { jid: key.jid, at: event.time });
         });
       }
       case 'gatehouse.session.stream-closed.v1': {
@@ -58,7 +62,9 @@ export class SessionIntake {
     }
     const key = { jid: login.jid, clientId: login.clientId };
     await this.deps.lock.run(key.jid, async () => {
-      await recordFor(this.deps, event)(authentication(key, login, false, await factsIfNew(this.deps, key)));
+      const record = recordFor(this.deps, event);
+      await record(authentication(key, login, false, await factsIfNew(this.deps, key)));
+      await forgetBeyondLimit(this.deps, record, { jid: key.jid, keep: key.clientId, at: login.at });
     });
   }
 
@@ -84,6 +90,7 @@ export class SessionIntake {
     const facts = await factsIfNew(this.deps, key);
     await recordFor(this.deps, { id: login.sourceId })(authentication(key, login, login.clientId === undefined, facts));
     await record({ type: 'RecordBinding', ...key, at: event.time, sessionId, fullJid });
+    await forgetBeyondLimit(this.deps, record, { jid: key.jid, keep: key.clientId, at: event.time });
   }
 
   async #loginOf(sessionId: string): Promise<Login | undefined> {

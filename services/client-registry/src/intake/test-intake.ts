@@ -10,7 +10,7 @@ import type { LegacyIds } from './legacy-ids.ts';
 const names = namesFor('unit');
 
 /** An intake wired to in-memory stand-ins: sessions' histories and accounts' facts are what the test says. */
-export function testIntake(options: { enforceClientIds?: boolean; account?: AccountFacts } = {}) {
+export function testIntake(options: { enforceClientIds?: boolean; account?: AccountFacts; maxClientsPerAccount?: number } = {}) {
   const stream = new MemoryClientStream();
   const view = new ClientView();
   const histories = new Map<string, GatehouseEvent[]>();
@@ -30,6 +30,7 @@ export function testIntake(options: { enforceClientIds?: boolean; account?: Acco
     sessionHistory: async (sessionId) => histories.get(sessionId) ?? [],
     legacyIds,
     enforceClientIds: options.enforceClientIds ?? false,
+    maxClientsPerAccount: options.maxClientsPerAccount ?? 64,
     lock: new KeyedLock(),
   };
   return { deps, stream, view, histories, legacy, facts: () => stream.stored.map((entry) => entry.fact) };

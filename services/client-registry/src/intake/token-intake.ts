@@ -1,4 +1,5 @@
 import type { GatehouseEvent } from '@gatehouse/events';
+import { forgetBeyondLimit } from './client-limit.ts';
 import { cleanUserAgent, factsIfNew, recordFor, type IntakeDeps } from './intake-deps.ts';
 
 /**
@@ -16,6 +17,7 @@ export async function handleTokenEvent(event: GatehouseEvent, deps: IntakeDeps):
       return deps.lock.run(jid, async () => {
         const facts = await factsIfNew(deps, { jid, clientId });
         await record({ type: 'RecordGrant', jid, clientId, at, grantId, authenticatedBy, ...(userAgent ? { userAgent } : {}), ...facts });
+        await forgetBeyondLimit(deps, record, { jid, keep: clientId, at });
       });
     }
     case 'gatehouse.grant.used.v1': {
@@ -24,7 +26,10 @@ export async function handleTokenEvent(event: GatehouseEvent, deps: IntakeDeps):
     }
     case 'gatehouse.grant.revoked.v1': {
       const { jid, clientId, grantId, reason } = event.data;
-      return deps.lock.run(jid, async () => void (await record({ type: 'RecordGrantRevocation', jid, clientId, at, grantId, reason })));
+      return deps.lock.run(jid, async () => {
+        await record({ type: 'RecordGrantRevocation', jid, clientId, at, grantId, reason });
+        await forgetBeyondLimit(deps, record, { jid, at });
+      });
     }
     case 'gatehouse.fast-token.issued.v1':
     case 'gatehouse.fast-token.rotated.v1': {

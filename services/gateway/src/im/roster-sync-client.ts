@@ -1,5 +1,5 @@
 /** The roster-sync service's endpoints, typed, as the gateway calls them. */
-import { request, requestAll, requestPages, type NatsConnection, type Page } from '@gatehouse/bus';
+import { request, requestAll, requestPages, ServiceError, type NatsConnection, type Page } from '@gatehouse/bus';
 import type { RosterItem } from '@gatehouse/events';
 
 export type SubscriptionPresence = 'subscribe' | 'subscribed' | 'unsubscribe' | 'unsubscribed';
@@ -57,7 +57,7 @@ export function rosterSyncClient(nc: NatsConnection, group: string): RosterSyncC
     removeItem: (jid, contact) => ask('roster.remove', { jid, contact }),
     outbound: (jid, contact, presence) => ask('subscription.outbound', { jid, contact, presence }),
     inbound: (jid, contact, presence, stanza) => ask('subscription.inbound', { jid, contact, presence, ...(stanza === undefined ? {} : { request: stanza }) }),
-    peers: (jid) => ask('presence.peers', { jid }, MAY_FETCH_TIMEOUT_MS),
+    peers: (jid) => allPeers(nc, `${group}.presence.peers`, jid),
     lastLogout: async (jid, requester) => {
       const { lastLogout, status } = await ask<{ lastLogout?: string; status?: string }>('activity.last', { jid, requester });
       return lastLogout === undefined ? undefined : { at: lastLogout, status };
@@ -72,4 +72,24 @@ export function rosterSyncClient(nc: NatsConnection, group: string): RosterSyncC
     offlineDelivered: async (jid, seq) => void (await ask('offline.ack', { jid, seq })),
     refreshExternal: (jid) => ask('external.refresh', { jid }, MAY_FETCH_TIMEOUT_MS),
   };
+}
+
+/**
+ * Every page of `presence.peers`, merged: each page has the reply's shape, with `next`
+ * while more are left. A peers list that changed between pages is read again, a few times.
+ */
+async function allPeers(nc: NatsConnection, subject: string, jid: string): Promise<PresencePeers> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const peers: PresencePeers = { broadcast: [], probe: [], pending: [] };
+      for await (const page of requestPages<Page<never> & PresencePeers>(nc, subject, { jid }, { timeoutMs: MAY_FETCH_TIMEOUT_MS })) {
+        peers.broadcast.push(...page.broadcast);
+        peers.probe.push(...page.probe);
+        peers.pending.push(...page.pending);
+      }
+      return peers;
+    } catch (error) {
+      if (!(error instanceof ServiceError && error.code === 'page-expired') || attempt >= 3) throw error;
+    }
+  }
 }

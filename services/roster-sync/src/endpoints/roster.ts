@@ -81,8 +81,14 @@ export async function syncExternal(ctx: EndpointContext, owner: string): Promise
   const problem = externalRosterProblem(items, ctx.rosterLimits);
   if (problem !== undefined) throw new RosterFetchError(`the web app's roster for ${owner} is over the limits: ${problem}`);
   const { facts } = await ctx.executeRoster({ type: 'ApplyExternalRoster', owner, items });
-  const synced = facts.find((fact) => fact.type === 'gatehouse.roster.synced.v1');
-  return synced ? { set: synced.data.set, removed: synced.data.removed } : { set: [], removed: [] };
+  // A large difference is stored as several synced events (roster/event-chunks.ts).
+  const changes: ExternalChanges = { set: [], removed: [] };
+  for (const fact of facts) {
+    if (fact.type !== 'gatehouse.roster.synced.v1') continue;
+    changes.set.push(...fact.data.set);
+    changes.removed.push(...fact.data.removed);
+  }
+  return changes;
 }
 
 export function refuseExternal(ctx: EndpointContext): void {

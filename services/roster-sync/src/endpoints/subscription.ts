@@ -11,7 +11,7 @@ import { ForbiddenError, RosterFetchError } from '../errors.ts';
 import { subscriptionStateOf } from '../roster/decide.ts';
 import type { RosterState } from '../roster/roster.ts';
 import { hasFrom, transition, type Direction, type SubscriptionPresence } from '../roster/subscription-states.ts';
-import { presencePeers } from '../presence-peers.ts';
+import { peersPage, presencePeers } from '../presence-peers.ts';
 import type { EndpointContext } from './context.ts';
 import { account, refuseExternal, syncExternal } from './roster.ts';
 import { bareJid, parse, subscriptionPresence } from './schemas.ts';
@@ -19,7 +19,7 @@ import { bareJid, parse, subscriptionPresence } from './schemas.ts';
 const schemas = {
   outbound: z.object({ jid: bareJid, contact: bareJid, presence: subscriptionPresence }),
   inbound: z.object({ jid: bareJid, contact: bareJid, presence: subscriptionPresence, request: z.string().max(16_384).optional() }),
-  peers: z.object({ jid: bareJid }),
+  peers: z.object({ jid: bareJid, cursor: z.string().max(64).optional() }),
   activity: z.object({ jid: bareJid, requester: bareJid }),
 };
 
@@ -48,17 +48,21 @@ export function subscriptionEndpoints(ctx: EndpointContext): Endpoints {
       return { deliver: pass, autoReply, presence };
     },
     'presence.peers': async (payload) => {
-      const owner = account(ctx, parse(schemas.peers, payload).jid);
-      if (ctx.external && !ctx.rosters.get(owner).state.synced) {
+      const request = parse(schemas.peers, payload);
+      const owner = account(ctx, request.jid);
+      if (request.cursor === undefined && ctx.external && !ctx.rosters.get(owner).state.synced) {
         await syncExternal(ctx, owner).catch((error: unknown) => {
           if (!(error instanceof RosterFetchError)) throw error;
           ctx.logger.warn({ err: error, owner }, 'external roster fetch failed; presence goes to the contacts known');
         });
       }
-      return presencePeers(owner, ctx.domain, {
+      const peers = presencePeers(owner, ctx.domain, {
         roster: (jid) => ctx.rosters.get(jid).state,
         blocked: (jid) => ctx.blocklists.get(jid).state.blocked,
       });
+      // Paged: pending requests (up to 16 KiB each) and contacts of a roster stored over the
+      // limits can outgrow one NATS message. The owner's roster sequence versions the pages.
+      return peersPage(peers, { version: ctx.rosters.get(owner).sequence, cursor: request.cursor, budget: ctx.pageBytes });
     },
     'activity.last': async (payload) => {
       const { jid: owner, requester } = parse(schemas.activity, payload);

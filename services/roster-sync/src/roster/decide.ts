@@ -2,6 +2,7 @@ import type { RosterItem } from '@gatehouse/events';
 import { changedSinceDeletion } from '../account/new-account.ts';
 import { BadRequestError, ItemNotFoundError, NotAcceptableError, NotAllowedError, ResourceConstraintError } from '../errors.ts';
 import { checkGrowth, checkItem, defaultRosterLimits, type RosterLimits } from './bounds.ts';
+import { chunksOf } from './event-chunks.ts';
 import { newContact, rosterItem, type Contact, type RosterFact, type RosterState } from './roster.ts';
 import { transition, type Direction, type SubscriptionPresence, type SubscriptionState } from './subscription-states.ts';
 
@@ -90,8 +91,15 @@ export function decide(command: RosterCommand, state: RosterState, { now, ...giv
     case 'ForgetRoster': {
       if (state.contacts.size === 0 || changedSinceDeletion(state, command.deletedAt)) return [];
       const removed = [...state.contacts.values()].filter((contact) => contact.onRoster).map((contact) => contact.jid);
+      const chunks = chunksOf(removed);
+      if (chunks.length === 0) chunks.push([]);
       // One version per contact a client saw go, as a sync's removals count.
-      return [{ type: 'gatehouse.roster.cleared.v1', time, data: { owner, version: state.version + removed.length, removed, reason: 'account-deleted' } }];
+      let version = state.version;
+      return chunks.map((chunk, i) => {
+        version += chunk.length;
+        const more = i < chunks.length - 1 ? { more: true as const } : {};
+        return { type: 'gatehouse.roster.cleared.v1', time, data: { owner, version, removed: chunk, reason: 'account-deleted', ...more } };
+      });
     }
     default: {
       const unexpected: never = command;
@@ -145,8 +153,15 @@ function externalRoster(state: RosterState, owner: string, items: RosterItem[], 
   });
   const removed = [...state.contacts.values()].filter((c) => c.onRoster && !wanted.has(c.jid)).map((c) => c.jid);
   if (state.synced && set.length === 0 && removed.length === 0) return [];
-  const version = state.version + set.length + removed.length;
-  return [{ type: 'gatehouse.roster.synced.v1', time, data: { owner, version, set, removed } }];
+  const changes = chunksOf<{ set: RosterItem } | { removed: string }>([...set.map((item) => ({ set: item })), ...removed.map((jid) => ({ removed: jid }))]);
+  // The first fetch is recorded even when it changes nothing.
+  if (changes.length === 0) changes.push([]);
+  let version = state.version;
+  return changes.map((chunk) => {
+    version += chunk.length;
+    const data = { owner, version, set: chunk.flatMap((change) => ('set' in change ? [change.set] : [])), removed: chunk.flatMap((change) => ('removed' in change ? [change.removed] : [])) };
+    return { type: 'gatehouse.roster.synced.v1', time, data };
+  });
 }
 
 function onRosterCount(state: RosterState): number {

@@ -123,3 +123,29 @@ describe('roster decider: the account is deleted', () => {
     roster.given([set(1, plain('nurse@capulet.lit'))]).when(forget('2025-03-01T11:59:59.000Z')).then([]);
   });
 });
+
+describe('events carrying a roster stored over the limits', () => {
+  // 700 contacts of ~815 bytes: ~570 KB, over one event's budget (roster/event-chunks.ts).
+  const jids = Array.from({ length: 700 }, (_, i) => `${String(i).padStart(3, '0')}${'c'.repeat(800)}@montague.lit`);
+  const stored = jids.map((jid, i) => set(i + 1, plain(jid))).reduce(evolve, initialState());
+
+  it('syncs a large difference in several events, each with the version it leads to', () => {
+    const facts = decide({ type: 'ApplyExternalRoster', owner, items: [] }, stored, { now });
+    assert.ok(facts.length >= 2);
+    assert.deepEqual(facts.flatMap((fact) => (fact.type === 'gatehouse.roster.synced.v1' ? fact.data.removed : [])), jids);
+    const after = facts.reduce(evolve, stored);
+    assert.equal(after.version, 700 + 700);
+    assert.equal(after.contacts.size, 0);
+  });
+
+  it('clears in parts: only the last part empties the roster, and a deletion cut short finishes on retry', () => {
+    const deletedAt = new Date(now.getTime() + 1_000).toISOString();
+    const facts = decide({ type: 'ForgetRoster', owner, deletedAt }, stored, { now });
+    assert.ok(facts.length >= 2);
+    assert.deepEqual(facts.map((fact) => fact.type === 'gatehouse.roster.cleared.v1' && fact.data.more === true), [...Array(facts.length - 1).fill(true), false]);
+    assert.deepEqual(facts.reduce(evolve, stored), { ...initialState(), version: 1400, changedAt: time });
+    const cutShort = evolve(stored, facts[0]!);
+    const rest = decide({ type: 'ForgetRoster', owner, deletedAt }, cutShort, { now });
+    assert.equal(rest.reduce(evolve, cutShort).contacts.size, 0);
+  });
+});

@@ -52,6 +52,9 @@ export function rosterItems(state: RosterState): RosterItem[] {
 }
 
 export function evolve(state: RosterState, event: RosterFact): RosterState {
+  // A clear in several parts keeps the time of the last change until its final part, so a
+  // deletion retried after a crash between the parts still finishes (account/new-account.ts).
+  if (event.type === 'gatehouse.roster.cleared.v1' && event.data.more) return changed(state, event);
   return { ...changed(state, event), changedAt: event.time };
 }
 
@@ -86,6 +89,10 @@ function changed(state: RosterState, event: RosterFact): RosterState {
       return { ...state, contacts, version: event.data.version, synced: true };
     }
     case 'gatehouse.roster.cleared.v1':
+      if (event.data.more) {
+        for (const jid of event.data.removed) contacts.delete(jid);
+        return { ...state, contacts, version: event.data.version };
+      }
       return { ...initialState(), version: event.data.version };
     default: {
       const unexpected: never = event;

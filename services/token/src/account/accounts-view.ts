@@ -13,6 +13,12 @@ export interface KnownAccount {
  */
 export class AccountsView {
   readonly #accounts = new Map<string, KnownAccount>();
+  #version = 0;
+
+  /** The highest stream sequence folded in: it changes whenever the list of accounts may have. */
+  get version(): number {
+    return this.#version;
+  }
 
   get(jid: string): KnownAccount {
     return this.#accounts.get(jid) ?? { state: initialState(), sequence: 0 };
@@ -23,11 +29,14 @@ export class AccountsView {
     const known = this.get(event.data.jid);
     if (sequence <= known.sequence) return;
     this.#accounts.set(event.data.jid, { state: evolve(known.state, event), sequence });
+    this.#version = Math.max(this.#version, sequence);
   }
 
   /** Replaces an account with its state re-read from the stream after a conflict. */
   replace(jid: string, known: KnownAccount): void {
-    if (known.sequence >= this.get(jid).sequence) this.#accounts.set(jid, known);
+    if (known.sequence < this.get(jid).sequence) return;
+    this.#accounts.set(jid, known);
+    this.#version = Math.max(this.#version, known.sequence);
   }
 
   /** Bare JIDs of the active accounts, optionally of one domain, sorted. */
