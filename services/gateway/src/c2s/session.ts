@@ -22,7 +22,7 @@ import * as stream from './stream-state.ts';
 import { unreachable } from './unreachable.ts';
 import type { Authenticated, Authenticating, BeforeTls, Bound, Login, StreamState } from './stream-state.ts';
 import { REFUSALS, authenticatedStep, authenticatingStep, beforeTlsStep, boundStep, type Refusal } from './stream-rules.ts';
-import { legacySaslHost, sasl2Host, type FailedStep, type LoginOutcome, type LoginOwner } from './login-hosts.ts';
+import { legacySaslHost, loginFailed, loginSucceeded, sasl2Host, type FailedStep, type LoginContext, type LoginOutcome, type LoginOwner } from './login-hosts.ts';
 import { claimResource, requestedResource, type BindRefusal } from './binding.ts';
 import { tearDown } from './teardown.ts';
 
@@ -36,6 +36,7 @@ export class C2sSession implements LocalSession, TransportHandler {
   private queue: Promise<void> = Promise.resolve();
   private readonly authTimer: NodeJS.Timeout;
   private readonly log: Logger;
+  private readonly loginContext: LoginContext;
 
   constructor(
     private readonly transport: Transport,
@@ -48,6 +49,7 @@ export class C2sSession implements LocalSession, TransportHandler {
     }, deps.limits.authTimeoutMs);
     this.authTimer.unref();
     this.guard = new LoginGuard(transport.remoteAddress, deps);
+    this.loginContext = { sessionId: this.id, transport, deps, log: this.log, guard: this.guard };
     if (!this.guard.admitted) {
       // RFC 6120 §4.9.1.2: the error may come before the client's header, behind our own.
       setImmediate(() => void this.terminate('policy-violation', 'too many unauthenticated connections from your address'));
@@ -287,10 +289,7 @@ export class C2sSession implements LocalSession, TransportHandler {
 
   private loginOwner(): LoginOwner {
     return {
-      transport: this.transport,
-      deps: this.deps,
-      log: this.log,
-      guard: this.guard,
+      ...this.loginContext,
       authenticated: (outcome, restart) => this.authenticatedAs(outcome, restart),
       failed: (step) => this.authenticationFailed(step),
       // XEP-0386: Bind 2 runs right after SASL2 success, on the authenticated stream.
@@ -309,24 +308,17 @@ export class C2sSession implements LocalSession, TransportHandler {
     const login = { mechanism: outcome.mechanism, method: outcome.method, clientId: outcome.clientId, userAgent: outcome.userAgent };
     this.state = stream.authenticated(state, outcome.jid, login, restart);
     clearTimeout(this.authTimer);
-    this.guard.succeeded(outcome.jid);
-    this.deps.events.authenticationSucceeded({ sessionId: this.id, jid: outcome.jid, clientIp: this.transport.remoteAddress, ...login });
-    this.transport.setStanzaLimit(this.deps.limits.stanzaBytes);
-    this.transport.authenticated();
+    loginSucceeded(this.loginContext, outcome.jid, login);
   }
 
   /** Counts, reports and slows down a failed attempt; the caller sends the `<failure/>`. */
   private async authenticationFailed(step: FailedStep): Promise<void> {
-    // Only wrong credentials are slowed down: a protocol slip is not a password guess.
-    this.guard.failed(step.username, step.condition === 'not-authorized' || step.condition === 'credentials-expired');
-    if (step.condition === 'aborted') return;
-    const clientIp = this.transport.remoteAddress;
+    if (!loginFailed(this.loginContext, step)) return;
     const state = this.state;
-    const failures = state.kind === 'authenticating' ? ++state.failures : 0;
-    this.deps.events.authenticationFailed({ sessionId: this.id, username: step.username, mechanism: step.mechanism, clientIp, condition: step.condition, reason: step.reason });
-    this.log.info({ mechanism: step.mechanism, condition: step.condition, reason: step.reason, clientIp, delayMs: this.guard.delayMs }, 'authentication failed');
     // RFC 6120 §6.4.5: a reasonable number of retries, then the connection ends.
-    if (failures >= this.deps.limits.maxAuthFailures) setImmediate(() => void this.terminateQuietly('too-many-failures'));
+    if (state.kind === 'authenticating' && ++state.failures >= this.deps.limits.maxAuthFailures) {
+      setImmediate(() => void this.terminateQuietly('too-many-failures'));
+    }
   }
 
   // --- teardown ----------------------------------------------------------------------
