@@ -77,13 +77,19 @@ export class ReadThrottle {
     if (ms <= 0 || this.stopped) return;
     // Also while a timer runs: a new socket (STARTTLS) or data already buffered may read on.
     this.target().pause();
+    this.resumeAfter(ms);
+  }
+
+  private resumeAfter(ms: number): void {
     if (this.timer) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       if (this.stopped) return;
-      // Whatever arrived while paused (a WebSocket emits messages it had buffered) is paid first.
+      // Whatever arrived while paused (a WebSocket emits messages it had buffered) is paid
+      // first; so is the fraction of a millisecond a timer may fire early by. The target is
+      // still paused meanwhile.
       const more = this.bucket.take(0);
-      if (more > 0) this.pauseFor(more);
+      if (more > 0) this.resumeAfter(more);
       else this.target().resume();
     }, ms);
     this.timer.unref();
