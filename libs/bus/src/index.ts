@@ -13,6 +13,6 @@ export { BusUnavailableError, WrongExpectedSequenceError, ServiceError, ServiceU
 export type { NatsConnection } from '@nats-io/transport-node';
 export type { KV } from '@nats-io/kv';
 export { BadRequestError, parsePayload } from './payload.ts';
-export { watchKv, type KvWatchOptions } from './kv-watch.ts';
+export { watchKv, KvWatchSyncError, type KvWatchOptions } from './kv-watch.ts';
 export { durableIntake, type DurableIntake, type DurableIntakeOptions } from './durable-intake.ts';
 export { fillPage, jsonBytes, pageBudget, pageOf, requestAll, requestPages, PageExpiredError, type Page, type PageRequest, type PagedRequestOptions } from './paging.ts';
