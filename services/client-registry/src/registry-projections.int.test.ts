@@ -36,7 +36,7 @@ describe('client registry and client listing together (NATS + PostgreSQL)', { ti
     ({ nc, ns } = context);
     await ensureStreams(nc, ns);
     database = await createTestDatabase();
-    db = createDb<Database>({ kind: 'postgres', url: database.url });
+    db = createDb<Database>({ kind: 'postgres', url: database.url }, { onConnectionError: (err) => logger.debug({ err }, 'idle connection closed') });
     await migrateToLatest(db, migrations);
     token = createTokenService({ nc, ns, domain: 'localhost', logger });
     await token.start();

@@ -16,7 +16,9 @@ const database = await resolveDatabase({
   dataDir: config.GATEHOUSE_DATA_DIR,
   logger,
 });
-const db = createDb<Database>(database);
+const db = createDb<Database>(database, {
+  onConnectionError: (err) => logger.warn({ err }, 'PostgreSQL closed an idle connection; the next query opens another'),
+});
 const applied = await migrateToLatest(db, migrations);
 logger.info({ database: describeDatabase(database), applied }, 'database migrated');
 const nc = await connectBus({ url: config.NATS_URL, name: 'projections', logger });

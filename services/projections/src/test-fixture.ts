@@ -31,7 +31,10 @@ export async function setupFixture(database?: ResolvedDatabase): Promise<Fixture
   const names = namesFor(nats.ns);
   await ensureStreams(nats.nc, nats.ns);
   const testDatabase = database ? undefined : await createTestDatabase();
-  const db = createDb<Database>(database ?? { kind: 'postgres', url: testDatabase!.url });
+  // The test database is dropped with its connections at cleanup: an idle one ends then.
+  const db = createDb<Database>(database ?? { kind: 'postgres', url: testDatabase!.url }, {
+    onConnectionError: (err) => testLogger.debug({ err }, 'idle connection closed'),
+  });
   await migrateToLatest(db, migrations);
   const js = jetstream(nats.nc);
   const publish = async (jid: string, bytes: Uint8Array, msgID?: string) =>
