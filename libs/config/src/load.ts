@@ -10,7 +10,7 @@ export class ConfigError extends Error {
 
 /**
  * Validates the environment once, at start, and freezes the result so nothing can
- * drift at run time. Only a service's main.ts calls this (conventions §18).
+ * drift at run time. Only a service's main.ts calls this.
  */
 export function loadConfig<S extends z.ZodType>(schema: S, env: Record<string, string | undefined> = process.env): Readonly<z.infer<S>> {
   const parsed = schema.safeParse(env);

@@ -5,7 +5,7 @@ import { authenticatedBySchema, bareJidSchema, clientIdSchema, fullJidSchema, gr
 import { revocationReasonSchema, userAgentSchema } from './grant.ts';
 
 /*
- * The client aggregate (mod_client_management's client record, shared/spec §1): one per
+ * The client aggregate (mod_client_management's client record; docs/client-management.md): one per
  * account and client id, owned by the client-registry service. Most events restate, for
  * one client, what the gateway and the token service reported (each with the time of the
  * original fact), so that the client listing reads one stream; `revoked` is the

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 
 /**
- * The shape of an aggregate (conventions §4). `decide` takes only command and state:
+ * The shape of an aggregate. `decide` takes only command and state:
  * a decider that also needs `now` or ids is closed over them by the test
  * (`decide: (command, state) => decide(command, state, now)`), which keeps the
  * helper ignorant of any one aggregate's extra inputs.

@@ -13,7 +13,7 @@ export interface TestDatabase {
 export const testServerUrl = (): string => process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /**
- * One empty database per test file on the shared server (conventions §12): a create is a
+ * One empty database per test file on the shared server: a create is a
  * few milliseconds, and no test sees another's rows or has to clean tables.
  */
 export async function createTestDatabase(): Promise<TestDatabase> {

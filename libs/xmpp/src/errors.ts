@@ -1,5 +1,5 @@
 /**
- * XMPP error conditions as registries (conventions §15): one table per layer, the types
+ * XMPP error conditions as registries: one table per layer, the types
  * derived from the tables so a condition cannot be used without being listed.
  *
  * - Stream errors: RFC 6120 §4.9 (conditions §4.9.3); over WebSocket, RFC 7395 §3.3.3/§3.5.

@@ -8,7 +8,7 @@ export class AccountNotFoundError extends Error {
 }
 
 /**
- * The client logged in with the password (shared/spec §1.6, XEP-0494 §3.2): its sessions
+ * The client logged in with the password (docs/client-management.md, XEP-0494 §3.2): its sessions
  * are closed and its grant and tokens revoked, but it can log in again until the password
  * changes. Thrown after all of that took effect.
  */

@@ -1,6 +1,6 @@
 /**
- * XEP-0388 SASL2, XEP-0386 Bind 2 and XEP-0484 FAST on the wire, one test per checklist
- * item (shared/spec/xep-checklists.md §1-3), on raw sockets.
+ * XEP-0388 SASL2, XEP-0386 Bind 2 and XEP-0484 FAST on the wire, one test per
+ * server-side MUST (numbered 388-xx / 386-xx / 484-xx in order of the XEPs' sections), on raw sockets.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';

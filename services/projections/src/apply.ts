@@ -16,7 +16,7 @@ export type ApplyOutcome = 'applied' | 'ignored' | 'malformed' | 'duplicate';
 
 /**
  * Consecutive messages of one stream, in one transaction: checkpoint read (locked), each
- * handler, one checkpoint write (conventions §8). Under load a batch is whatever arrived
+ * handler, one checkpoint write. Under load a batch is whatever arrived
  * while the last one committed, so a commit and its WAL flush serve many events. A
  * redelivered message finds its sequence covered and changes nothing. A malformed one still
  * moves the checkpoint, so one bad publish cannot wedge the projection; any other failure

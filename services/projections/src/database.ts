@@ -2,7 +2,7 @@ import type { AccountsTable } from './account-listing/account-listing.table.ts';
 import type { CheckpointTable } from './checkpoint.table.ts';
 import type { ClientFastTokensTable, ClientSessionsTable, ClientsTable } from './client-listing/client-listing.table.ts';
 
-/** Every table of the projections database, one entry per `*.table.ts` (conventions §10). */
+/** Every table of the projections database, one entry per `*.table.ts`. */
 export interface Database {
   projection_checkpoints: CheckpointTable;
   accounts: AccountsTable;

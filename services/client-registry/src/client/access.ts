@@ -1,8 +1,7 @@
 import type { ClientKey, ClientRecord, ClientState } from './client.ts';
 
 /**
- * What gives a client access to the account right now (shared/spec §1.3, with its TS
- * notes): a password login since the last password change, a live grant, a valid FAST
+ * What gives a client access to the account right now (docs/client-management.md): a password login since the last password change, a live grant, a valid FAST
  * token it holds (used yet or not: a token held is access), a bound session.
  */
 export interface ClientAccess {

@@ -54,7 +54,7 @@ describe('client state', () => {
   });
 });
 
-describe('clientAccess (§1.3 with its TS notes)', () => {
+describe('clientAccess (docs/client-management.md: what gives access)', () => {
   const grant: ClientFact = { type: 'gatehouse.client.granted.v1', time: t(2), data: { ...key, grantId: 'GGGGGGGGGGGGGGGGGGGGGG', authenticatedBy: 'password' } };
   const token = (issuedAt: string, expiresAt: string): ClientFact => ({
     type: 'gatehouse.client.fast-token-issued.v1',

@@ -13,7 +13,7 @@ export interface ClientKey {
   clientId: string;
 }
 
-/** What mod_client_management keeps per client (shared/spec §1.1), as of the events so far. */
+/** What mod_client_management keeps per client (docs/client-management.md), as of the events so far. */
 export interface ClientRecord {
   /** Known by its full JID: it sent no SASL2 `<user-agent id>` (§1.2). */
   legacy: boolean;

@@ -3,7 +3,7 @@ import { recordFor, type IntakeDeps } from './intake-deps.ts';
 
 /**
  * Account events (accounts stream) told to each client of the account: a password change
- * ends the access its earlier password logins gave (shared/spec §1.3); a deletion ends
+ * ends the access its earlier password logins gave (docs/client-management.md); a deletion ends
  * every client record. Clients created later learn of both from the account's history.
  */
 export async function handleAccountEvent(event: GatehouseEvent, deps: IntakeDeps): Promise<void> {

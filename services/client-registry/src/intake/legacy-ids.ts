@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { KV } from '@gatehouse/bus';
 
-/** Ids of clients that sent no `<user-agent id>`, known by their full JID (shared/spec §1.2). */
+/** Ids of clients that sent no `<user-agent id>`, known by their full JID (docs/client-management.md). */
 export interface LegacyIds {
   /** The id of the legacy client at `fullJid`, made up (and kept) if there is none. */
   idFor(fullJid: string): Promise<string>;

@@ -11,7 +11,7 @@ const MAX_PENDING = 10_000;
 type Login = SessionAuthenticationSucceeded['data'] & { at: string; sourceId: string };
 
 /**
- * Session events (sessions stream) as client facts (shared/spec §1.2). A SASL2 client is
+ * Session events (sessions stream) as client facts (docs/client-management.md). A SASL2 client is
  * named by its `<user-agent id>` at authentication; a client without one only at resource
  * binding, by its full JID (a legacy client), unless ENFORCE_CLIENT_IDS. Bindings, ends
  * and closes name only the session: the view's session index finds its client, and when

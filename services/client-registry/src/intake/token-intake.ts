@@ -4,7 +4,7 @@ import { cleanUserAgent, factsIfNew, recordFor, type IntakeDeps } from './intake
 
 /**
  * Grant and FAST token events (tokens stream) as client facts: whether the client holds
- * a live grant and valid tokens is what `<grant/>` and `<fast/>` report (shared/spec §1.3).
+ * a live grant and valid tokens is what `<grant/>` and `<fast/>` report (docs/client-management.md).
  * A token's use needs no fact of its own: the login it made is reported by the gateway.
  */
 export async function handleTokenEvent(event: GatehouseEvent, deps: IntakeDeps): Promise<void> {

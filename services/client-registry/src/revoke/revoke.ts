@@ -28,7 +28,7 @@ export interface RevokeRequest {
 }
 
 /**
- * Cuts a client off (shared/spec §1.6 with its TS notes): its grant and FAST tokens first,
+ * Cuts a client off (docs/client-management.md): its grant and FAST tokens first,
  * so the client cannot log straight back in with a token, then its sessions on every
  * gateway replica (the `revoked` event). Revoking by grant also closes the sessions that
  * used it, which Prosody does not. A client that logged in with the password is cut off

@@ -1,5 +1,5 @@
 /**
- * What a revoke names (shared/spec §1.6): `<type>/<rest>`, `<type>` letters and digits
+ * What a revoke names (docs/client-management.md): `<type>/<rest>`, `<type>` letters and digits
  * up to the first `/`. `client/<id>` is a client seen on a session (any `/` in the id is
  * kept), `grant/<grant id>` a grant, `software/<name>[/<version>]` the first listed client
  * running that software.

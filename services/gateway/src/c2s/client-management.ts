@@ -1,7 +1,7 @@
 /**
  * Listing and revoking the clients with access to one's own account, in two dialects:
- * Prosody's `xmpp:prosody.im/protocol/manage-clients` (mod_client_management; shared/spec
- * §1.5, §1.6 and the xep-checklists appendix CM-01…CM-07) and its standard form,
+ * Prosody's `xmpp:prosody.im/protocol/manage-clients` (mod_client_management; docs/client-management.md,
+ * "Wire format") and its standard form,
  * XEP-0494 Client Access Management 0.1.0 (`urn:xmpp:cam:0`). Both share the ids
  * (`client/…`, `grant/…`), which XEP-0494 §3.1 calls "an opaque reference".
  *

@@ -1,7 +1,7 @@
 /**
  * XEP-0388 SASL2 on one stream, with the inline features it carries: XEP-0386 Bind 2 and
- * XEP-0484 FAST. Checklist items are cited as 388-xx / 386-xx / 484-xx
- * (shared/spec/xep-checklists.md).
+ * XEP-0484 FAST. Rules are cited as 388-xx / 386-xx / 484-xx: the
+ * server-side MUSTs of those XEPs, numbered in order of the XEP's sections.
  *
  * Inline requests are read from `<authenticate>` but acted on only after success
  * (388-14): a failed attempt binds nothing and issues no token.

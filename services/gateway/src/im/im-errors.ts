@@ -1,5 +1,5 @@
 /**
- * The roster-sync refusals as XMPP stanza errors (conventions §15): one table from the
+ * The roster-sync refusals as XMPP stanza errors: one table from the
  * service's codes to { type, condition, text }. Anything unknown, or the service not
  * answering, is the server's fault: internal-server-error, worth retrying (wait).
  */

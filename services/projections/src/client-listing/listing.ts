@@ -3,7 +3,7 @@ import type { ClientFastTokenRow, ClientRow, ClientSessionRow } from './client-l
 /** How a client has access, in the order the XMPP `<auth>` lists them. */
 export type AuthMethod = 'password' | 'grant' | 'fast';
 
-/** One client with access to the account, as `clients.list` reports it (shared/spec §1.4, §1.5). */
+/** One client with access to the account, as `clients.list` reports it (docs/client-management.md). */
 export interface ClientListing {
   /** `client/<client id>` (type session) or `grant/<grant id>` (type access): what a revoke names. */
   id: string;
@@ -24,7 +24,7 @@ export interface ClientListing {
 const notBefore = (time: Date, changedAt: Date | null) => changedAt === null || time.getTime() >= changedAt.getTime();
 
 /**
- * The rules of shared/spec §1.3 with its TS notes: a password login counts only since the
+ * The rules of docs/client-management.md: a password login counts only since the
  * last password change; a grant while it is live; FAST while the client holds a valid
  * token (used yet or not); connected while a session is bound. A client with none of
  * them is not listed. Sorted as §1.4: oldest last use first, then first seen, then id.

@@ -28,7 +28,7 @@ const row = (client_id: string, over: Partial<ClientRow> = {}): ClientRow => ({
 const session = (client_id: string, full_jid: string | null): ClientSessionRow => ({ jid, client_id, session_id: `s-${client_id}`, full_jid });
 const token = (client_id: string, issued: Date, expires: Date): ClientFastTokenRow => ({ jid, client_id, token_id: `t-${client_id}`, issued_at: issued, expires_at: expires });
 
-describe('toListing (shared/spec §1.3, §1.4 with the TS notes)', () => {
+describe('toListing (docs/client-management.md)', () => {
   it('lists a password client with its user agent, ids as the protocol names them', () => {
     assert.deepEqual(toListing([row('phone', { password_used_at: at(1), device: 'Pixel' })], [], [], now), [
       {

@@ -59,7 +59,7 @@ async function insertClient(trx: Kysely<Database>, key: Key, time: string, init:
 }
 
 /**
- * Clients with access to each account (shared/spec §1.4): what `clients.list` answers, and
+ * Clients with access to each account (docs/client-management.md): what `clients.list` answers, and
  * so the XMPP list, `gatehouse user clients` and the admin API. It mirrors the client
  * aggregate of client-registry, event by event, so rebuilding gives the same rows.
  */

@@ -5,7 +5,7 @@ export type BlocklistFact = Fact<BlocklistEvent>;
 
 /**
  * One account's XEP-0191 block list, in the order items were blocked. No `status`
- * union (conventions §4): like a roster, every account has one, empty until used.
+ * union: like a roster, every account has one, empty until used.
  */
 export interface BlocklistState {
   blocked: readonly string[];

@@ -41,7 +41,7 @@ export interface BlocklistLimits {
 
 export const defaultBlocklistLimits: BlocklistLimits = { maxItems: 1_000, maxBytes: 256 * 1024 };
 
-/** Blocking what is blocked, or unblocking what is not, decides nothing (conventions §6). */
+/** Blocking what is blocked, or unblocking what is not, decides nothing. */
 export function decide(command: BlocklistCommand, state: BlocklistState, now: Date, limits: BlocklistLimits = defaultBlocklistLimits): BlocklistFact[] {
   const time = now.toISOString();
   const owner = command.owner;

@@ -38,7 +38,7 @@ export interface ReceiveSubscriptionPresence {
   request?: string;
 }
 
-/** External mode: the roster the web app returned (fetched before deciding: conventions §5). */
+/** External mode: the roster the web app returned (fetched before deciding, so `decide` stays pure). */
 export interface ApplyExternalRoster {
   type: 'ApplyExternalRoster';
   owner: string;

@@ -1,7 +1,7 @@
 import type { ScramCredentials } from '@gatehouse/events';
 import type { AccountFact, AccountState } from './account.ts';
 
-/** Credentials arrive derived: salting is random, and `decide` stays pure (conventions §5). */
+/** Credentials arrive derived: salting is random, and `decide` stays pure. */
 export interface CreateAccount {
   type: 'CreateAccount';
   jid: string;

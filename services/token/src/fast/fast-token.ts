@@ -25,7 +25,7 @@ export interface RetiredFastToken {
 /**
  * The FAST tokens of one account and client (XEP-0484 § Implementation Notes): `current`,
  * and `next`, a newer token the client may not have received yet. Two independent slots
- * rather than a `status` union (conventions §4): a union would only enumerate the four
+ * rather than a `status` union: a union would only enumerate the four
  * slot combinations without ruling anything out.
  */
 export interface FastTokenState {
