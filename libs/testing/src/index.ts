@@ -4,6 +4,7 @@ export {
   cleanupNamespace,
   setupNats,
   startNatsServer,
+  startNatsServerOrSkip,
   NatsServerNotFoundError,
   type NatsTestContext,
   type PrivateNatsServer,
@@ -13,3 +14,4 @@ export { RawXmppClient } from './raw-xmpp.ts';
 export { startServiceProcess, type ServiceProcess } from './processes.ts';
 export * from './decider-spec.ts';
 export { startRosterWebApp, type RosterWebApp, type WebAppBehaviour } from './roster-web-app.ts';
+export { waitFor } from './wait-for.ts';

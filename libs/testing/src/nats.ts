@@ -162,3 +162,16 @@ export async function startNatsServer(options: { port?: number; storeDir?: strin
     },
   };
 }
+
+/**
+ * A private nats-server for a fault test, or the reason to skip that test: no nats-server
+ * binary here. Any other failure to start it fails the test.
+ */
+export async function startNatsServerOrSkip(): Promise<{ nats: PrivateNatsServer; skip?: undefined } | { nats?: undefined; skip: string }> {
+  try {
+    return { nats: await startNatsServer() };
+  } catch (error) {
+    if (error instanceof NatsServerNotFoundError) return { skip: error.message };
+    throw error;
+  }
+}

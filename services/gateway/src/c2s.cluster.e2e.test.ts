@@ -8,20 +8,11 @@ import { connect } from '@nats-io/transport-node';
 import { jetstream } from '@nats-io/jetstream';
 import { readAggregate, request } from '@gatehouse/bus';
 import { namesFor, type GatehouseEvent } from '@gatehouse/events';
-import { RawXmppClient, startNatsServer, NatsServerNotFoundError } from '@gatehouse/testing';
+import { RawXmppClient, startNatsServer, NatsServerNotFoundError, waitFor } from '@gatehouse/testing';
 import { connectClient, xml, type ConnectedClient } from './test-support/xmpp-client.ts';
 import { plainResponse, securedClient } from './test-support/raw-session.ts';
 import { startStack, uniqueUser, type TestStack } from './test-support/stack.ts';
 
-async function waitFor<T>(probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 function closedWith(client: ConnectedClient): Promise<string> {
   return new Promise((resolve) => {

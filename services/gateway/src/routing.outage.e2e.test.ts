@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { request } from '@gatehouse/bus';
 import { namesFor } from '@gatehouse/events';
-import { startNatsServer, NatsServerNotFoundError, type PrivateNatsServer } from '@gatehouse/testing';
+import { startNatsServerOrSkip, type PrivateNatsServer } from '@gatehouse/testing';
 import type { Element } from '@xmpp/xml';
 import { xml } from './test-support/xmpp-client.ts';
 import { startStack, type TestStack } from './test-support/stack.ts';
@@ -20,13 +20,8 @@ describe('stanzas sent while NATS is down', () => {
   let stack: TestStack | undefined;
   let skip: string | undefined;
   before(async () => {
-    try {
-      nats = await startNatsServer();
-    } catch (error) {
-      if (!(error instanceof NatsServerNotFoundError)) throw error;
-      skip = error.message;
-      return;
-    }
+    ({ nats, skip } = await startNatsServerOrSkip());
+    if (!nats) return;
     stack = await startStack({ gateways: 2, natsUrl: nats.url, env: { GATEWAY_OUTAGE_WAIT_MS: String(WAIT_MS) } });
   });
   after(async () => {

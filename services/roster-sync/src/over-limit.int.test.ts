@@ -7,21 +7,12 @@ import assert from 'node:assert/strict';
 import { appendEvent, ensureStreams, readAggregate, request, requestPages, type Page } from '@gatehouse/bus';
 import { createEvent, namesFor, type EventDataMap, type EventType } from '@gatehouse/events';
 import { createLogger } from '@gatehouse/telemetry';
-import { setupNats, type NatsTestContext } from '@gatehouse/testing';
+import { setupNats, waitFor, type NatsTestContext } from '@gatehouse/testing';
 import { createRosterSyncService, type RosterSyncService } from './service.ts';
 import type { PresencePeers } from './presence-peers.ts';
 
 const logger = createLogger('roster-sync-test', 'silent');
 
-async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 describe('roster-sync with rosters stored over max_payload', { timeout: 90_000 }, () => {
   let ctx: NatsTestContext;
@@ -59,7 +50,7 @@ describe('roster-sync with rosters stored over max_payload', { timeout: 90_000 }
 
     const deletedAt = new Date(Date.now() + 1_000).toISOString();
     await appendEvent(ctx.nc, createEvent('gatehouse.account.deleted.v1', { subject: names().subjects.account(owner), source: 'test', time: deletedAt, data: { jid: owner } }));
-    await waitFor(async () => ((await ask<Page<unknown>>('roster.get', { jid: owner })).items.length === 0 ? true : undefined));
+    await waitFor(async () => ((await ask<Page<unknown>>('roster.get', { jid: owner })).items.length === 0 ? true : undefined), 20_000);
 
     const { events } = await readAggregate(ctx.nc, names().streams.rosters, names().subjects.roster(owner));
     const cleared = events.filter((event) => event.type === 'gatehouse.roster.cleared.v1');

@@ -12,7 +12,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { openKv } from '@gatehouse/bus';
 import { namesFor, subjectToken } from '@gatehouse/events';
 import type { Logger } from '@gatehouse/telemetry';
-import { NatsServerNotFoundError, cleanupNamespace, natsUrl, startNatsServer, testNamespace, type PrivateNatsServer } from '@gatehouse/testing';
+import { cleanupNamespace, natsUrl, startNatsServerOrSkip, testNamespace, type PrivateNatsServer } from '@gatehouse/testing';
 import { kvFailureCounters, memoryFailureCounters, withLocalFallback } from './failure-counters.ts';
 import { LOGIN_THROTTLE_WINDOW_MS, LoginThrottle } from './login-throttle.ts';
 
@@ -76,12 +76,7 @@ describe('login throttle without its KV bucket', () => {
     let skip: string | undefined;
     let nc: NatsConnection | undefined;
     before(async () => {
-      try {
-        nats = await startNatsServer();
-      } catch (error) {
-        if (!(error instanceof NatsServerNotFoundError)) throw error;
-        skip = error.message;
-      }
+      ({ nats, skip } = await startNatsServerOrSkip());
     });
     after(async () => {
       await nc?.close().catch(() => {});

@@ -4,7 +4,7 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { openKv } from '@gatehouse/bus';
 import { namesFor, subjectToken } from '@gatehouse/events';
 import { createLogger } from '@gatehouse/telemetry';
-import { NatsServerNotFoundError, startNatsServer, testNamespace, type PrivateNatsServer } from '@gatehouse/testing';
+import { startNatsServerOrSkip, testNamespace, type PrivateNatsServer } from '@gatehouse/testing';
 import { BusOutage } from './bus-outage.ts';
 import { Router } from './router.ts';
 import { SessionDirectory } from './session-directory.ts';
@@ -16,12 +16,7 @@ describe('Router across a NATS outage', () => {
   let skip: string | undefined;
   const connections: NatsConnection[] = [];
   before(async () => {
-    try {
-      nats = await startNatsServer();
-    } catch (error) {
-      if (!(error instanceof NatsServerNotFoundError)) throw error;
-      skip = error.message;
-    }
+    ({ nats, skip } = await startNatsServerOrSkip());
   });
   after(async () => {
     await Promise.all(connections.map((nc) => nc.close().catch(() => {})));
