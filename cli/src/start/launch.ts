@@ -1,6 +1,5 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { booleanFromEnv } from '@gatehouse/config';
 import { resolveDatabase, type ResolvedDatabase } from '@gatehouse/db';
 import { ensureCertificate } from '@gatehouse/gateway';
 import { planNats } from './nats.ts';
@@ -68,8 +67,7 @@ export async function launch({ env, gateways, stack, note, signal }: LaunchOptio
     return start(stack.gateways, `gateway-${plan.replica}`, 'gateway', { ...shared, ...portsEnv }).then((ready) => portsFromReady(plan, ready));
   });
   const serving = await Promise.all(replicas);
-  const httpTls = booleanFromEnv(true).parse(process.env.HTTP_TLS);
-  return formatReadyLine({ domain: env.domain, gateways: serving, natsUrl: env.natsUrl, natsStarted: stack.nats !== undefined, database, logDir, httpTls });
+  return formatReadyLine({ domain: env.domain, gateways: serving, natsUrl: env.natsUrl, natsStarted: stack.nats !== undefined, database, logDir, httpTls: env.httpTls });
 }
 
 /**

@@ -12,6 +12,7 @@ describe('readStartEnv', () => {
       databaseUrl: undefined,
       dataDir: resolve('.data'),
       tls: undefined,
+      httpTls: true,
     });
   });
 
@@ -23,6 +24,7 @@ describe('readStartEnv', () => {
       GATEHOUSE_DATA_DIR: 'var',
       TLS_CERT_FILE: 'c.pem',
       TLS_KEY_FILE: 'k.pem',
+      HTTP_TLS: 'false',
     });
     assert.deepEqual(env, {
       natsUrl: 'nats://10.0.0.1:4222',
@@ -30,6 +32,7 @@ describe('readStartEnv', () => {
       databaseUrl: 'postgres://x@db/x',
       dataDir: resolve('var'),
       tls: { certFile: resolve('c.pem'), keyFile: resolve('k.pem') },
+      httpTls: false,
     });
   });
 
