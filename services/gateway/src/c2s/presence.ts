@@ -67,7 +67,7 @@ export class PresenceState {
   }
 
   /** The session is going away: its other resources and its contacts learn it is unavailable (§4.5.2). */
-  async ended(): Promise<void> {
+  async ended(reason: string): Promise<void> {
     const { fullJid, bareJid } = this.owner;
     if (bareJid) this.deps.im.forget(bareJid, this.owner.id);
     if (!this.available || !fullJid || !bareJid) return;
@@ -75,7 +75,7 @@ export class PresenceState {
     const serialised = `<presence xmlns='${NS_CLIENT}' type='unavailable' from='${escapeXML(fullJid)}'/>`;
     const routes = this.deps.directory.table.deliverable(bareJid).filter((route) => route.fullJid !== fullJid);
     await Promise.all(routes.map((route) => this.deps.router.deliver(route, serialised)));
-    await this.deps.im.lifecycle.unavailable({ sessionId: this.owner.id, fullJid, bareJid, priority: this.priority }, undefined);
+    await this.deps.im.lifecycle.unavailable({ sessionId: this.owner.id, fullJid, bareJid, priority: this.priority }, undefined, reason === 'account-deleted');
   }
 }
 

@@ -26,7 +26,7 @@ export async function tearDown(
     // Read before any await: the release must name the revision this stream held at its close.
     const { fullJid, routeRevision, presence } = bound;
     deps.router.local.delete(session.id);
-    await presence.ended().catch((error: unknown) => session.log.warn({ err: error }, 'could not broadcast unavailable presence'));
+    await presence.ended(reason).catch((error: unknown) => session.log.warn({ err: error }, 'could not broadcast unavailable presence'));
     await deps.directory.release(fullJid, routeRevision).catch((error: unknown) => session.log.warn({ err: error }, 'could not remove the route'));
     deps.events.sessionEnded({ sessionId: session.id, jid: fullJid, reason, status: presence.lastStatus });
   }

@@ -27,6 +27,13 @@ export interface PresenceSession {
 const NO_PEERS: PresencePeers = { broadcast: [], probe: [], pending: [] };
 
 export class PresenceLifecycle {
+  /**
+   * Whom each session's available presence last went to. When the account is deleted they
+   * are told it is gone (§4.5.2) even though roster-sync, reading the same event, may
+   * already have dropped the roster the subscribers would be read from.
+   */
+  private readonly audiences = new Map<string, string[]>();
+
   constructor(
     private readonly deps: {
       client: RosterSyncClient;
@@ -44,6 +51,7 @@ export class PresenceLifecycle {
     const { contacts, presences, offline, router } = this.deps;
     await presences.put(session.fullJid, session.sessionId, presence).catch((error: unknown) => this.deps.logger.warn({ err: error }, 'could not record presence'));
     const peers = await this.peers(session.bareJid);
+    this.audiences.set(session.sessionId, peers.broadcast);
     await this.broadcast(peers.broadcast, (to) => withTo(presence, to));
     if (!initial) return;
     const route = this.deps.table.get(session.fullJid);
@@ -57,10 +65,12 @@ export class PresenceLifecycle {
   }
 
   /** `presence` is the client's unavailable presence, or undefined when the session ended. */
-  async unavailable(session: PresenceSession, presence: Element | undefined): Promise<void> {
+  async unavailable(session: PresenceSession, presence: Element | undefined, accountDeleted = false): Promise<void> {
     await this.deps.presences.remove(session.fullJid).catch((error: unknown) => this.deps.logger.warn({ err: error }, 'could not remove presence'));
+    const told = accountDeleted ? (this.audiences.get(session.sessionId) ?? []) : [];
+    this.audiences.delete(session.sessionId);
     const peers = await this.peers(session.bareJid);
-    const targets = new Set([...peers.broadcast, ...this.deps.directed.take(session.sessionId)]);
+    const targets = new Set([...told, ...peers.broadcast, ...this.deps.directed.take(session.sessionId)]);
     await this.broadcast([...targets], (to) => (presence ? withTo(presence, to) : unavailableXml(session.fullJid, to)));
   }
 

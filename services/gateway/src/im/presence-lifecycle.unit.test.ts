@@ -1,0 +1,45 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import xml from '@xmpp/xml';
+import { createLogger } from '@gatehouse/telemetry';
+import { PresenceLifecycle } from './presence-lifecycle.ts';
+import type { PresencePeers } from './roster-sync-client.ts';
+
+function lifecycleWith(peersNow: () => PresencePeers) {
+  const sent: string[] = [];
+  const lifecycle = new PresenceLifecycle({
+    client: { peers: async () => peersNow() },
+    contacts: { toAvailable: async (to: string) => void sent.push(to) },
+    presences: { put: async () => {}, remove: async () => {} },
+    directed: { take: () => [] },
+    offline: {},
+    table: { get: () => undefined },
+    router: {},
+    logger: createLogger('test', 'silent'),
+  } as unknown as ConstructorParameters<typeof PresenceLifecycle>[0]);
+  return { lifecycle, sent };
+}
+
+const session = { sessionId: 's1', fullJid: 'kate@x/r', bareJid: 'kate@x', priority: 0 };
+
+describe('PresenceLifecycle: who hears that a session is unavailable (RFC 6121 §4.5.2)', () => {
+  it("tells the contacts that saw a deleted account online, even after roster-sync dropped the account's roster", async () => {
+    let peers: PresencePeers = { broadcast: ['liam@x'], probe: [], pending: [] };
+    const { lifecycle, sent } = lifecycleWith(() => peers);
+    await lifecycle.available(session, xml('presence'), false);
+    peers = { broadcast: [], probe: [], pending: [] };
+    sent.length = 0;
+    await lifecycle.unavailable(session, undefined, true);
+    assert.deepEqual(sent, ['liam@x']);
+  });
+
+  it('otherwise tells the subscribers the roster has now, not the ones it once had', async () => {
+    let peers: PresencePeers = { broadcast: ['liam@x', 'blocked@x'], probe: [], pending: [] };
+    const { lifecycle, sent } = lifecycleWith(() => peers);
+    await lifecycle.available(session, xml('presence'), false);
+    peers = { broadcast: ['liam@x'], probe: [], pending: [] };
+    sent.length = 0;
+    await lifecycle.unavailable(session, undefined);
+    assert.deepEqual(sent, ['liam@x']);
+  });
+});
