@@ -29,7 +29,8 @@ export interface EnsureStreamsOptions {
  *
  * Which limit where: session events are an audit trail no aggregate is rebuilt from
  * (client-registry keeps its own facts of them), so old ones may age out and are the
- * first to go when the stream is full (discard old, max age and bytes). The other streams
+ * first to go when the stream is full (discard old, max age and bytes); control notices
+ * age out after a week (controlLimits). The other streams
  * hold the only record of live aggregates (accounts, grants, rosters, clients): nothing
  * ever ages out or is dropped there, and a full stream refuses new events (discard new)
  * with StreamFullError. Their ceiling counts events, not bytes: nats-server 2.9 misjudges
@@ -39,7 +40,7 @@ export interface EnsureStreamsOptions {
  */
 export async function ensureStreams(nc: NatsConnection, ns: string, { limits, logger }: EnsureStreamsOptions = {}): Promise<void> {
   const jsm = await jetstreamManager(nc);
-  const sessions = namesFor(ns).streams.sessions;
+  const { sessions, control } = namesFor(ns).streams;
   for (const { name, subjects } of streamSubjects(ns)) {
     const base = {
       name,
@@ -49,7 +50,8 @@ export async function ensureStreams(nc: NatsConnection, ns: string, { limits, lo
       // Long enough for the outbox to re-send with the same Nats-Msg-Id after a NATS restart.
       duplicate_window: nanos(2 * 60_000),
     };
-    await ensureStream(jsm, base, limits && (name === sessions ? sessionLimits(limits) : aggregateLimits(limits)), logger);
+    const limitsOf = name === sessions ? sessionLimits : name === control ? controlLimits : aggregateLimits;
+    await ensureStream(jsm, base, limits && limitsOf(limits), logger);
   }
 }
 
@@ -62,6 +64,17 @@ function sessionLimits(limits: StreamLimits): Limits {
     max_bytes: limits.STREAM_SESSIONS_MAX_BYTES,
     max_msgs: -1,
   };
+}
+
+/**
+ * Control notices restate decisions stored elsewhere and matter only to live sessions: a
+ * gateway follows them from its start, and one cut off longer than this has lost its
+ * sessions anyway.
+ */
+const CONTROL_MAX_AGE_MS = 7 * 24 * 3_600_000;
+
+function controlLimits(): Limits {
+  return { discard: DiscardPolicy.Old, max_age: nanos(CONTROL_MAX_AGE_MS), max_bytes: -1, max_msgs: -1 };
 }
 
 function aggregateLimits(limits: StreamLimits): Limits {

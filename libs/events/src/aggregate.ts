@@ -14,6 +14,11 @@ export interface AggregateDefinition<Events extends EventSchemas> {
   key: string;
   /** Event type → schema of its `data`; the single source of every derived list and guard. */
   events: Events;
+  /**
+   * Types no longer written, each with the type that replaced it. They stay readable so
+   * that history written before the change still folds, projects and validates.
+   */
+  superseded?: Partial<Record<keyof Events & string, string>>;
 }
 
 export function defineAggregate<const Events extends EventSchemas>(

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import type { ZodType } from 'zod';
-import { aggregates, type EventType } from './catalog.ts';
+import { aggregates, supersededBy, type EventType } from './catalog.ts';
 import { jsonSchemas } from './json-schema.ts';
 
 /** Where the committed document lives; `npm run asyncapi` rewrites it. */
@@ -42,16 +42,20 @@ export function asyncApiDocument(): Record<string, unknown> {
     };
     for (const [type, data] of events) {
       const { $schema: _dialect, ...payload } = schemas[type];
+      const replacement = supersededBy(type);
       messages[type] = {
         name: type,
         title: type,
         summary: data.description,
+        // No longer written, still readable (docs/events.md, "Catalog v2"): JSON Schema's own
+        // deprecation mark, and the replacement as a specification extension.
+        ...(replacement ? { 'x-superseded-by': replacement } : {}),
         contentType: 'application/json',
         headers: {
           type: 'object',
           properties: { 'Nats-Msg-Id': { type: 'string', description: 'the envelope id, for de-duplication' } },
         },
-        payload,
+        payload: replacement ? { ...payload, deprecated: true } : payload,
       };
     }
   }
@@ -59,7 +63,7 @@ export function asyncApiDocument(): Record<string, unknown> {
     asyncapi: '3.0.0',
     info: {
       title: 'Gatehouse events',
-      version: '1.0.0',
+      version: '2.0.0',
       description:
         'CloudEvents 1.0 JSON envelopes stored on NATS JetStream. Generated from @gatehouse/events; see docs/events.md.',
     },

@@ -3,6 +3,7 @@ import type { AggregateDefinition, EventSchemas, EventsOf } from './aggregate.ts
 import { account } from './account.ts';
 import { blocklist } from './blocklist.ts';
 import { client } from './client.ts';
+import { control } from './control.ts';
 import { fastToken } from './fast-token.ts';
 import { grant } from './grant.ts';
 import { roster } from './roster.ts';
@@ -13,7 +14,7 @@ import { session } from './session.ts';
  * file like account.ts plus one entry here; types, guards, JSON Schemas and the
  * AsyncAPI document all follow.
  */
-export const aggregates = [account, session, grant, fastToken, roster, blocklist, client] as const;
+export const aggregates = [account, session, grant, fastToken, roster, blocklist, client, control] as const;
 
 type EventsOfAggregate<A> = A extends AggregateDefinition<infer Events extends EventSchemas> ? EventsOf<Events> : never;
 
@@ -35,6 +36,13 @@ export const eventTypes: readonly EventType[] = Object.freeze([...dataSchemas.ke
 
 export function isEventType(type: string): type is EventType {
   return dataSchemas.has(type);
+}
+
+const supersededByType = new Map<string, string>(aggregates.flatMap((aggregate) => Object.entries(aggregate.superseded ?? {})));
+
+/** The type that replaced a type no longer written (catalog v2), or undefined for a current one. */
+export function supersededBy(type: string): string | undefined {
+  return supersededByType.get(type);
 }
 
 export function dataSchemaFor(type: string): z.ZodType | undefined {

@@ -5,6 +5,13 @@ import { authenticatedBySchema, bareJidSchema, clientIdSchema, fullJidSchema, gr
 import { revocationReasonSchema, userAgentSchema } from './grant.ts';
 
 /*
+ * Catalog v2: a client event is appended only when something about the client changes
+ * (first seen, seen again after a revocation, user agent first learned, granted, tokens,
+ * revoked, forgotten), never for a routine login of a known client: what a login changes
+ * (connected, last seen, mechanism) readers take from session.established and
+ * session.ended. `authenticated`, `session-bound`, `session-ended` and `grant-used` are
+ * no longer written; they stay readable for history written before v2.
+ *
  * The client aggregate (mod_client_management's client record; docs/client-management.md): one per
  * account and client id, owned by the client-registry service. Most events restate, for
  * one client, what the gateway and the token service reported (each with the time of the
@@ -28,19 +35,35 @@ export const clientAuthenticatedData = z
     method: authenticatedBySchema,
     userAgent: userAgentSchema.optional().describe('as the client gave it; only the first one seen is kept'),
   })
-  .meta({ description: 'The client logged in to the account on an XMPP stream. The first one makes the client known (first seen).' });
+  .meta({ description: 'Superseded by client.seen and session.established (catalog v2), still readable: the client logged in on an XMPP stream.' });
 export type ClientAuthenticatedData = z.output<typeof clientAuthenticatedData>;
 export type ClientAuthenticated = Event<'gatehouse.client.authenticated.v1', ClientAuthenticatedData>;
 
+export const clientSeenData = z
+  .object({
+    ...clientKey,
+    sessionId: sessionIdSchema.describe('the session whose session.established showed the change'),
+    change: z
+      .enum(['first-seen', 'returned', 'user-agent-learned'])
+      .describe("'first-seen': the client is new to the account; 'returned': it logged in again after its access was revoked; 'user-agent-learned': it gave a user agent for the first time"),
+    legacy: z.boolean().describe('true: the client sent no <user-agent id>; it is known by its full JID'),
+    mechanism: z.string().min(1).max(256),
+    method: authenticatedBySchema,
+    userAgent: userAgentSchema.optional().describe('as the client gave it; only the first one seen is kept'),
+  })
+  .meta({ description: 'A login changed what the registry knows of the client (catalog v2): it is new, back after a revocation, or told its user agent at last.' });
+export type ClientSeenData = z.output<typeof clientSeenData>;
+export type ClientSeen = Event<'gatehouse.client.seen.v1', ClientSeenData>;
+
 export const clientSessionBoundData = z
   .object({ ...clientKey, sessionId: sessionIdSchema, fullJid: fullJidSchema })
-  .meta({ description: 'A session of the client bound a resource: the client is connected.' });
+  .meta({ description: 'Superseded by session.established (catalog v2), still readable: a session of the client bound a resource.' });
 export type ClientSessionBoundData = z.output<typeof clientSessionBoundData>;
 export type ClientSessionBound = Event<'gatehouse.client.session-bound.v1', ClientSessionBoundData>;
 
 export const clientSessionEndedData = z
   .object({ ...clientKey, sessionId: sessionIdSchema, fullJid: fullJidSchema.optional().describe('absent when the session never bound a resource') })
-  .meta({ description: 'A session of the client ended.' });
+  .meta({ description: 'Superseded by session.ended (catalog v2), still readable: a session of the client ended.' });
 export type ClientSessionEndedData = z.output<typeof clientSessionEndedData>;
 export type ClientSessionEnded = Event<'gatehouse.client.session-ended.v1', ClientSessionEndedData>;
 
@@ -52,7 +75,7 @@ export type ClientGranted = Event<'gatehouse.client.granted.v1', ClientGrantedDa
 
 export const clientGrantUsedData = z
   .object({ ...clientKey, grantId: grantIdSchema })
-  .meta({ description: "The client's grant was used (at most once a minute, as the token service records it)." });
+  .meta({ description: "Superseded by session.established (catalog v2), still readable: the client's grant was used." });
 export type ClientGrantUsedData = z.output<typeof clientGrantUsedData>;
 export type ClientGrantUsed = Event<'gatehouse.client.grant-used.v1', ClientGrantUsedData>;
 
@@ -117,6 +140,7 @@ export const client = defineAggregate({
   stream: 'clients',
   key: 'subjectToken() of the bare JID, a dot, and subjectToken() of the client id (two subject tokens)',
   events: {
+    'gatehouse.client.seen.v1': clientSeenData,
     'gatehouse.client.authenticated.v1': clientAuthenticatedData,
     'gatehouse.client.session-bound.v1': clientSessionBoundData,
     'gatehouse.client.session-ended.v1': clientSessionEndedData,
@@ -128,6 +152,12 @@ export const client = defineAggregate({
     'gatehouse.client.password-changed.v1': clientPasswordChangedData,
     'gatehouse.client.forgotten.v1': clientForgottenData,
     'gatehouse.client.revoked.v1': clientRevokedData,
+  },
+  superseded: {
+    'gatehouse.client.authenticated.v1': 'gatehouse.client.seen.v1',
+    'gatehouse.client.session-bound.v1': 'gatehouse.session.established.v1',
+    'gatehouse.client.session-ended.v1': 'gatehouse.session.ended.v1',
+    'gatehouse.client.grant-used.v1': 'gatehouse.session.established.v1',
   },
 });
 

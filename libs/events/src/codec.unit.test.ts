@@ -28,6 +28,19 @@ const samples: EventDataMap = {
   'gatehouse.account.created.v1': { jid: 'juliet@capulet.lit', credentials },
   'gatehouse.account.password-changed.v1': { jid: 'juliet@capulet.lit', credentials },
   'gatehouse.account.deleted.v1': { jid: 'juliet@capulet.lit' },
+  'gatehouse.session.established.v1': {
+    sessionId: sid,
+    replica: 'gw-1',
+    jid: 'juliet@capulet.lit/balcony',
+    transport: 'tls',
+    clientIp: '::ffff:127.0.0.1',
+    openedAt: '2025-02-21T10:14:59.000Z',
+    mechanism: 'SCRAM-SHA-256',
+    method: 'password',
+    clientId,
+    legacy: false,
+    userAgent: { software: 'Dino', device: 'laptop' },
+  },
   'gatehouse.session.stream-opened.v1': {
     sessionId: sid,
     replica: 'gw-1',
@@ -117,6 +130,14 @@ const samples: EventDataMap = {
     fullJids: ['juliet@capulet.lit/balcony'],
     grantId,
     reason: 'revoked-by-user',
+  },
+  'gatehouse.client.seen.v1': { jid: 'juliet@capulet.lit', clientId, sessionId: sid, change: 'first-seen', legacy: false, mechanism: 'SCRAM-SHA-256', method: 'password' },
+  'gatehouse.control.access-cut.v1': {
+    jid: 'juliet@capulet.lit',
+    reason: 'client-revoked',
+    clientId,
+    fullJids: ['juliet@capulet.lit/balcony'],
+    cause: { type: 'gatehouse.client.revoked.v1', id: '01JMQ6Y7Z8X9W0V1U2T3S4R5Q6' },
   },
 };
 

@@ -32,7 +32,7 @@ export const grantUsedData = z
   .object({ ...grantKey, authenticatedBy: authenticatedBySchema })
   .meta({
     description:
-      'The client logged in again under its grant. Recorded at most once a minute per grant and way of authenticating, as Prosody does (token_auth_access_time_granularity).',
+      'Superseded by session.established (catalog v2), still readable: the client logged in again under its grant, recorded at most once a minute.',
   });
 export type GrantUsedData = z.output<typeof grantUsedData>;
 export type GrantUsed = Event<'gatehouse.grant.used.v1', GrantUsedData>;
@@ -52,6 +52,7 @@ export const grant = defineAggregate({
     'gatehouse.grant.used.v1': grantUsedData,
     'gatehouse.grant.revoked.v1': grantRevokedData,
   },
+  superseded: { 'gatehouse.grant.used.v1': 'gatehouse.session.established.v1' },
 });
 
 export type GrantEvent = EventsOf<typeof grant.events>;

@@ -35,6 +35,7 @@ export {
 export {
   session,
   isSessionEvent,
+  sessionEstablishedData,
   sessionStreamOpenedData,
   sessionAuthenticationSucceededData,
   sessionAuthenticationFailedData,
@@ -42,6 +43,8 @@ export {
   sessionEndedData,
   sessionStreamClosedData,
   type SessionEvent,
+  type SessionEstablished,
+  type SessionEstablishedData,
   type SessionStreamOpened,
   type SessionStreamOpenedData,
   type SessionAuthenticationSucceeded,
@@ -129,6 +132,7 @@ export {
 export {
   client,
   isClientEvent,
+  clientSeenData,
   clientAuthenticatedData,
   clientSessionBoundData,
   clientSessionEndedData,
@@ -141,6 +145,8 @@ export {
   clientForgottenData,
   clientRevokedData,
   type ClientEvent,
+  type ClientSeen,
+  type ClientSeenData,
   type ClientAuthenticated,
   type ClientAuthenticatedData,
   type ClientSessionBound,
@@ -164,10 +170,12 @@ export {
   type ClientRevoked,
   type ClientRevokedData,
 } from './client.ts';
+export { control, isControlEvent, controlAccessCutData, type ControlEvent, type ControlAccessCut, type ControlAccessCutData } from './control.ts';
 export {
   aggregates,
   eventTypes,
   isEventType,
+  supersededBy,
   type GatehouseEvent,
   type EventType,
   type EventOfType,

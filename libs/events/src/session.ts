@@ -1,7 +1,42 @@
 import { z } from 'zod';
 import { defineAggregate, guardFor, type EventsOf } from './aggregate.ts';
 import type { Event } from './envelope.ts';
-import { bareJidSchema, clientIpSchema, fullJidSchema, replicaIdSchema, sessionIdSchema } from './fields.ts';
+import { bareJidSchema, clientIdSchema, clientIpSchema, fullJidSchema, replicaIdSchema, sessionIdSchema } from './fields.ts';
+
+/*
+ * Since catalog v2 a routine session stores two events: `established` when it binds a
+ * resource and `ended` when it goes (docs/events.md, "Catalog v2"). A failed login stores
+ * `authentication-failed`; a connection that never authenticates stores nothing.
+ * `stream-opened`, `authentication-succeeded`, `resource-bound` and `stream-closed` are no
+ * longer written; they stay in the catalog so that history written before v2 still reads.
+ */
+
+export const sessionEstablishedData = z
+  .object({
+    sessionId: sessionIdSchema,
+    replica: replicaIdSchema,
+    jid: fullJidSchema.describe('the full JID bound (RFC 6120 §7, or inline with XEP-0386 Bind 2)'),
+    transport: z.enum(['tcp', 'tls', 'websocket']),
+    clientIp: clientIpSchema,
+    openedAt: z.iso.datetime({ offset: true }).describe('when the client opened the stream the session was established on'),
+    mechanism: z.string().min(1).max(256).describe('the SASL mechanism, e.g. SCRAM-SHA-256, PLAIN, HT-SHA-256-NONE'),
+    method: z.enum(['password', 'fast']).describe('what the client proved: the password, or a FAST token (XEP-0484)'),
+    clientId: clientIdSchema.describe(
+      "the client: its XEP-0388 <user-agent id>, or for a client that sent none (legacy SASL) the id Gatehouse gave its full JID on first sight",
+    ),
+    legacy: z.boolean().describe('true: the client sent no <user-agent id>; it is known by its full JID (same resource, same client)'),
+    userAgent: z
+      .object({ software: z.string().max(256), device: z.string().max(256), uri: z.string().max(256) })
+      .partial()
+      .optional()
+      .describe('the <software>, <device> and <uri> of the SASL2 <user-agent>; never shown to other users (XEP-0388)'),
+  })
+  .meta({
+    description:
+      'A session was established: the client authenticated and bound a resource, and its full JID now routes to it. One event per login, the first of the session (catalog v2).',
+  });
+export type SessionEstablishedData = z.output<typeof sessionEstablishedData>;
+export type SessionEstablished = Event<'gatehouse.session.established.v1', SessionEstablishedData>;
 
 export const sessionStreamOpenedData = z
   .object({
@@ -13,7 +48,7 @@ export const sessionStreamOpenedData = z
   })
   .meta({
     description:
-      'A client opened an XMPP stream (TCP after connect, TLS, or WebSocket); first event of every authenticated session, stored when it authenticates (its time is the opening).',
+      'Superseded by session.established (catalog v2), still readable: a client opened an XMPP stream; first event of every authenticated session before v2.',
   });
 export type SessionStreamOpenedData = z.output<typeof sessionStreamOpenedData>;
 export type SessionStreamOpened = Event<'gatehouse.session.stream-opened.v1', SessionStreamOpenedData>;
@@ -32,7 +67,7 @@ export const sessionAuthenticationSucceededData = z
       .optional()
       .describe('the <software>, <device> and <uri> of the SASL2 <user-agent>; never shown to other users (XEP-0388)'),
   })
-  .meta({ description: 'SASL or SASL2 authentication succeeded on the stream.' });
+  .meta({ description: 'Superseded by session.established (catalog v2), still readable: SASL or SASL2 authentication succeeded on the stream.' });
 export type SessionAuthenticationSucceededData = z.output<typeof sessionAuthenticationSucceededData>;
 export type SessionAuthenticationSucceeded = Event<
   'gatehouse.session.authentication-succeeded.v1',
@@ -64,7 +99,7 @@ export type SessionAuthenticationFailed = Event<
 
 export const sessionResourceBoundData = z
   .object({ sessionId: sessionIdSchema, jid: fullJidSchema, replica: replicaIdSchema })
-  .meta({ description: 'A resource was bound: the session is now addressable by its full JID.' });
+  .meta({ description: 'Superseded by session.established (catalog v2), still readable: a resource was bound.' });
 export type SessionResourceBoundData = z.output<typeof sessionResourceBoundData>;
 export type SessionResourceBound = Event<'gatehouse.session.resource-bound.v1', SessionResourceBoundData>;
 
@@ -83,8 +118,10 @@ export const sessionEndedData = z
       .max(1024)
       .optional()
       .describe('The <status/> of the unavailable presence the session sent last (XEP-0012 §3), when it went unavailable that way; at most 1024 characters'),
+    clientId: clientIdSchema.optional().describe('the client, as session.established named it (catalog v2; absent before)'),
+    streamError: z.string().optional().describe('RFC 6120 §4.9.3 stream error condition, when the stream closed with one (catalog v2; before, stream-closed carried it)'),
   })
-  .meta({ description: 'A bound session ended; its full JID is no longer routed to it.' });
+  .meta({ description: 'An established session ended; its full JID is no longer routed to it. The last event of the session.' });
 export type SessionEndedData = z.output<typeof sessionEndedData>;
 export type SessionEnded = Event<'gatehouse.session.ended.v1', SessionEndedData>;
 
@@ -94,7 +131,7 @@ export const sessionStreamClosedData = z
     reason: z.string().min(1),
     streamError: z.string().optional().describe('RFC 6120 §4.9.3 stream error condition, when the stream closed with one'),
   })
-  .meta({ description: 'The XMPP stream closed, bound or not; last event of every authenticated session.' });
+  .meta({ description: 'Superseded by session.ended (catalog v2), still readable: the XMPP stream closed, bound or not.' });
 export type SessionStreamClosedData = z.output<typeof sessionStreamClosedData>;
 export type SessionStreamClosed = Event<'gatehouse.session.stream-closed.v1', SessionStreamClosedData>;
 
@@ -103,12 +140,19 @@ export const session = defineAggregate({
   stream: 'sessions',
   key: 'the session id (22 base64url characters, already subject-safe)',
   events: {
+    'gatehouse.session.established.v1': sessionEstablishedData,
     'gatehouse.session.stream-opened.v1': sessionStreamOpenedData,
     'gatehouse.session.authentication-succeeded.v1': sessionAuthenticationSucceededData,
     'gatehouse.session.authentication-failed.v1': sessionAuthenticationFailedData,
     'gatehouse.session.resource-bound.v1': sessionResourceBoundData,
     'gatehouse.session.ended.v1': sessionEndedData,
     'gatehouse.session.stream-closed.v1': sessionStreamClosedData,
+  },
+  superseded: {
+    'gatehouse.session.stream-opened.v1': 'gatehouse.session.established.v1',
+    'gatehouse.session.authentication-succeeded.v1': 'gatehouse.session.established.v1',
+    'gatehouse.session.resource-bound.v1': 'gatehouse.session.established.v1',
+    'gatehouse.session.stream-closed.v1': 'gatehouse.session.ended.v1',
   },
 });
 

@@ -30,6 +30,8 @@ export function namesFor(ns: string) {
       offline: `${NS}_OFFLINE`,
       /** Client aggregates (client-registry): what reaches each account, and revocations. */
       clients: `${NS}_CLIENTS`,
+      /** Notices that end live sessions (catalog v2): the one stream every gateway follows. */
+      control: `${NS}_CONTROL`,
     },
     subjects: {
       /** @param bareJid the normalised bare JID */
@@ -55,6 +57,9 @@ export function namesFor(ns: string) {
       /** One client of an account: its XEP-0388 id, or the id the registry gave a legacy client. */
       client: (bareJid: string, clientId: string) => `${ns}.client.${subjectToken(bareJid)}.${subjectToken(clientId)}`,
       clients: `${ns}.client.>`,
+      /** Session-ending notices for one account (catalog v2). */
+      control: (bareJid: string) => `${ns}.control.${subjectToken(bareJid)}`,
+      controls: `${ns}.control.>`,
       c2s: (replica: string, sessionId: string) => `${ns}.c2s.${replica}.${sessionId}`,
       c2sReplica: (replica: string) => `${ns}.c2s.${replica}.>`,
     },
@@ -68,7 +73,7 @@ export function namesFor(ns: string) {
       blocklists: `${ns}_blocklists`,
       /** XEP-0012: when each account's last session ended. */
       lastActivity: `${ns}_last_activity`,
-      /** Full JID (subjectToken) → the id client-registry gave the legacy client known by it. */
+      /** Full JID (subjectToken) → the id Gatehouse gave the legacy client known by it (the gateway names it at binding since catalog v2). */
       legacyClients: `${ns}_legacy_clients`,
       /** Failed logins per client address and per account, shared by every gateway replica (max age = the throttle window). */
       loginFailures: `${ns}_login_failures`,

@@ -29,7 +29,7 @@ describe('subjectToken', () => {
 describe('namesFor', () => {
   it('derives every name from the namespace (docs/architecture.md)', () => {
     const names = namesFor('t1');
-    assert.deepEqual(names.streams, { accounts: 'T1_ACCOUNTS', sessions: 'T1_SESSIONS', tokens: 'T1_TOKENS', rosters: 'T1_ROSTERS', offline: 'T1_OFFLINE', clients: 'T1_CLIENTS' });
+    assert.deepEqual(names.streams, { accounts: 'T1_ACCOUNTS', sessions: 'T1_SESSIONS', tokens: 'T1_TOKENS', rosters: 'T1_ROSTERS', offline: 'T1_OFFLINE', clients: 'T1_CLIENTS', control: 'T1_CONTROL' });
     const grantTokens = `${subjectToken('juliet@capulet.lit')}.${subjectToken('conversations.im/6b1e')}`;
     assert.equal(names.subjects.grant('juliet@capulet.lit', 'conversations.im/6b1e'), `t1.grant.${grantTokens}`);
     assert.equal(names.subjects.fastToken('juliet@capulet.lit', 'conversations.im/6b1e'), `t1.fast-token.${grantTokens}`);
@@ -47,6 +47,8 @@ describe('namesFor', () => {
     assert.equal(names.subjects.offlineMessages, 't1.offline.>');
     assert.equal(names.subjects.client('juliet@capulet.lit', 'conversations.im/6b1e'), `t1.client.${grantTokens}`);
     assert.equal(names.subjects.clients, 't1.client.>');
+    assert.equal(names.subjects.control('juliet@capulet.lit'), 't1.control.anVsaWV0QGNhcHVsZXQubGl0');
+    assert.equal(names.subjects.controls, 't1.control.>');
     assert.deepEqual(names.buckets, {
       sessions: 't1_sessions',
       replicas: 't1_replicas',
@@ -87,6 +89,7 @@ describe('streamSubjects', () => {
       { name: 'T1_TOKENS', subjects: ['t1.grant.>', 't1.fast-token.>'] },
       { name: 'T1_ROSTERS', subjects: ['t1.roster.>', 't1.blocklist.>'] },
       { name: 'T1_CLIENTS', subjects: ['t1.client.>'] },
+      { name: 'T1_CONTROL', subjects: ['t1.control.>'] },
     ]);
   });
 

@@ -134,6 +134,19 @@ export function evolve(state: ClientState, event: ClientFact): ClientState {
         sessions: { ...record.sessions, [sessionId]: record.sessions[sessionId] ?? {} },
       };
     }
+    case 'gatehouse.client.seen.v1': {
+      const { legacy, userAgent, mechanism, method } = event.data;
+      const record = state.status === 'unknown' ? fresh(time, { legacy, sessionSeen: true, ...(userAgent ? { userAgent } : {}) }) : recordOf(state);
+      return {
+        status: 'known',
+        ...seen(record, time),
+        ...(record.userAgent ?? userAgent ? { userAgent: record.userAgent ?? userAgent } : {}),
+        sessionSeen: true,
+        mechanisms: { ...record.mechanisms, [mechanism]: later(record.mechanisms[mechanism], time) },
+        ...(isPasswordMechanism(mechanism) ? { passwordUsedAt: later(record.passwordUsedAt, time) } : {}),
+        ...(method === 'fast' ? { fastUsedAt: later(record.fastUsedAt, time) } : {}),
+      };
+    }
     case 'gatehouse.client.session-bound.v1': {
       if (state.status === 'unknown') return state;
       const { sessionId, fullJid } = event.data;
