@@ -2,13 +2,14 @@ export { createProjectionsService, UnknownProjectionError, RebuildInProgressErro
 export { projectionsConfigSchema, type ProjectionsConfig } from './config.ts';
 export { migrations } from './migrations/index.ts';
 export type { Database } from './database.ts';
-export { defineProjection, ProjectionDefinitionError, type Projection, type ProjectionDefinition, type Handler, type Handlers } from './projection.ts';
-export { createProjectionRunner, type ProjectionRunner, type RunnerDeps } from './runner.ts';
+export { defineProjection, projectionGroup, ProjectionDefinitionError, type Projection, type ProjectionDefinition, type Handler, type Handlers } from './projection.ts';
+export { createProjectionRunner, StreamReplacedError, type ProjectionRunner, type RunnerDeps } from './runner.ts';
 export { rebuildProjection, RebuildTimeoutError, type RebuildProgress, type RebuildOptions } from './rebuild.ts';
 export { applyMessage, type ApplyOutcome, type StoredMessage } from './apply.ts';
 export { accountListing } from './account-listing/projection.ts';
 export { listAccounts } from './account-listing/queries.ts';
 export { clientListing } from './client-listing/projection.ts';
+export { clientActivity } from './client-listing/activity.ts';
 export { listClients } from './client-listing/queries.ts';
 export { toListing, type ClientListing, type AuthMethod } from './client-listing/listing.ts';
 export { BadRequestError, JidMalformedError } from './endpoints.ts';

@@ -10,6 +10,11 @@ export interface ProjectionDefinition {
   /** Also the durable consumer's name: letters, digits and `-` only. */
   name: string;
   handlers: Handlers;
+  /**
+   * The projection whose rows this one writes too, from another stream (a projection reads
+   * one stream). The two are one read model: reset, rebuilt and restarted together.
+   */
+  shares?: string;
   /** Deletes every row the projection wrote; rebuild runs it in the transaction that drops the checkpoint. */
   reset(trx: Kysely<Database>): Promise<void>;
 }
@@ -48,4 +53,16 @@ export function defineProjection(definition: ProjectionDefinition): Projection {
 /** The handler for an event, typed by the event's own type; undefined when the projection ignores it. */
 export function handlerFor<Type extends EventType>(projection: Projection, event: EventOfType<Type>): Handler<Type> | undefined {
   return projection.handlers[event.type as Type] as Handler<Type> | undefined;
+}
+
+/**
+ * The projections writing the rows `name` writes: the one they share first, then the
+ * others in the order given. Rebuilt in that order, a history is replayed the same way
+ * every time.
+ */
+export function projectionGroup<P extends Projection>(projections: readonly P[], name: string): P[] {
+  const named = projections.find((projection) => projection.name === name);
+  if (!named) return [];
+  const owner = named.shares ?? named.name;
+  return [...projections.filter((projection) => projection.name === owner), ...projections.filter((projection) => projection.shares === owner)];
 }

@@ -23,35 +23,52 @@ export class RebuildTimeoutError extends Error {
 export interface RebuildOptions {
   nc: NatsConnection;
   db: Kysely<Database>;
-  runner: ProjectionRunner;
+  /** The runners of the projections sharing the rows (projectionGroup), in replay order. */
+  runners: readonly ProjectionRunner[];
   onProgress?: (progress: RebuildProgress) => void;
   /** Default 10 minutes. */
   timeoutMs?: number;
 }
 
 /**
- * Drops the projection's rows and checkpoint, then replays the stream from
- * its first message, resolving once the stream's last sequence at start is applied. It
- * assumes this process's runner is the only one feeding the projection: a second replica
- * committing between the reset and the replay would leave its rows without the earlier ones.
+ * Drops the projections' rows and checkpoints, then replays each stream from its first
+ * message, one projection after the other, resolving once each stream's last sequence at
+ * start is applied. One at a time, a history replays the same way every time, whatever
+ * two streams would have interleaved. It assumes this process's runners are the only ones
+ * feeding the projections: a second replica committing between the reset and the replay
+ * would leave its rows without the earlier ones.
  */
-export async function rebuildProjection({ nc, db, runner, onProgress, timeoutMs = 600_000 }: RebuildOptions): Promise<RebuildProgress> {
-  const { name } = runner.projection;
+export async function rebuildProjection({ nc, db, runners, onProgress, timeoutMs = 600_000 }: RebuildOptions): Promise<RebuildProgress> {
+  const deadline = Date.now() + timeoutMs;
   const jsm = await managerOf(nc);
-  const { state } = await jsm.streams.info(runner.stream);
-  const progress: RebuildProgress = { applied: 0, total: state.messages };
-  await runner.stop();
-  await resetProjection(db, runner.projection);
+  const lastSequences: number[] = [];
+  const progress: RebuildProgress = { applied: 0, total: 0 };
+  for (const runner of runners) {
+    const { state } = await jsm.streams.info(runner.stream);
+    lastSequences.push(state.last_seq);
+    progress.total += state.messages;
+  }
+  for (const runner of runners) await runner.stop();
+  await resetProjection(
+    db,
+    runners.map((runner) => runner.projection),
+  );
   onProgress?.({ ...progress });
-  const unsubscribe = runner.onApplied(() => {
-    progress.applied += 1;
-    onProgress?.({ ...progress });
-  });
+  const unsubscribes = runners.map((runner) =>
+    runner.onApplied(() => {
+      progress.applied += 1;
+      onProgress?.({ ...progress });
+    }),
+  );
   try {
-    await runner.start();
-    if (!(await runner.waitFor(state.last_seq, timeoutMs))) throw new RebuildTimeoutError(name, progress);
+    for (const [index, runner] of runners.entries()) {
+      await runner.start();
+      if (!(await runner.waitFor(lastSequences[index]!, deadline - Date.now()))) throw new RebuildTimeoutError(runners.map((each) => each.projection.name).join(', '), progress);
+    }
     return { ...progress };
   } finally {
-    unsubscribe();
+    unsubscribes.forEach((unsubscribe) => unsubscribe());
+    // Those behind one that timed out still run, to catch up later.
+    for (const runner of runners) await runner.start();
   }
 }

@@ -19,6 +19,14 @@ export interface RunnerDeps {
   logger: Logger;
   /** Delay before a failed batch is tried again, and between consumer restarts. Default 1 s. */
   retryDelayMs?: number;
+  /** The projections sharing its rows (projectionGroup), itself included. Default: itself alone. */
+  group?: readonly Projection[];
+  /**
+   * Called, instead of resetting, when the checkpoint counts in another stream and other
+   * projections share the rows: they run on and must be stopped and replayed with this one
+   * (the service rebuilds the group). The runner retries until it is stopped.
+   */
+  onStreamReplaced?: () => void;
 }
 
 export type AppliedListener = (seq: number, outcome: ApplyOutcome) => void;
@@ -46,7 +54,15 @@ const POLL_MS = 20;
  * it commits. Every replica of the service reads the whole stream; the locked checkpoint
  * makes the second to reach a batch skip it.
  */
-export function createProjectionRunner({ nc, db, names, projection, logger, retryDelayMs = 1_000 }: RunnerDeps): ProjectionRunner {
+export class StreamReplacedError extends Error {
+  readonly code = 'stream-replaced';
+  constructor(projection: string) {
+    super(`the checkpoint of ${projection} counts in another stream; its group is being rebuilt`);
+    this.name = 'StreamReplacedError';
+  }
+}
+
+export function createProjectionRunner({ nc, db, names, projection, logger, retryDelayMs = 1_000, group = [projection], onStreamReplaced }: RunnerDeps): ProjectionRunner {
   const stream = names.streams[projection.stream];
   const log = logger.child({ projection: projection.name, stream });
   const listeners = new Set<AppliedListener>();
@@ -74,7 +90,11 @@ export function createProjectionRunner({ nc, db, names, projection, logger, retr
     const stored = await readCheckpoint(db, projection.name);
     if (stored && !sameStream(stored.stream, current)) {
       log.warn({ checkpoint: stored.stream, current }, 'checkpoint counts in another stream; rebuilding from this one');
-      await resetProjection(db, projection);
+      if (group.length > 1 && onStreamReplaced) {
+        onStreamReplaced();
+        throw new StreamReplacedError(projection.name);
+      }
+      await resetProjection(db, group);
     }
     await ensureCheckpoint(db, projection.name, current);
     return current;

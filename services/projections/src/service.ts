@@ -5,12 +5,13 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import type { Kysely } from 'kysely';
 import { accountListing } from './account-listing/projection.ts';
 import { listAccounts, type AccountRange } from './account-listing/queries.ts';
+import { clientActivity } from './client-listing/activity.ts';
 import { clientListing } from './client-listing/projection.ts';
 import { accountExists, listClients } from './client-listing/queries.ts';
 import type { ClientListing } from './client-listing/listing.ts';
 import type { Database } from './database.ts';
 import { projectionEndpoints } from './endpoints.ts';
-import type { Projection } from './projection.ts';
+import { projectionGroup, type Projection } from './projection.ts';
 import { rebuildProjection, type RebuildProgress } from './rebuild.ts';
 import { createProjectionRunner, type ProjectionRunner } from './runner.ts';
 
@@ -61,24 +62,35 @@ export interface ProjectionsService {
   /** Live accounts, after the projection has caught up with the accounts stream as of this call. */
   listAccounts(domain?: string, range?: AccountRange): Promise<string[]>;
   /**
-   * The clients with access to a live account (normalised bare JID), after both the client
-   * and the account listings have caught up with their streams as of this call.
+   * The clients with access to a live account (normalised bare JID), after the client
+   * listing (clients and sessions streams) and the account listing have caught up with
+   * their streams as of this call.
    */
   listClients(jid: string): Promise<ClientListing[]>;
+  /** Replays a projection, and with it every projection sharing its rows (client-listing and client-activity). */
   rebuild(name: string, onProgress?: (progress: RebuildProgress) => void): Promise<RebuildProgress>;
 }
 
 export function createProjectionsService(deps: ProjectionsServiceDeps): ProjectionsService {
-  const { nc, db, namespace, logger, projections = [accountListing, clientListing], readYourWritesMs = 2_000, retryDelayMs, clock = () => new Date() } = deps;
+  const { nc, db, namespace, logger, projections = [accountListing, clientListing, clientActivity], readYourWritesMs = 2_000, retryDelayMs, clock = () => new Date() } = deps;
   const names = namesFor(namespace);
   const runners = new Map<string, ProjectionRunner>(
-    projections.map((projection) => [projection.name, createProjectionRunner({ nc, db, names, projection, logger, retryDelayMs })]),
+    projections.map((projection) => {
+      const group = projectionGroup(projections, projection.name);
+      const onStreamReplaced = () =>
+        void service.rebuild(projection.name).catch((err: unknown) => {
+          if (!(err instanceof RebuildInProgressError)) logger.error({ err, projection: projection.name }, 'rebuilding after a stream was replaced failed');
+        });
+      return [projection.name, createProjectionRunner({ nc, db, names, projection, logger, retryDelayMs, group, onStreamReplaced })];
+    }),
   );
   const runnerNamed = (name: string) => {
     const runner = runners.get(name);
     if (!runner) throw new UnknownProjectionError(name);
     return runner;
   };
+  /** The runners of the projections sharing `name`'s rows, in replay order. */
+  const groupOf = (name: string) => projectionGroup(projections, runnerNamed(name).projection.name).map((projection) => runnerNamed(projection.name));
 
   /** Read-your-writes: whatever was appended before the query started is in the answer. */
   async function catchUp(runner: ProjectionRunner): Promise<void> {
@@ -117,19 +129,21 @@ export function createProjectionsService(deps: ProjectionsServiceDeps): Projecti
       return listAccounts(db, domain, range);
     },
     async listClients(jid) {
-      await Promise.all([catchUp(runnerNamed(clientListing.name)), catchUp(runnerNamed(accountListing.name))]);
+      await Promise.all([...groupOf(clientListing.name).map(catchUp), catchUp(runnerNamed(accountListing.name))]);
       if (!(await accountExists(db, jid))) throw new AccountNotFoundError(jid);
       return listClients(db, jid, clock());
     },
     async rebuild(name, onProgress) {
-      const runner = runnerNamed(name);
-      // Two overlapping rebuilds would stop and restart the runner under each other.
-      if (rebuilding.has(name)) throw new RebuildInProgressError(name);
-      rebuilding.add(name);
+      // Rows shared by several projections are rebuilt from all their streams.
+      const group = groupOf(name);
+      const owner = group[0]!.projection.name;
+      // Two overlapping rebuilds would stop and restart the runners under each other.
+      if (rebuilding.has(owner)) throw new RebuildInProgressError(name);
+      rebuilding.add(owner);
       try {
-        return await rebuildProjection({ nc, db, runner, onProgress });
+        return await rebuildProjection({ nc, db, runners: group, onProgress });
       } finally {
-        rebuilding.delete(name);
+        rebuilding.delete(owner);
       }
     },
   };

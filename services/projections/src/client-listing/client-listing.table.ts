@@ -40,6 +40,8 @@ export interface ClientSessionsTable {
   client_id: string;
   session_id: string;
   full_jid: string | null;
+  /** From session.established (catalog v2); null for a session known from client events. */
+  established_at: Timestamp | null;
 }
 
 /** FAST tokens a client holds (not invalidated; expiry is checked when listing). */
@@ -49,6 +51,25 @@ export interface ClientFastTokensTable {
   token_id: string;
   issued_at: Timestamp;
   expires_at: Timestamp;
+}
+
+/**
+ * A client's forgetting (client.forgotten), kept after its rows are gone: a login older
+ * than it, read later from the sessions stream, must not bring the client back.
+ */
+export interface ForgottenClientsTable {
+  jid: string;
+  client_id: string;
+  forgotten_at: Timestamp;
+}
+
+/**
+ * A session.ended that found no session row to delete: its session.established, should it
+ * be read after all, must not leave the client connected. Deleted by that established.
+ */
+export interface EndedClientSessionsTable {
+  session_id: string;
+  ended_at: Timestamp;
 }
 
 export type ClientRow = Selectable<ClientsTable>;

@@ -25,7 +25,7 @@ const row = (client_id: string, over: Partial<ClientRow> = {}): ClientRow => ({
   revoked_at: null,
   ...over,
 });
-const session = (client_id: string, full_jid: string | null): ClientSessionRow => ({ jid, client_id, session_id: `s-${client_id}`, full_jid });
+const session = (client_id: string, full_jid: string | null): ClientSessionRow => ({ jid, client_id, session_id: `s-${client_id}`, full_jid, established_at: null });
 const token = (client_id: string, issued: Date, expires: Date): ClientFastTokenRow => ({ jid, client_id, token_id: `t-${client_id}`, issued_at: issued, expires_at: expires });
 
 describe('toListing (docs/client-management.md)', () => {

@@ -1,13 +1,12 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../database.ts';
 import { defineProjection } from '../projection.ts';
+import { upsertClient } from './client-row.ts';
 
 interface Key {
   jid: string;
   clientId: string;
 }
-
-const PASSWORD_FREE = /^(OAUTHBEARER|HT-.*)$/;
 
 /** Rows of one client, in any of the three tables. */
 const of = ({ jid, clientId }: Key) => ({ jid, client_id: clientId });
@@ -61,38 +60,25 @@ async function insertClient(trx: Kysely<Database>, key: Key, time: string, init:
 /**
  * Clients with access to each account (docs/client-management.md): what `clients.list` answers, and
  * so the XMPP list, `gatehouse user clients` and the admin API. It mirrors the client
- * aggregate of client-registry, event by event, so rebuilding gives the same rows.
+ * aggregate of client-registry, event by event, so rebuilding gives the same rows. Since
+ * catalog v2 the registry speaks only when a client changes; what each login changes
+ * (connected, last seen) client-activity writes into the same rows from the sessions stream.
  */
 export const clientListing = defineProjection({
   name: 'client-listing',
   handlers: {
-    // The three events of every login are one statement each: a login storm is three of
-    // these per login, so round trips, not rows, are what the projection spends its time on.
+    // Before catalog v2 every login was three of these (authenticated, session-bound,
+    // session-ended), one statement each: round trips, not rows, are what a storm costs.
     'gatehouse.client.authenticated.v1': async (trx, { data, time }) => {
-      const userAgent = data.userAgent ?? {};
-      const passwordUsed = PASSWORD_FREE.test(data.mechanism) ? null : time;
-      const fastUsed = data.method === 'fast' ? time : null;
-      // A known client keeps the user agent of its first sight, unless it had none.
-      const keepsAgent = sql`(c.software is not null or c.device is not null or c.uri is not null)`;
       await sql`
-        with client as (
-          insert into clients as c (jid, client_id, legacy, session_seen, first_seen, last_seen, software, device, uri, password_used_at, fast_used_at)
-          values (${data.jid}, ${data.clientId}, ${data.legacy}, true, ${time}, ${time}, ${userAgent.software ?? null}, ${userAgent.device ?? null}, ${userAgent.uri ?? null}, ${passwordUsed}, ${fastUsed})
-          on conflict (jid, client_id) do update set
-            first_seen = least(c.first_seen, excluded.first_seen),
-            last_seen = greatest(c.last_seen, excluded.last_seen),
-            session_seen = true,
-            revoked_at = null,
-            password_used_at = greatest(c.password_used_at, excluded.password_used_at),
-            fast_used_at = greatest(c.fast_used_at, excluded.fast_used_at),
-            software = case when ${keepsAgent} then c.software else excluded.software end,
-            device = case when ${keepsAgent} then c.device else excluded.device end,
-            uri = case when ${keepsAgent} then c.uri else excluded.uri end
-          returning 1
-        )
+        with client as (${upsertClient(data, time, { clearRevocation: 'always', unlessForgottenSince: false })})
         insert into client_sessions (jid, client_id, session_id, full_jid)
         select ${data.jid}, ${data.clientId}, ${data.sessionId}, null from client
         on conflict (jid, client_id, session_id) do nothing`.execute(trx);
+    },
+    // Identity only: the login's session is client-activity's, from session.established.
+    'gatehouse.client.seen.v1': async (trx, { data, time }) => {
+      await upsertClient(data, time, { clearRevocation: 'if-later', unlessForgottenSince: false }).execute(trx);
     },
     'gatehouse.client.session-bound.v1': async (trx, { data, time }) => {
       await sql`
@@ -149,13 +135,19 @@ export const clientListing = defineProjection({
         .where('client_id', '=', data.clientId)
         .execute();
     },
-    'gatehouse.client.forgotten.v1': async (trx, { data }) => {
-      await forget(trx, data);
+    'gatehouse.client.forgotten.v1': async (trx, { data, time }) => {
+      await forget(trx, data, time);
     },
     'gatehouse.client.revoked.v1': async (trx, { data, time }) => {
       if (!(await exists(trx, data))) return;
-      // Its sessions are being closed, and its grant and every token revoked with it.
-      await trx.deleteFrom('client_sessions').where('jid', '=', data.jid).where('client_id', '=', data.clientId).execute();
+      // Its sessions are being closed, and its grant and every token revoked with it. A
+      // session established after the revocation (read first from the sessions stream) stays.
+      await trx
+        .deleteFrom('client_sessions')
+        .where('jid', '=', data.jid)
+        .where('client_id', '=', data.clientId)
+        .where((eb) => eb.or([eb('established_at', 'is', null), eb('established_at', '<=', new Date(time))]))
+        .execute();
       await trx.deleteFrom('client_fast_tokens').where('jid', '=', data.jid).where('client_id', '=', data.clientId).execute();
       await trx.updateTable('clients').set({ revoked_at: time }).where('jid', '=', data.jid).where('client_id', '=', data.clientId).execute();
       if (data.grantId !== undefined) {
@@ -173,11 +165,34 @@ export const clientListing = defineProjection({
     await trx.deleteFrom('client_fast_tokens').execute();
     await trx.deleteFrom('client_sessions').execute();
     await trx.deleteFrom('clients').execute();
+    await trx.deleteFrom('forgotten_clients').execute();
   },
 });
 
-async function forget(trx: Kysely<Database>, key: Key): Promise<void> {
-  for (const table of ['client_fast_tokens', 'client_sessions', 'clients'] as const) {
-    await trx.deleteFrom(table).where('jid', '=', key.jid).where('client_id', '=', key.clientId).execute();
-  }
+/**
+ * Forgets what was known of the client at `time`. The sessions stream is read apart from
+ * this one, so a login after the forgetting may be in the rows already: that session and
+ * the row stay, stripped of what the clients stream had said before (grant, revocation,
+ * password change, tokens, older logins); the registry's client.seen follows. The tombstone
+ * keeps a login older than the forgetting, read later, from bringing the client back.
+ */
+async function forget(trx: Kysely<Database>, key: Key, time: string): Promise<void> {
+  await trx
+    .insertInto('forgotten_clients')
+    .values({ ...of(key), forgotten_at: time })
+    .onConflict((conflict) => conflict.columns(['jid', 'client_id']).doUpdateSet({ forgotten_at: sql`greatest(forgotten_clients.forgotten_at, excluded.forgotten_at)` }))
+    .execute();
+  const client = (table: 'client_fast_tokens' | 'client_sessions' | 'clients') => trx.deleteFrom(table).where('jid', '=', key.jid).where('client_id', '=', key.clientId);
+  await client('client_fast_tokens').execute();
+  await client('client_sessions').where((eb) => eb.or([eb('established_at', 'is', null), eb('established_at', '<=', new Date(time))])).execute();
+  const { rows: kept } = await sql`
+    update clients set
+      first_seen = (select min(s.established_at) from client_sessions s where s.jid = clients.jid and s.client_id = clients.client_id),
+      password_used_at = case when password_used_at > ${time}::timestamptz then password_used_at end,
+      fast_used_at = case when fast_used_at > ${time}::timestamptz then fast_used_at end,
+      password_changed_at = null, grant_id = null, grant_created_at = null, revoked_at = null
+    where jid = ${key.jid} and client_id = ${key.clientId}
+      and exists (select from client_sessions s where s.jid = clients.jid and s.client_id = clients.client_id)
+    returning 1`.execute(trx);
+  if (kept.length === 0) await client('clients').execute();
 }

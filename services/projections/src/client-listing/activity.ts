@@ -1,0 +1,54 @@
+import { sql } from 'kysely';
+import { defineProjection } from '../projection.ts';
+import { upsertClient } from './client-row.ts';
+
+const bareOf = (fullJid: string): string => fullJid.slice(0, fullJid.indexOf('/'));
+
+/**
+ * What each login changes in the client listing (catalog v2, docs/events.md): connected
+ * and last seen, read from the sessions stream into the rows client-listing keeps, one
+ * statement per event. The two streams are read apart, so every statement gives the same
+ * rows whichever side is read first: times only widen, a login older than the client's
+ * revocation or forgetting undoes neither, and an end read before its establishment leaves
+ * a tombstone that the establishment consumes.
+ *
+ * Session events written before v2 (stream-opened, authentication-succeeded,
+ * resource-bound, stream-closed) are not handled: their client events, in the clients
+ * stream, already tell client-listing those logins.
+ */
+export const clientActivity = defineProjection({
+  name: 'client-activity',
+  shares: 'client-listing',
+  handlers: {
+    'gatehouse.session.established.v1': async (trx, { data, time }) => {
+      const jid = bareOf(data.jid);
+      const login = { ...data, jid };
+      await sql`
+        with client as (${upsertClient(login, time, { clearRevocation: 'if-later', unlessForgottenSince: true })}),
+        ended as (delete from ended_client_sessions where session_id = ${data.sessionId} returning 1)
+        insert into client_sessions (jid, client_id, session_id, full_jid, established_at)
+        select ${jid}, ${data.clientId}, ${data.sessionId}, ${data.jid}, ${time}::timestamptz from client
+        where client.revoked_at is null and not exists (select from ended)
+        on conflict (jid, client_id, session_id) do update set full_jid = excluded.full_jid, established_at = excluded.established_at`.execute(trx);
+    },
+    // Before v2 the end named no client (and client-registry restated it as
+    // client.session-ended): the session row tells whose it was. A session bound then and
+    // ended now has no other end, so it is not left to the clients stream.
+    'gatehouse.session.ended.v1': async (trx, { data, time }) => {
+      const jid = bareOf(data.jid);
+      const clientId = data.clientId ?? null;
+      await sql`
+        with gone as (delete from client_sessions where jid = ${jid} and session_id = ${data.sessionId} returning client_id),
+        seen as (
+          update clients set last_seen = greatest(last_seen, ${time}::timestamptz)
+          where jid = ${jid} and (client_id = ${clientId} or client_id in (select client_id from gone))
+        )
+        insert into ended_client_sessions (session_id, ended_at)
+        select ${data.sessionId}, ${time}::timestamptz where ${clientId}::text is not null and not exists (select from gone)
+        on conflict (session_id) do nothing`.execute(trx);
+    },
+  },
+  reset: async (trx) => {
+    await trx.deleteFrom('ended_client_sessions').execute();
+  },
+});
