@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { accountListing } from './account-listing/projection.ts';
-import { defineProjection, ProjectionDefinitionError } from './projection.ts';
+import { clientActivity } from './client-listing/activity.ts';
+import { clientListing } from './client-listing/projection.ts';
+import { defineProjection, projectionGroup, ProjectionDefinitionError } from './projection.ts';
 
 const reset = async () => {};
 const noop = async () => {};
@@ -29,5 +31,13 @@ describe('defineProjection', () => {
 
   it('refuses a name that cannot name a durable consumer', () => {
     assert.throws(() => defineProjection({ name: 'account.listing', reset, handlers: { 'gatehouse.account.created.v1': noop } }), ProjectionDefinitionError);
+  });
+
+  it('groups the projections that share rows, the shared one first', () => {
+    const all = [clientActivity, accountListing, clientListing];
+    assert.deepEqual(projectionGroup(all, 'client-activity').map(({ name }) => name), ['client-listing', 'client-activity']);
+    assert.deepEqual(projectionGroup(all, 'client-listing').map(({ name }) => name), ['client-listing', 'client-activity']);
+    assert.deepEqual(projectionGroup(all, 'account-listing').map(({ name }) => name), ['account-listing']);
+    assert.equal(clientActivity.stream, 'sessions');
   });
 });

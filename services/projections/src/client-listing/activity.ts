@@ -10,7 +10,7 @@ const bareOf = (fullJid: string): string => fullJid.slice(0, fullJid.indexOf('/'
  * statement per event. The two streams are read apart, so every statement gives the same
  * rows whichever side is read first: times only widen, a login older than the client's
  * revocation or forgetting undoes neither, and an end read before its establishment leaves
- * a tombstone that the establishment consumes.
+ * a tombstone (with its time, the last seen) that the establishment consumes.
  *
  * Session events written before v2 (stream-opened, authentication-succeeded,
  * resource-bound, stream-closed) are not handled: their client events, in the clients
@@ -24,25 +24,22 @@ export const clientActivity = defineProjection({
       const jid = bareOf(data.jid);
       const login = { ...data, jid };
       await sql`
-        with client as (${upsertClient(login, time, { clearRevocation: 'if-later', unlessForgottenSince: true })}),
-        ended as (delete from ended_client_sessions where session_id = ${data.sessionId} returning 1)
+        with ended as (delete from ended_client_sessions where session_id = ${data.sessionId} returning ended_at),
+        client as (${upsertClient(login, time, { clearRevocation: 'if-later', unlessForgottenSince: true, seenUntil: sql`(select ended_at from ended)` })})
         insert into client_sessions (jid, client_id, session_id, full_jid, established_at)
         select ${jid}, ${data.clientId}, ${data.sessionId}, ${data.jid}, ${time}::timestamptz from client
         where client.revoked_at is null and not exists (select from ended)
         on conflict (jid, client_id, session_id) do update set full_jid = excluded.full_jid, established_at = excluded.established_at`.execute(trx);
     },
-    // Before v2 the end named no client (and client-registry restated it as
-    // client.session-ended): the session row tells whose it was. A session bound then and
-    // ended now has no other end, so it is not left to the clients stream.
+    // Before v2 the end named no client, and client-registry restated it (client.session-ended,
+    // with the last seen): only the session row goes here, by its id, so a session bound
+    // before v2 and ended after, which has no restatement, is not left connected.
     'gatehouse.session.ended.v1': async (trx, { data, time }) => {
       const jid = bareOf(data.jid);
       const clientId = data.clientId ?? null;
       await sql`
-        with gone as (delete from client_sessions where jid = ${jid} and session_id = ${data.sessionId} returning client_id),
-        seen as (
-          update clients set last_seen = greatest(last_seen, ${time}::timestamptz)
-          where jid = ${jid} and (client_id = ${clientId} or client_id in (select client_id from gone))
-        )
+        with gone as (delete from client_sessions where jid = ${jid} and session_id = ${data.sessionId} returning 1),
+        seen as (update clients set last_seen = greatest(last_seen, ${time}::timestamptz) where jid = ${jid} and client_id = ${clientId})
         insert into ended_client_sessions (session_id, ended_at)
         select ${data.sessionId}, ${time}::timestamptz where ${clientId}::text is not null and not exists (select from gone)
         on conflict (session_id) do nothing`.execute(trx);

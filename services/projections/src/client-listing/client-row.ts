@@ -19,6 +19,8 @@ export interface UpsertOptions {
   clearRevocation: 'always' | 'if-later';
   /** Write nothing when the client was forgotten at or after the login (a late session.established). */
   unlessForgottenSince: boolean;
+  /** An SQL expression for a later last seen the statement already knows of (a session end read first), or null. */
+  seenUntil?: RawBuilder<unknown>;
 }
 
 /** §1.3: every SASL mechanism is a password mechanism except OAUTHBEARER and the HT-* (FAST) family. */
@@ -29,7 +31,7 @@ const PASSWORD_FREE = /^(OAUTHBEARER|HT-.*)$/;
  * user agent stays as first seen (unless none was), and the last password and FAST use move
  * forward. Returns the row's `revoked_at` after the change, for a statement to build on.
  */
-export function upsertClient(login: Login, time: string, { clearRevocation, unlessForgottenSince }: UpsertOptions): RawBuilder<unknown> {
+export function upsertClient(login: Login, time: string, { clearRevocation, unlessForgottenSince, seenUntil }: UpsertOptions): RawBuilder<unknown> {
   const { jid, clientId } = login;
   const userAgent = login.userAgent ?? {};
   const passwordUsed = PASSWORD_FREE.test(login.mechanism) ? null : time;
@@ -41,7 +43,7 @@ export function upsertClient(login: Login, time: string, { clearRevocation, unle
     : sql``;
   return sql`
     insert into clients as c (jid, client_id, legacy, session_seen, first_seen, last_seen, software, device, uri, password_used_at, fast_used_at)
-    select ${jid}, ${clientId}, ${login.legacy}::boolean, true, ${time}::timestamptz, ${time}::timestamptz, ${userAgent.software ?? null}, ${userAgent.device ?? null},
+    select ${jid}, ${clientId}, ${login.legacy}::boolean, true, ${time}::timestamptz, greatest(${time}::timestamptz, ${seenUntil ?? sql`null`}), ${userAgent.software ?? null}, ${userAgent.device ?? null},
       ${userAgent.uri ?? null}, ${passwordUsed}::timestamptz, ${fastUsed}::timestamptz
     ${forgotten}
     on conflict (jid, client_id) do update set

@@ -149,7 +149,12 @@ export const clientListing = defineProjection({
         .where((eb) => eb.or([eb('established_at', 'is', null), eb('established_at', '<=', new Date(time))]))
         .execute();
       await trx.deleteFrom('client_fast_tokens').where('jid', '=', data.jid).where('client_id', '=', data.clientId).execute();
-      await trx.updateTable('clients').set({ revoked_at: time }).where('jid', '=', data.jid).where('client_id', '=', data.clientId).execute();
+      // A login after the revocation, read first, has brought the client back already.
+      await sql`
+        update clients c set revoked_at = ${time}::timestamptz
+        where c.jid = ${data.jid} and c.client_id = ${data.clientId}
+          and not coalesce(greatest(c.password_used_at, c.fast_used_at) > ${time}::timestamptz, false)
+          and not exists (select from client_sessions s where s.jid = c.jid and s.client_id = c.client_id and s.established_at > ${time}::timestamptz)`.execute(trx);
       if (data.grantId !== undefined) {
         await trx
           .updateTable('clients')
