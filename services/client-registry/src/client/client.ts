@@ -41,6 +41,12 @@ export interface ClientRecord {
   fastTokens: Readonly<Record<string, { issuedAt: string; expiresAt: string }>>;
   /** Live sessions: session id → full JID once bound. */
   sessions: Readonly<Record<string, { fullJid?: string }>>;
+  /**
+   * When it was last revoked, until a login after that (its return, client.seen): kept
+   * when a new grant makes the client known again first, since the token and session
+   * streams are read in no set order.
+   */
+  revokedSince?: string;
   /** The last full JID a session of the client bound: a legacy client's identity. */
   lastFullJid?: string;
   /**
@@ -103,6 +109,13 @@ function seen(record: ClientRecord, time: string): ClientRecord {
   return { ...record, firstSeen: earlier(record.firstSeen, time), lastSeen: later(record.lastSeen, time) };
 }
 
+/** A login after the last revocation ends it. */
+function returned(record: ClientRecord, time: string): ClientRecord {
+  if (record.revokedSince === undefined || Date.parse(time) <= Date.parse(record.revokedSince)) return record;
+  const { revokedSince: _revokedSince, ...rest } = record;
+  return rest;
+}
+
 function recordOf(state: KnownClientState): ClientRecord {
   const { status: _status, ...rest } = state;
   if ('revokedAt' in rest) {
@@ -129,7 +142,7 @@ export function evolve(state: ClientState, event: ClientFact): ClientState {
   switch (event.type) {
     case 'gatehouse.client.authenticated.v1': {
       const { legacy, userAgent, sessionId, mechanism, method } = event.data;
-      const record = state.status === 'unknown' ? fresh(time, { legacy, sessionSeen: true, ...(userAgent ? { userAgent } : {}) }) : recordOf(state);
+      const record = state.status === 'unknown' ? fresh(time, { legacy, sessionSeen: true, ...(userAgent ? { userAgent } : {}) }) : returned(recordOf(state), time);
       return {
         status: 'known',
         ...seen(record, time),
@@ -143,7 +156,7 @@ export function evolve(state: ClientState, event: ClientFact): ClientState {
     }
     case 'gatehouse.client.seen.v1': {
       const { legacy, userAgent, mechanism, method } = event.data;
-      const record = state.status === 'unknown' ? fresh(time, { legacy, sessionSeen: true, ...(userAgent ? { userAgent } : {}) }) : recordOf(state);
+      const record = state.status === 'unknown' ? fresh(time, { legacy, sessionSeen: true, ...(userAgent ? { userAgent } : {}) }) : returned(recordOf(state), time);
       return {
         status: 'known',
         ...seen(record, time),
@@ -201,7 +214,7 @@ export function evolve(state: ClientState, event: ClientFact): ClientState {
       // Its sessions are being closed and the token service voids its grant and every token.
       const kept = grant && grant.grantId !== event.data.grantId ? { grant } : {};
       const revocation = event.id === undefined ? {} : { revocation: { id: event.id, fullJids: event.data.fullJids } };
-      return { status: 'revoked', revokedAt: time, ...revocation, ...record, ...kept, sessions: {}, fastTokens: {}, recentlyEnded: ending(record, Object.keys(record.sessions)) };
+      return { status: 'revoked', revokedAt: time, ...revocation, ...record, revokedSince: time, ...kept, sessions: {}, fastTokens: {}, recentlyEnded: ending(record, Object.keys(record.sessions)) };
     }
     default: {
       const unexpected: never = event;

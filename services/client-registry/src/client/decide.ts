@@ -130,7 +130,9 @@ function creation(command: RecordAuthentication | RecordGrant, state: ClientStat
  */
 function seenChange(command: RecordAuthentication, state: ClientState): ClientSeenData['change'] | undefined {
   if (state.status === 'unknown') return 'first-seen';
-  if (state.status === 'revoked') return Date.parse(command.at) > Date.parse(state.revokedAt) ? 'returned' : undefined;
+  // Revoked, or made known again by a new grant read first: the first login since is its return.
+  if (state.revokedSince !== undefined && Date.parse(command.at) > Date.parse(state.revokedSince)) return 'returned';
+  if (state.status === 'revoked') return undefined;
   if (!state.sessionSeen) return 'first-seen';
   if (state.userAgent === undefined && command.userAgent !== undefined) return 'user-agent-learned';
   return undefined;
