@@ -19,7 +19,8 @@ export interface DurableIntakeOptions {
   /** Durable consumer name: a restart (or another replica) resumes where the last ack left off. */
   name: string;
   logger: Logger;
-  handle(event: GatehouseEvent): Promise<void>;
+  /** `seq`: the event's stream sequence, for handlers that also fold the stream at start and must not apply an event twice. */
+  handle(event: GatehouseEvent, seq: number): Promise<void>;
   /** Delay before a failed event is handled again, and between consumer restarts. Default 1 s. */
   retryDelayMs?: number;
   /**
@@ -95,7 +96,7 @@ export function durableIntake({ nc, stream, name, logger, handle, retryDelayMs =
     }
     while (!stopping.signal.aborted) {
       try {
-        await handle(event);
+        await handle(event, message.seq);
         return;
       } catch (error) {
         if (error instanceof MalformedEventError) {

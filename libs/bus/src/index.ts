@@ -16,3 +16,4 @@ export { BadRequestError, parsePayload } from './payload.ts';
 export { watchKv, KvWatchSyncError, type KvWatchOptions } from './kv-watch.ts';
 export { durableIntake, type DurableIntake, type DurableIntakeOptions } from './durable-intake.ts';
 export { fillPage, jsonBytes, pageBudget, pageOf, requestAll, requestPages, PageExpiredError, type Page, type PageRequest, type PagedRequestOptions } from './paging.ts';
+export { accessCutId, publishAccessCut } from './control.ts';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { ensureStreams, readAggregate, request, ServiceError, type NatsConnection } from '@gatehouse/bus';
-import { isClientEvent, namesFor, type ClientEvent } from '@gatehouse/events';
+import { isClientEvent, isControlEvent, namesFor, type ClientEvent } from '@gatehouse/events';
 import { createLogger } from '@gatehouse/telemetry';
 import { setupNats, type NatsTestContext } from '@gatehouse/testing';
 import { createTokenService, type TokenService } from '@gatehouse/token';
@@ -30,6 +30,8 @@ describe('client registry on NATS, with the token service', { timeout: 120_000 }
   const eventsOf = async (clientId: string): Promise<ClientEvent[]> =>
     (await readAggregate(nc, names().streams.clients, names().subjects.client(alice, clientId))).events.filter(isClientEvent);
   const typesOf = async (clientId: string) => (await eventsOf(clientId)).map((event) => event.type.replace(/^gatehouse\.client\.|\.v1$/g, ''));
+  const accessCuts = async (jid = alice) =>
+    (await readAggregate(nc, names().streams.control, names().subjects.control(jid))).events.filter(isControlEvent).map((event) => ({ id: event.id, ...event.data }));
   const revoke = (id: string, jid = alice) => request(nc, `${names().services.clientRegistry}.client.revoke`, { jid, id });
   const code = (expected: string) => (error: unknown) => error instanceof ServiceError && error.code === expected;
   const fastLogin = (clientId: string, fastToken: string) =>
@@ -56,12 +58,17 @@ describe('client registry on NATS, with the token service', { timeout: 120_000 }
     await context.cleanup();
   });
 
-  it('builds a SASL2 client from its login, grant, token and binding, user agent as first seen', async () => {
-    const session = await gateway.login({ jid: alice, clientId: 'phone', userAgent: { software: 'Conversations', device: 'Pixel' } }, { bind: 'phone.abc', requestToken: true });
+  it('builds a SASL2 client from its first login, grant and token, user agent as first seen; a second login appends nothing', async () => {
+    const first = await gateway.login({ jid: alice, clientId: 'phone', userAgent: { software: 'Conversations', device: 'Pixel' } }, { bind: 'phone.abc', requestToken: true });
     await settle();
-    assert.deepEqual((await typesOf('phone')).sort(), ['authenticated', 'fast-token-issued', 'granted', 'session-bound']);
-    const bound = (await eventsOf('phone')).find((event) => event.type === 'gatehouse.client.session-bound.v1');
-    assert.equal(bound?.data.fullJid, session.fullJid);
+    assert.deepEqual((await typesOf('phone')).sort(), ['fast-token-issued', 'granted', 'seen']);
+    const seen = (await eventsOf('phone')).find((event) => event.type === 'gatehouse.client.seen.v1');
+    assert.deepEqual(seen?.type === 'gatehouse.client.seen.v1' && [seen.data.change, seen.data.userAgent], ['first-seen', { software: 'Conversations', device: 'Pixel' }]);
+    const before = (await eventsOf('phone')).length;
+    await gateway.close(first);
+    await gateway.login({ jid: alice, clientId: 'phone', userAgent: { software: 'Conversations', device: 'Pixel' } }, { bind: 'phone.abc' });
+    await settle();
+    assert.equal((await eventsOf('phone')).length, before, "a known client's routine login and end change nothing the client stream holds");
   });
 
   it('revokes a FAST client everywhere: grant and tokens gone, sessions named, the old token refused', async () => {
@@ -74,8 +81,22 @@ describe('client registry on NATS, with the token service', { timeout: 120_000 }
     assert.equal(revoked?.data.reason, 'revoked-by-user');
     const { grants } = await gateway.token<{ grants: { clientId: string }[] }>('grant.list', { jid: alice });
     assert.ok(!grants.some((grant) => grant.clientId === 'tablet'));
+    // The notice comes last: by the time it is stored, the grant revocation is (the control stream is written after the tokens stream).
+    const cuts = (await accessCuts()).filter((cut) => cut.clientId === 'tablet');
+    assert.deepEqual(cuts, [
+      { id: `access-cut:${revoked!.id}`, jid: alice, reason: 'client-revoked', clientId: 'tablet', fullJids: [session.fullJid], cause: { type: 'gatehouse.client.revoked.v1', id: revoked!.id } },
+    ]);
     await assert.rejects(fastLogin('tablet', fastToken!), code('credentials-expired'));
     await assert.rejects(revoke('client/tablet'), code('item-not-found'), 'nothing left to revoke');
+    assert.equal((await accessCuts()).filter((cut) => cut.clientId === 'tablet').length, 1, 'the notice published again is stored once');
+  });
+
+  it('appends client.seen change=returned when a revoked client logs in again', async () => {
+    const again = await gateway.login({ jid: alice, clientId: 'tablet', method: 'fast' }, { bind: 'tablet.2' });
+    await settle();
+    const seen = (await eventsOf('tablet')).filter((event) => event.type === 'gatehouse.client.seen.v1');
+    assert.deepEqual(seen.map((event) => event.type === 'gatehouse.client.seen.v1' && event.data.change), ['first-seen', 'returned']);
+    await gateway.close(again);
   });
 
   it('cuts off a password client, then answers password-reset-required', async () => {
@@ -120,6 +141,18 @@ describe('client registry on NATS, with the token service', { timeout: 120_000 }
     await assert.rejects(revoke('client/x', 'alice@elsewhere.example'), code('host-unknown'));
   });
 
+  it('reads history written before catalog v2: the old session events make the client, and revocation names its full JID', async () => {
+    const sessionId = 'OLDOLDOLDOLDOLDOLDOLD0';
+    await gateway.emit('gatehouse.session.stream-opened.v1', { sessionId, replica: 'gw0', transport: 'tls', clientIp: '127.0.0.1' });
+    await gateway.emit('gatehouse.session.authentication-succeeded.v1', { sessionId, jid: alice, mechanism: 'HT-SHA-256-NONE', clientIp: '127.0.0.1', method: 'fast', clientId: 'old' });
+    await gateway.emit('gatehouse.session.resource-bound.v1', { sessionId, jid: `${alice}/old.1`, replica: 'gw0' });
+    await settle();
+    assert.deepEqual(await typesOf('old'), ['seen']);
+    assert.deepEqual(await revoke('client/old'), {}, 'connected: revocable');
+    const revoked = (await eventsOf('old')).find((event) => event.type === 'gatehouse.client.revoked.v1');
+    assert.deepEqual(revoked?.data.fullJids, [`${alice}/old.1`]);
+  });
+
   it('tells every client of a password change: its password logins no longer need a reset', async () => {
     await gateway.token('account.password', { jid: alice, password: 'looking-glass' });
     await settle();
@@ -127,6 +160,17 @@ describe('client registry on NATS, with the token service', { timeout: 120_000 }
     assert.ok((await typesOf('phone')).includes('grant-revoked'), 'the token service revoked its grant');
     // Still connected in this simulation (no gateway closed it): revocable, and no password error.
     assert.deepEqual(await revoke('client/phone'), {});
+  });
+
+  it('knows live sessions again after a restart: it folds the sessions stream', async () => {
+    const session = await gateway.login({ jid: alice, clientId: 'watch', method: 'fast' }, { bind: 'watch.1' });
+    await settle();
+    await registry.stop();
+    await start();
+    await settle();
+    assert.deepEqual(await revoke('client/watch'), {});
+    const revoked = (await eventsOf('watch')).find((event) => event.type === 'gatehouse.client.revoked.v1');
+    assert.deepEqual(revoked?.data.fullJids, [session.fullJid]);
   });
 
   it('stores nothing twice when every source event is handled again from the start', async () => {

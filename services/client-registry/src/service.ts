@@ -5,6 +5,7 @@ import {
   followStream,
   managerOf,
   openKv,
+  publishAccessCut,
   readAggregate,
   request,
   startService,
@@ -23,9 +24,11 @@ import type { IntakeDeps } from './intake/intake-deps.ts';
 import { KeyedLock } from './intake/keyed-lock.ts';
 import { kvLegacyIds } from './intake/legacy-ids.ts';
 import { SessionIntake } from './intake/session-intake.ts';
+import { LoginView } from './logins/login-view.ts';
+import { SessionReader } from './logins/session-reader.ts';
 import { handleTokenEvent } from './intake/token-intake.ts';
 import { revokeClient, type RevokeRequest } from './revoke/revoke.ts';
-import { natsClientStream } from './store/client-stream.ts';
+import { natsClientStream, registrySource } from './store/client-stream.ts';
 import { ClientView } from './store/client-view.ts';
 import { createClientHandler } from './store/handler.ts';
 
@@ -63,6 +66,14 @@ const CONSUMER = 'client-registry';
  * It keeps them in memory, folded from the clients stream, and keeps them current from
  * what the gateways (sessions stream) and the token service (tokens stream) report and
  * from account changes; it answers `client.revoke`.
+ *
+ * Since catalog v2 a login is stored once, as session.established, and the registry
+ * appends a client event only when a login changes the client. What every login changes
+ * (live sessions, last seen, last password and FAST use) it keeps in a login view in
+ * memory, and rebuilds that at start by folding the sessions stream, as it folds the
+ * clients stream: restart-safe without a write per login. The sessions stream ages out
+ * (STREAM_SESSIONS_MAX_AGE_S, 90 days by default); a use older than that is still in the
+ * record, as of the client event that last restated it.
  */
 export function createClientRegistryService({
   nc,
@@ -75,7 +86,8 @@ export function createClientRegistryService({
   retryDelayMs,
 }: ClientRegistryServiceDeps): ClientRegistryService {
   const names = namesFor(ns);
-  const view = new ClientView();
+  const logins = new LoginView();
+  const view = new ClientView(logins);
   const stream = natsClientStream(nc, ns);
   const execute = createClientHandler({ view, stream, clock });
   const token = (endpoint: string, payload: unknown) => request(nc, `${names.services.token}.${endpoint}`, payload);
@@ -92,17 +104,32 @@ export function createClientRegistryService({
         async refresh(key) {
           // One read of the last sequence; the whole history only when the view lags it.
           if ((await stream.lastSequence(key)) !== view.get(key).sequence) view.replace(key, await stream.load(key));
-          return view.get(key).state;
+          return view.state(key);
         },
         async revokeGrant({ jid, clientId }, reason) {
           await token('grant.revoke', { jid, clientId, reason }).catch((error: unknown) => {
             if (!(error instanceof ServiceError && error.code === 'grant-not-found')) throw error;
           });
         },
+        publishAccessCut: (notice) => publishAccessCut(nc, ns, notice, registrySource),
         accountExists: async (jid) => ((await token('account.exists', { jid })) as { exists: boolean }).exists,
       },
       revocation,
     );
+
+  /**
+   * The login view as of every session event stored now. The sessions intake then resumes
+   * where its acks reached, which may be before: the view skips what it has folded, the
+   * decisions are taken again (and store nothing twice).
+   */
+  const foldLogins = async (legacyIds: ReturnType<typeof kvLegacyIds>) => {
+    const reader = new SessionReader({ logins, legacyIds, enforceClientIds, nameLegacyClients: false });
+    const fold = followStream(nc, { stream: names.streams.sessions, deliver: 'all', logger }, async (event, seq) => {
+      logins.apply(await reader.read(event), seq);
+    });
+    await fold.caughtUp;
+    await fold.stop();
+  };
 
   return {
     async start() {
@@ -113,20 +140,25 @@ export function createClientRegistryService({
       });
       // Deciding on a half-loaded view would re-create clients that already exist.
       await follower.caughtUp;
+      await foldLogins(legacyIds);
       const deps: IntakeDeps = {
         execute,
         view,
-        legacyIds,
-        enforceClientIds,
         maxClientsPerAccount,
         lock: new KeyedLock(),
         accountFacts: async (jid) => accountFactsFrom((await readAggregate(nc, names.streams.accounts, names.subjects.account(jid))).events),
-        sessionHistory: async (sessionId) => (await readAggregate(nc, names.streams.sessions, names.subjects.session(sessionId))).events,
       };
-      const sessions = new SessionIntake(deps);
+      const reader = new SessionReader({
+        logins,
+        legacyIds,
+        enforceClientIds,
+        nameLegacyClients: true,
+        sessionHistory: async (sessionId) => (await readAggregate(nc, names.streams.sessions, names.subjects.session(sessionId))).events,
+      });
+      const sessions = new SessionIntake(deps, logins, reader);
       const options = { nc, name: CONSUMER, logger, ...(retryDelayMs === undefined ? {} : { retryDelayMs }) };
       intakes.push(
-        durableIntake({ ...options, stream: names.streams.sessions, handle: (event) => sessions.handle(event) }),
+        durableIntake({ ...options, stream: names.streams.sessions, handle: (event, seq) => sessions.handle(event, seq) }),
         durableIntake({ ...options, stream: names.streams.tokens, handle: (event) => handleTokenEvent(event, deps) }),
         durableIntake({ ...options, stream: names.streams.accounts, handle: (event) => handleAccountEvent(event, deps) }),
       );

@@ -7,6 +7,7 @@ import type { FastTokenCommand, FastTokenFacts } from './fast/decide.ts';
 import type { FastTokenFact, FastTokenState } from './fast/fast-token.ts';
 import { GrantNotFoundError, type GrantCommand } from './grant/decide.ts';
 import { liveGrant, type AuthenticatedBy, type GrantFact, type GrantState } from './grant/grant.ts';
+import type { GrantUses } from './grant/uses.ts';
 import { randomId } from './random-id.ts';
 
 /** Everything the grant and FAST endpoints work with: views, handlers, key, policy. */
@@ -16,6 +17,8 @@ export interface Access {
   accounts: AccountsView;
   grants: ClientView<GrantState, GrantFact>;
   tokens: ClientView<FastTokenState, FastTokenFact>;
+  /** Uses of grants this replica served, in memory (catalog v2: none is stored). */
+  uses: GrantUses;
   executeGrant: ClientHandler<GrantCommand, GrantFact, GrantState>;
   executeToken: ClientHandler<FastTokenCommand, FastTokenFact, FastTokenState>;
   /** The key FAST tokens are derived with (token-crypto.ts). */
@@ -48,7 +51,7 @@ export function tokenFacts(access: Access, key: ClientKey): FastTokenFacts {
   return { ...(changedAt === undefined ? {} : { passwordChangedAt: changedAt }), ...(grantId === undefined ? {} : { grantId }) };
 }
 
-/** Creates the client's grant, or records its use; the account must be active. */
+/** Creates the client's grant, or notes its use in memory; the account must be active. */
 export async function recordGrant(
   access: Access,
   key: ClientKey,
@@ -66,6 +69,7 @@ export async function recordGrant(
     passwordChangedAt: changedAt,
   });
   if (state.status !== 'active') throw new Error(`grant of ${key.jid} is ${state.status} right after it was recorded`);
+  access.uses.note(key.jid, key.clientId, state.grantId, authenticatedBy, access.clock());
   return { grantId: state.grantId, created: facts.some((fact) => fact.type === 'gatehouse.grant.created.v1') };
 }
 
@@ -82,7 +86,7 @@ async function makeRoomForClient(access: Access, key: ClientKey, changedAt: stri
     .filter((clientId) => clientId !== key.clientId)
     .flatMap((clientId) => {
       const grant = liveGrant(access.grants.get({ jid: key.jid, clientId }).state, changedAt);
-      return grant ? [{ clientId, lastUsedAt: grant.lastUsedAt }] : [];
+      return grant ? [{ clientId, lastUsedAt: access.uses.lastUse(key.jid, clientId, grant).lastUsedAt }] : [];
     })
     .sort((a, b) => a.lastUsedAt.localeCompare(b.lastUsedAt) || a.clientId.localeCompare(b.clientId));
   for (const { clientId } of live.slice(0, Math.max(0, live.length - access.maxClientsPerAccount + 1))) {

@@ -17,12 +17,20 @@ export interface EndpointDeps {
   /** Key of the fake credentials (shared-secret.ts). */
   fakeSecret: Uint8Array;
   /**
-   * Ends every grant and FAST token of the account that predates `at` (the password
+   * Ends every grant and FAST token of the account that predates `cause` (the password
    * change or deletion just stored): a new password cuts off every client that had the old.
+   * Then, and only then, its sessions (control.access-cut, naming the cause).
    */
-  revokeAccess: (jid: string, reason: 'password-changed' | 'account-deleted', at: string) => Promise<void>;
+  revokeAccess: (jid: string, reason: 'password-changed' | 'account-deleted', cause: AccessCause) => Promise<void>;
   /** Bytes of JSON one page of `account.list` may take (pageBudget of the connection). */
   pageBytes: number;
+}
+
+/** The account event that decides an access cut: its type, id and time. */
+export interface AccessCause {
+  type: 'gatehouse.account.password-changed.v1' | 'gatehouse.account.deleted.v1';
+  id: string;
+  at: string;
 }
 
 // RFC 7622 caps each JID part at 1023 bytes; these bounds only stop absurd payloads early.
@@ -51,16 +59,16 @@ export function accountEndpoints({ domain, iterations, view, execute, fakeSecret
     'account.password': async (payload) => {
       const request = parse(schemas['account.password'], payload);
       const account = accountJid(request.jid, domain);
-      await execute({ type: 'ChangePassword', jid: account, credentials: deriveCredentials(request.password, iterations) });
-      const { state } = view.get(account);
-      if (state.status === 'active') await revokeAccess(account, 'password-changed', state.passwordChangedAt);
+      const stored = await execute({ type: 'ChangePassword', jid: account, credentials: deriveCredentials(request.password, iterations) });
+      const changed = stored.find((fact) => fact.type === 'gatehouse.account.password-changed.v1');
+      if (changed) await revokeAccess(account, 'password-changed', { type: changed.type, id: changed.id, at: changed.time });
       return { jid: account };
     },
     'account.delete': async (payload) => {
       const account = accountJid(parse(schemas['account.delete'], payload).jid, domain);
-      await execute({ type: 'DeleteAccount', jid: account });
-      const { state } = view.get(account);
-      if (state.status === 'deleted') await revokeAccess(account, 'account-deleted', state.deletedAt);
+      const stored = await execute({ type: 'DeleteAccount', jid: account });
+      const deleted = stored.find((fact) => fact.type === 'gatehouse.account.deleted.v1');
+      if (deleted) await revokeAccess(account, 'account-deleted', { type: deleted.type, id: deleted.id, at: deleted.time });
       return { jid: account };
     },
     'account.list': async (payload) => {

@@ -6,7 +6,7 @@ import { deriveScramCredential } from '@gatehouse/xmpp';
 import { evolve, initialState, type AccountFact } from './account/account.ts';
 import { AccountsView } from './account/accounts-view.ts';
 import { createCommandHandler, type AccountsStream } from './account/command-handler.ts';
-import { accountEndpoints } from './endpoints.ts';
+import { accountEndpoints, type AccessCause } from './endpoints.ts';
 
 /** Per-account event lists standing in for the accounts stream. */
 function memoryStream(): AccountsStream {
@@ -26,7 +26,7 @@ function memoryStream(): AccountsStream {
   };
 }
 
-type Revocation = [jid: string, reason: string, at: string];
+type Revocation = [jid: string, reason: string, cause: AccessCause];
 
 function setup(secret = new Uint8Array(32).fill(7), revocations: Revocation[] = [], pageBytes = 64 * 1024) {
   const view = new AccountsView();
@@ -93,7 +93,13 @@ describe('account endpoints', () => {
         ['alice@localhost', 'account-deleted'],
       ],
     );
-    for (const [, , at] of revocations) assert.ok(Math.abs(Date.parse(at) - Date.now()) < 60_000, at);
+    for (const [, , { at }] of revocations) assert.ok(Math.abs(Date.parse(at) - Date.now()) < 60_000, at);
+    assert.deepEqual(
+      revocations.map(([, , cause]) => cause.type),
+      ['gatehouse.account.password-changed.v1', 'gatehouse.account.deleted.v1'],
+      'each names the event that decided it, for the access-cut notice',
+    );
+    assert.ok(revocations.every(([, , cause]) => /^[0-9a-f-]{36}$/.test(cause.id)));
     await rejectsWithCode(endpoints['account.password']!({ jid: 'bob@localhost', password: 'x' }), 'account-not-found');
     assert.equal(revocations.length, 2, 'nothing revoked for a refused change');
   });

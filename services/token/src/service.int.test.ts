@@ -114,6 +114,38 @@ describe('token service on NATS', { timeout: 60_000 }, () => {
     await stop(second);
   });
 
+  it('publishes access-cut after a password change and a deletion, once the grants and FAST tokens are revoked', async () => {
+    const service = await start();
+    try {
+      const jid = 'cut@localhost';
+      const names = namesFor(ns);
+      await ask('account.create', { jid, password: 'one' });
+      await ask('grant.record', { jid, clientId: 'phone', authenticatedBy: 'password' });
+      await ask('fast.issue', { jid, clientId: 'phone', mechanism: 'HT-SHA-256-NONE', authenticatedBy: 'password' });
+      await ask('account.password', { jid, password: 'two' });
+      await ask('account.delete', { jid });
+      const causes = (await readAggregate(nc, names.streams.accounts, names.subjects.account(jid))).events.filter((event) => event.type !== 'gatehouse.account.created.v1');
+      const { events: cuts, lastSequence: cutAt } = await readAggregate(nc, names.streams.control, names.subjects.control(jid));
+      assert.deepEqual(
+        cuts.map((event) => [event.id, event.type, event.data]),
+        causes.map((cause) => [
+          `access-cut:${cause.id}`,
+          'gatehouse.control.access-cut.v1',
+          { jid, reason: cause.type === 'gatehouse.account.deleted.v1' ? 'account-deleted' : 'password-changed', cause: { type: cause.type, id: cause.id } },
+        ]),
+      );
+      // The grant and the token were revoked before the first notice was published.
+      const tokens = await readAggregate(nc, names.streams.tokens, `${ns}.>`);
+      const revokedAt = tokens.events.filter((event) => event.type === 'gatehouse.grant.revoked.v1' || event.type === 'gatehouse.fast-token.invalidated.v1').map((event) => Date.parse(event.time));
+      assert.equal(revokedAt.length, 2);
+      assert.ok(cutAt > 0 && revokedAt.every((time) => time <= Date.parse(cuts[0]!.time)));
+      const used = tokens.events.filter((event) => event.type === 'gatehouse.grant.used.v1');
+      assert.deepEqual(used, [], 'grant.used is no longer written (catalog v2)');
+    } finally {
+      await stop(service);
+    }
+  });
+
   it('lets exactly one of two racing replicas create an account', async () => {
     // The second replica has a connection of its own, as a separate process would.
     const secondConnection = await connectBus({ url: natsUrl(), name: 'token-test-2', logger });

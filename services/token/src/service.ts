@@ -1,11 +1,11 @@
-import { followStream, pageBudget, startService, type Follower, type NatsConnection, type RunningService } from '@gatehouse/bus';
+import { followStream, pageBudget, publishAccessCut, startService, type Follower, type NatsConnection, type RunningService } from '@gatehouse/bus';
 import { isAccountEvent, namesFor } from '@gatehouse/events';
 import type { Logger } from '@gatehouse/telemetry';
 import { revokeAccountAccess } from './access.ts';
-import { natsAccountsStream } from './account/accounts-stream.ts';
+import { natsAccountsStream, tokenSource } from './account/accounts-stream.ts';
 import { AccountsView } from './account/accounts-view.ts';
 import { createCommandHandler } from './account/command-handler.ts';
-import { accountEndpoints } from './endpoints.ts';
+import { accountEndpoints, type AccessCause } from './endpoints.ts';
 import { fastEndpoints } from './fast/endpoints.ts';
 import { grantEndpoints } from './grant/endpoints.ts';
 import { loadSharedSecret } from './shared-secret.ts';
@@ -84,7 +84,11 @@ export function createTokenService({
       // Answering before the history is folded in would report existing accounts and tokens as unknown.
       await Promise.all(followers.map((follower) => follower.caughtUp));
       const execute = createCommandHandler({ view, stream: natsAccountsStream(nc, ns), clock });
-      const revokeAccess = (jid: string, reason: 'password-changed' | 'account-deleted', at: string) => revokeAccountAccess(access, jid, reason, at);
+      // Grants and FAST tokens first, then the notice every gateway closes the account's sessions on.
+      const revokeAccess = async (jid: string, reason: 'password-changed' | 'account-deleted', cause: AccessCause) => {
+        await revokeAccountAccess(access, jid, reason, cause.at);
+        await publishAccessCut(nc, ns, { jid, reason, cause: { type: cause.type, id: cause.id } }, tokenSource);
+      };
       service = await startService(
         nc,
         {

@@ -10,6 +10,7 @@ import { FastNotAuthorizedError } from './fast/errors.ts';
 import { evolve as evolveFastToken, initialState as noFastToken, type FastTokenFact, type FastTokenState } from './fast/fast-token.ts';
 import { decide as decideGrant, type GrantCommand } from './grant/decide.ts';
 import { evolve as evolveGrant, initialState as noGrant, type GrantFact, type GrantState } from './grant/grant.ts';
+import { GrantUses } from './grant/uses.ts';
 
 export interface TokenStreams {
   grants: ClientStream<GrantFact, GrantState>;
@@ -35,6 +36,7 @@ export function createAccess(streams: TokenStreams, options: AccessOptions): Acc
     ...options,
     grants,
     tokens,
+    uses: new GrantUses(),
     executeGrant: createClientHandler<GrantCommand, GrantFact, GrantState>({
       view: grants,
       stream: streams.grants,

@@ -4,7 +4,7 @@ import type { ClientEvent, Event, UserAgent } from '@gatehouse/events';
  * An event as the decider sees it: what happened and when. A stored envelope is
  * structurally one, so `evolve` folds events read back from the stream directly.
  */
-type Fact<E> = E extends Event<infer Type, infer Data> ? { type: Type; time: string; data: Data } : never;
+type Fact<E> = E extends Event<infer Type, infer Data> ? { type: Type; time: string; data: Data; id?: string } : never;
 export type ClientFact = Fact<ClientEvent>;
 
 /** Grants and FAST tokens, and so clients, are kept per account and client id. */
@@ -41,6 +41,12 @@ export interface ClientRecord {
   fastTokens: Readonly<Record<string, { issuedAt: string; expiresAt: string }>>;
   /** Live sessions: session id → full JID once bound. */
   sessions: Readonly<Record<string, { fullJid?: string }>>;
+  /**
+   * When it was last revoked, until a login after that (its return, client.seen): kept
+   * when a new grant makes the client known again first, since the token and session
+   * streams are read in no set order.
+   */
+  revokedSince?: string;
   /** The last full JID a session of the client bound: a legacy client's identity. */
   lastFullJid?: string;
   /**
@@ -55,6 +61,12 @@ export const RECENTLY_ENDED = 32;
 const ending = (record: ClientRecord, sessionIds: string[]): readonly string[] =>
   [...record.recentlyEnded.filter((id) => !sessionIds.includes(id)), ...sessionIds].slice(-RECENTLY_ENDED);
 
+/** The client.revoked event as stored: a retried revocation publishes its notice again under the same cause. */
+export interface Revocation {
+  id: string;
+  fullJids: readonly string[];
+}
+
 /**
  * `unknown`: never seen, or forgotten with its account. `revoked`: access was revoked and
  * the client has not logged in or been granted access since (it may still know the password).
@@ -62,7 +74,7 @@ const ending = (record: ClientRecord, sessionIds: string[]): readonly string[] =
 export type ClientState =
   | { status: 'unknown' }
   | ({ status: 'known' } & ClientRecord)
-  | ({ status: 'revoked'; revokedAt: string } & ClientRecord);
+  | ({ status: 'revoked'; revokedAt: string; revocation?: Revocation } & ClientRecord);
 
 export type KnownClientState = Exclude<ClientState, { status: 'unknown' }>;
 
@@ -97,10 +109,17 @@ function seen(record: ClientRecord, time: string): ClientRecord {
   return { ...record, firstSeen: earlier(record.firstSeen, time), lastSeen: later(record.lastSeen, time) };
 }
 
+/** A login after the last revocation ends it. */
+function returned(record: ClientRecord, time: string): ClientRecord {
+  if (record.revokedSince === undefined || Date.parse(time) <= Date.parse(record.revokedSince)) return record;
+  const { revokedSince: _revokedSince, ...rest } = record;
+  return rest;
+}
+
 function recordOf(state: KnownClientState): ClientRecord {
   const { status: _status, ...rest } = state;
   if ('revokedAt' in rest) {
-    const { revokedAt: _revokedAt, ...record } = rest;
+    const { revokedAt: _revokedAt, revocation: _revocation, ...record } = rest;
     return record;
   }
   return rest;
@@ -114,7 +133,8 @@ function without<V>(entries: Readonly<Record<string, V>>, key: string): Record<s
 /** Applies a fact to a known client, keeping it revoked or not. */
 function update(state: KnownClientState, change: (record: ClientRecord) => ClientRecord): ClientState {
   const record = change(recordOf(state));
-  return state.status === 'revoked' ? { status: 'revoked', revokedAt: state.revokedAt, ...record } : { status: 'known', ...record };
+  if (state.status === 'known') return { status: 'known', ...record };
+  return { status: 'revoked', revokedAt: state.revokedAt, ...(state.revocation ? { revocation: state.revocation } : {}), ...record };
 }
 
 export function evolve(state: ClientState, event: ClientFact): ClientState {
@@ -122,7 +142,7 @@ export function evolve(state: ClientState, event: ClientFact): ClientState {
   switch (event.type) {
     case 'gatehouse.client.authenticated.v1': {
       const { legacy, userAgent, sessionId, mechanism, method } = event.data;
-      const record = state.status === 'unknown' ? fresh(time, { legacy, sessionSeen: true, ...(userAgent ? { userAgent } : {}) }) : recordOf(state);
+      const record = state.status === 'unknown' ? fresh(time, { legacy, sessionSeen: true, ...(userAgent ? { userAgent } : {}) }) : returned(recordOf(state), time);
       return {
         status: 'known',
         ...seen(record, time),
@@ -136,7 +156,7 @@ export function evolve(state: ClientState, event: ClientFact): ClientState {
     }
     case 'gatehouse.client.seen.v1': {
       const { legacy, userAgent, mechanism, method } = event.data;
-      const record = state.status === 'unknown' ? fresh(time, { legacy, sessionSeen: true, ...(userAgent ? { userAgent } : {}) }) : recordOf(state);
+      const record = state.status === 'unknown' ? fresh(time, { legacy, sessionSeen: true, ...(userAgent ? { userAgent } : {}) }) : returned(recordOf(state), time);
       return {
         status: 'known',
         ...seen(record, time),
@@ -193,7 +213,8 @@ export function evolve(state: ClientState, event: ClientFact): ClientState {
       const { grant, ...record } = recordOf(state);
       // Its sessions are being closed and the token service voids its grant and every token.
       const kept = grant && grant.grantId !== event.data.grantId ? { grant } : {};
-      return { status: 'revoked', revokedAt: time, ...record, ...kept, sessions: {}, fastTokens: {}, recentlyEnded: ending(record, Object.keys(record.sessions)) };
+      const revocation = event.id === undefined ? {} : { revocation: { id: event.id, fullJids: event.data.fullJids } };
+      return { status: 'revoked', revokedAt: time, ...revocation, ...record, revokedSince: time, ...kept, sessions: {}, fastTokens: {}, recentlyEnded: ending(record, Object.keys(record.sessions)) };
     }
     default: {
       const unexpected: never = event;

@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { deciderSpec } from '@gatehouse/testing';
 import { evolve, initialState, type ClientFact } from './client.ts';
+import { clientAccess } from './access.ts';
 import { ClientNotFoundError, decide, type ClientCommand } from './decide.ts';
+import { withLogins } from './with-logins.ts';
 
 const now = new Date('2025-03-01T12:00:00.000Z');
 const spec = deciderSpec<ClientCommand, ClientFact, ReturnType<typeof initialState>>({
@@ -53,6 +55,12 @@ const revoked = (fullJids: string[], over: { grantId?: string; reason?: string }
   data: { ...key, fullJids, ...(over.grantId ? { grantId: over.grantId } : {}), reason: over.reason ?? 'revoked-by-user' },
 });
 
+const seen = (at = t(0), change: 'first-seen' | 'returned' | 'user-agent-learned' = 'first-seen', over: { sessionId?: string; userAgent?: { software: string } } = {}): ClientFact => ({
+  type: 'gatehouse.client.seen.v1',
+  time: at,
+  data: { ...key, sessionId: over.sessionId ?? sid, change, legacy: false, mechanism: 'SCRAM-SHA-256', method: 'password', userAgent: over.userAgent ?? { software: 'Gajim' } },
+});
+
 const authenticate = (at = t(0), over: Partial<Extract<ClientCommand, { type: 'RecordAuthentication' }>> = {}): ClientCommand => ({
   type: 'RecordAuthentication',
   ...key,
@@ -73,7 +81,7 @@ const revoke = (over: Partial<Extract<ClientCommand, { type: 'RevokeClient' }>> 
 
 describe('client decider: an unknown client', () => {
   it('becomes known at its first login', () => {
-    spec.given([]).when(authenticate()).then([authenticated()]);
+    spec.given([]).when(authenticate()).then([seen()]);
   });
 
   it('is not made known from the history of an account deleted since', () => {
@@ -88,7 +96,7 @@ describe('client decider: an unknown client', () => {
     spec
       .given([])
       .when(authenticate(t(1), { account: { createdAt: t(0), passwordChangedAt: t(4) } }))
-      .then([authenticated(t(1)), passwordChanged(t(4))]);
+      .then([seen(t(1)), passwordChanged(t(4))]);
   });
 
   it('becomes known, as an access-only client, when the account grants it access', () => {
@@ -98,10 +106,8 @@ describe('client decider: an unknown client', () => {
       .then([granted()]);
   });
 
-  it('ignores bindings, session ends, tokens and password changes of a client it does not know', () => {
+  it('ignores tokens and password changes of a client it does not know', () => {
     for (const command of [
-      { type: 'RecordBinding', ...key, at: t(0), sessionId: sid, fullJid },
-      { type: 'RecordSessionEnd', ...key, at: t(0), sessionId: sid },
       { type: 'RecordFastToken', ...key, at: t(0), tokenId, expiresAt: t(9) },
       { type: 'RecordFastTokenInvalidation', ...key, at: t(0), tokenId },
       { type: 'RecordPasswordChange', ...key, at: t(0) },
@@ -117,45 +123,42 @@ describe('client decider: an unknown client', () => {
 });
 
 describe('client decider: a known client', () => {
-  it('records a second session, but not the same session twice (redelivery)', () => {
-    spec.given([authenticated()]).when(authenticate(t(2), { sessionId: sid2 })).then([authenticated(t(2), { sessionId: sid2 })]);
-    spec.given([authenticated()]).when(authenticate(t(0))).then([]);
+  it('appends nothing for a routine login, whether its history is pre-v2 or v2 (catalog v2)', () => {
+    spec.given([authenticated()]).when(authenticate(t(2), { sessionId: sid2 })).then([]);
+    spec.given([seen()]).when(authenticate(t(2), { sessionId: sid2, method: 'fast', mechanism: 'HT-SHA-256-NONE' })).then([]);
+    spec.given([seen()]).when(authenticate(t(0))).then([]);
   });
 
-  it('records a binding once (the full JID of a SASL2 session too, §1.11)', () => {
-    const bind: ClientCommand = { type: 'RecordBinding', ...key, at: t(0), sessionId: sid, fullJid };
-    spec.given([authenticated()]).when(bind).then([bound()]);
-    spec.given([authenticated(), bound()]).when(bind).then([]);
+  it('appends client.seen when the login changes the client: user agent first given, first session of a granted client', () => {
+    const withoutAgent: ClientFact = {
+      type: 'gatehouse.client.seen.v1',
+      time: t(0),
+      data: { ...key, sessionId: sid, change: 'first-seen', legacy: false, mechanism: 'SCRAM-SHA-256', method: 'password' },
+    };
+    spec
+      .given([withoutAgent])
+      .when(authenticate(t(2), { sessionId: sid2 }))
+      .then([seen(t(2), 'user-agent-learned', { sessionId: sid2 })]);
+    spec.given([granted()]).when(authenticate(t(2))).then([seen(t(2))]);
   });
 
-  it('does not take a login or binding of a session that ended (or was closed by a revocation) for a new one', () => {
-    spec.given([authenticated(), bound(), ended()]).when(authenticate()).then([]);
-    spec.given([authenticated(), bound(), ended()]).when({ type: 'RecordBinding', ...key, at: t(0), sessionId: sid, fullJid }).then([]);
+  it('appends client.seen change=returned for a login after a revocation, and nothing for a login from before it', () => {
+    const after = new Date(now.getTime() + 60_000).toISOString();
+    spec.given([seen(), revoked([fullJid])]).when(authenticate(after, { sessionId: sid2 })).then([seen(after, 'returned', { sessionId: sid2 })]);
     spec.given([authenticated(), bound(), revoked([fullJid])]).when(authenticate()).then([]);
   });
 
-  it('records the end of a live session only', () => {
-    const end: ClientCommand = { type: 'RecordSessionEnd', ...key, at: t(1), sessionId: sid, fullJid };
-    spec.given([authenticated(), bound()]).when(end).then([ended()]);
-    spec.given([authenticated(), bound(), ended()]).when(end).then([]);
-  });
-
-  it('records a grant, its use and its revocation, each once', () => {
+  it('records a grant and its revocation, each once', () => {
     spec.given([authenticated()]).when({ type: 'RecordGrant', ...key, at: t(0), grantId, authenticatedBy: 'fast' }).then([granted()]);
     spec.given([granted()]).when({ type: 'RecordGrant', ...key, at: t(1), grantId, authenticatedBy: 'fast' }).then([]);
-    spec
-      .given([granted()])
-      .when({ type: 'RecordGrantUse', ...key, at: t(2), grantId })
-      .then([{ type: 'gatehouse.client.grant-used.v1', time: t(2), data: { ...key, grantId } }]);
     spec
       .given([granted()])
       .when({ type: 'RecordGrantRevocation', ...key, at: t(3), grantId, reason: 'password-changed' })
       .then([{ type: 'gatehouse.client.grant-revoked.v1', time: t(3), data: { ...key, grantId, reason: 'password-changed' } }]);
   });
 
-  it('ignores the use or revocation of another (older) grant', () => {
+  it('ignores the revocation of another (older) grant', () => {
     const other = 'OOOOOOOOOOOOOOOOOOOOOO';
-    spec.given([granted()]).when({ type: 'RecordGrantUse', ...key, at: t(2), grantId: other }).then([]);
     spec.given([granted()]).when({ type: 'RecordGrantRevocation', ...key, at: t(2), grantId: other, reason: 'x' }).then([]);
   });
 
@@ -179,6 +182,28 @@ describe('client decider: a known client', () => {
       .given([authenticated()])
       .when({ type: 'ForgetClient', ...key, at: t(9), reason: 'account-deleted' })
       .then([{ type: 'gatehouse.client.forgotten.v1', time: t(9), data: { ...key, reason: 'account-deleted' } }]);
+  });
+});
+
+describe('client records from pre-v2 history', () => {
+  it('fold to the record the same logins make in catalog v2 (client.seen, and the login view for what a login changes)', () => {
+    const fold = (facts: ClientFact[]) => facts.reduce(evolve, initialState());
+    const before = fold([authenticated(t(0)), bound(t(0)), ended(t(1)), granted(t(2)), authenticated(t(3), { sessionId: sid2 }), bound(t(3), sid2)]);
+    const v2 = withLogins(fold([seen(t(0)), granted(t(2))]), {
+      sessions: { [sid2]: { at: t(3), fullJid } },
+      lastSeen: t(3),
+      passwordUsedAt: t(3),
+      mechanisms: { 'SCRAM-SHA-256': t(3) },
+      lastFullJid: fullJid,
+    });
+    const listed = (state: ReturnType<typeof fold>) => {
+      assert.ok(state.status === 'known');
+      const { recentlyEnded: _recentlyEnded, ...record } = state;
+      return record;
+    };
+    assert.deepEqual(listed(v2), listed(before));
+    assert.ok(before.status === 'known' && v2.status === 'known');
+    assert.deepEqual(clientAccess(before, now), clientAccess(v2, now));
   });
 });
 

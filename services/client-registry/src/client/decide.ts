@@ -1,4 +1,4 @@
-import type { UserAgent } from '@gatehouse/events';
+import type { ClientSeenData, UserAgent } from '@gatehouse/events';
 import { isActive } from './access.ts';
 import type { ClientFact, ClientState } from './client.ts';
 
@@ -23,7 +23,10 @@ interface Recorded {
   at: string;
 }
 
-/** A login on an XMPP stream (legacy clients: reported when the resource is bound). */
+/**
+ * A login on an XMPP stream (legacy clients before v2: reported when the resource was
+ * bound). It is stored (client.seen) only when it changes the client (catalog v2).
+ */
 export interface RecordAuthentication extends Recorded {
   type: 'RecordAuthentication';
   sessionId: string;
@@ -35,18 +38,6 @@ export interface RecordAuthentication extends Recorded {
   account?: AccountFacts;
 }
 
-export interface RecordBinding extends Recorded {
-  type: 'RecordBinding';
-  sessionId: string;
-  fullJid: string;
-}
-
-export interface RecordSessionEnd extends Recorded {
-  type: 'RecordSessionEnd';
-  sessionId: string;
-  fullJid?: string;
-}
-
 export interface RecordGrant extends Recorded {
   type: 'RecordGrant';
   grantId: string;
@@ -54,11 +45,6 @@ export interface RecordGrant extends Recorded {
   userAgent?: UserAgent;
   /** Fetched only when the client is unknown. */
   account?: AccountFacts;
-}
-
-export interface RecordGrantUse extends Recorded {
-  type: 'RecordGrantUse';
-  grantId: string;
 }
 
 export interface RecordGrantRevocation extends Recorded {
@@ -100,10 +86,7 @@ export interface RevokeClient {
 
 export type ClientCommand =
   | RecordAuthentication
-  | RecordBinding
-  | RecordSessionEnd
   | RecordGrant
-  | RecordGrantUse
   | RecordGrantRevocation
   | RecordFastToken
   | RecordFastTokenInvalidation
@@ -139,28 +122,35 @@ function creation(command: RecordAuthentication | RecordGrant, state: ClientStat
   return [fact, { type: 'gatehouse.client.password-changed.v1', time: account.passwordChangedAt, data: { jid, clientId } }];
 }
 
+/**
+ * What a login changes about the client, if anything (catalog v2): a routine login of a
+ * known client changes nothing a client event holds. `first-seen` also for a client known
+ * so far by its grant alone: from now on it is listed as seen on a session. A revoked
+ * client's login from before its revocation (read late, or again) is no return.
+ */
+function seenChange(command: RecordAuthentication, state: ClientState): ClientSeenData['change'] | undefined {
+  if (state.status === 'unknown') return 'first-seen';
+  // Revoked, or made known again by a new grant read first: the first login since is its return.
+  if (state.revokedSince !== undefined && Date.parse(command.at) > Date.parse(state.revokedSince)) return 'returned';
+  if (state.status === 'revoked') return undefined;
+  if (!state.sessionSeen) return 'first-seen';
+  if (state.userAgent === undefined && command.userAgent !== undefined) return 'user-agent-learned';
+  return undefined;
+}
+
 export function decide(command: ClientCommand, state: ClientState, now: Date): ClientFact[] {
   const { jid, clientId } = command;
   const known = state.status === 'unknown' ? undefined : state;
   switch (command.type) {
     case 'RecordAuthentication': {
-      if (known?.sessions[command.sessionId] || known?.recentlyEnded.includes(command.sessionId)) return [];
+      const change = seenChange(command, state);
+      if (!change) return [];
       const { sessionId, legacy, mechanism, method, userAgent, at } = command;
       return creation(command, state, {
-        type: 'gatehouse.client.authenticated.v1',
+        type: 'gatehouse.client.seen.v1',
         time: at,
-        data: { jid, clientId, sessionId, legacy, mechanism, method, ...(userAgent ? { userAgent } : {}) },
+        data: { jid, clientId, sessionId, change, legacy, mechanism, method, ...(userAgent ? { userAgent } : {}) },
       });
-    }
-    case 'RecordBinding': {
-      if (!known || known.sessions[command.sessionId]?.fullJid === command.fullJid || known.recentlyEnded.includes(command.sessionId)) return [];
-      const { sessionId, fullJid, at } = command;
-      return [{ type: 'gatehouse.client.session-bound.v1', time: at, data: { jid, clientId, sessionId, fullJid } }];
-    }
-    case 'RecordSessionEnd': {
-      if (!known?.sessions[command.sessionId]) return [];
-      const { sessionId, fullJid, at } = command;
-      return [{ type: 'gatehouse.client.session-ended.v1', time: at, data: { jid, clientId, sessionId, ...(fullJid ? { fullJid } : {}) } }];
     }
     case 'RecordGrant': {
       if (known?.grant?.grantId === command.grantId) return [];
@@ -171,9 +161,6 @@ export function decide(command: ClientCommand, state: ClientState, now: Date): C
         data: { jid, clientId, grantId, authenticatedBy, ...(userAgent ? { userAgent } : {}) },
       });
     }
-    case 'RecordGrantUse':
-      if (known?.grant?.grantId !== command.grantId) return [];
-      return [{ type: 'gatehouse.client.grant-used.v1', time: command.at, data: { jid, clientId, grantId: command.grantId } }];
     case 'RecordGrantRevocation': {
       if (known?.grant?.grantId !== command.grantId) return [];
       const { grantId, reason, at } = command;

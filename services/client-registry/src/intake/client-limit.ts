@@ -4,6 +4,7 @@
  * account could grow the registry and its listing without end. Past the bound the client
  * seen least recently that has neither a live session nor a grant is forgotten, as the
  * token service forgets the least recently used grant past TOKEN_MAX_CLIENTS_PER_ACCOUNT.
+ * Sessions and last sight include what logins changed since the record (login-view.ts).
  * Clients in use are never forgotten, so an account may stay over the bound while they last;
  * it is checked again as a session ends or a grant goes.
  */
@@ -16,7 +17,7 @@ export async function forgetBeyondLimit(
   { jid, keep, at }: { jid: string; keep?: string; at: string },
 ): Promise<void> {
   const known = deps.view.clientsOf(jid).flatMap((clientId) => {
-    const { state } = deps.view.get({ jid, clientId });
+    const state = deps.view.state({ jid, clientId });
     return state.status === 'unknown' ? [] : [{ clientId, state }];
   });
   const excess = known.length - deps.maxClientsPerAccount;

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { handleTokenEvent } from './token-intake.ts';
-import { SessionIntake } from './session-intake.ts';
 import { sourceEvent, testIntake } from './test-intake.ts';
 
 const jid = 'juliet@capulet.lit';
@@ -17,8 +16,7 @@ const legacyLogin = (n: number) =>
 
 describe('client records per account (CLIENT_REGISTRY_MAX_CLIENTS_PER_ACCOUNT)', () => {
   it('forgets the least recently seen client without a session or grant once past the bound', async () => {
-    const { deps, view, facts } = testIntake({ maxClientsPerAccount: 3 });
-    const intake = new SessionIntake(deps);
+    const { deps, view, facts, sessions: intake } = testIntake({ maxClientsPerAccount: 3 });
     // "online" stays connected; "granted" holds a grant; the rest come and go with fresh ids.
     await intake.handle(login('online', 1));
     await handleTokenEvent(sourceEvent('gatehouse.grant.created.v1', { jid, clientId: 'granted', grantId: 'GGGGGGGGGGGGGGGGGGGGGG', authenticatedBy: 'password' }, t(2)), deps);
@@ -33,8 +31,7 @@ describe('client records per account (CLIENT_REGISTRY_MAX_CLIENTS_PER_ACCOUNT)',
   });
 
   it('bounds legacy clients (one per full JID) the same way, and never forgets one in use', async () => {
-    const { deps, view } = testIntake({ maxClientsPerAccount: 2 });
-    const intake = new SessionIntake(deps);
+    const { view, sessions: intake } = testIntake({ maxClientsPerAccount: 2 });
     for (let n = 1; n <= 5; n++) {
       await intake.handle(legacyLogin(n));
       await intake.handle(bound(n));

@@ -5,19 +5,13 @@ import type { ClientView } from '../store/client-view.ts';
 import type { ClientHandler } from '../store/handler.ts';
 import { derivedEventId } from './event-id.ts';
 import type { KeyedLock } from './keyed-lock.ts';
-import type { LegacyIds } from './legacy-ids.ts';
 
 /** What turning other services' events into client commands needs; fakes in unit tests. */
 export interface IntakeDeps {
   execute: ClientHandler;
-  view: Pick<ClientView, 'get' | 'clientsOf' | 'clientOfSession'>;
+  view: Pick<ClientView, 'get' | 'state' | 'clientsOf'>;
   /** The account's own events folded (accounts stream): read only when a client would be created. */
   accountFacts(jid: string): Promise<AccountFacts>;
-  /** Every event of one session, oldest first (sessions stream). */
-  sessionHistory(sessionId: string): Promise<GatehouseEvent[]>;
-  legacyIds: LegacyIds;
-  /** ENFORCE_CLIENT_IDS: a login without a client id makes no legacy client. */
-  enforceClientIds: boolean;
   lock: KeyedLock;
   /** CLIENT_REGISTRY_MAX_CLIENTS_PER_ACCOUNT: past it, idle clients are forgotten (client-limit.ts). */
   maxClientsPerAccount: number;
@@ -32,8 +26,6 @@ export function recordFor(deps: IntakeDeps, source: Pick<GatehouseEvent, 'id'>) 
 export async function factsIfNew(deps: IntakeDeps, key: ClientKey): Promise<{ account?: AccountFacts }> {
   return deps.view.get(key).state.status === 'unknown' ? { account: await deps.accountFacts(key.jid) } : {};
 }
-
-export const bareOf = (fullJid: string): string => fullJid.slice(0, fullJid.indexOf('/'));
 
 /** XEP-0388 children the client left empty are not worth keeping. */
 export function cleanUserAgent(agent: { software?: string; device?: string; uri?: string } | undefined): UserAgent | undefined {

@@ -5,7 +5,8 @@ import { cleanUserAgent, factsIfNew, recordFor, type IntakeDeps } from './intake
 /**
  * Grant and FAST token events (tokens stream) as client facts: whether the client holds
  * a live grant and valid tokens is what `<grant/>` and `<fast/>` report (docs/client-management.md).
- * A token's use needs no fact of its own: the login it made is reported by the gateway.
+ * A use needs no fact of its own: the login it made is session.established. Since catalog v2
+ * nothing restates a grant's use (grant.used, which history may still hold, is left unread).
  */
 export async function handleTokenEvent(event: GatehouseEvent, deps: IntakeDeps): Promise<void> {
   const record = recordFor(deps, event);
@@ -19,10 +20,6 @@ export async function handleTokenEvent(event: GatehouseEvent, deps: IntakeDeps):
         await record({ type: 'RecordGrant', jid, clientId, at, grantId, authenticatedBy, ...(userAgent ? { userAgent } : {}), ...facts });
         await forgetBeyondLimit(deps, record, { jid, keep: clientId, at });
       });
-    }
-    case 'gatehouse.grant.used.v1': {
-      const { jid, clientId, grantId } = event.data;
-      return deps.lock.run(jid, async () => void (await record({ type: 'RecordGrantUse', jid, clientId, at, grantId })));
     }
     case 'gatehouse.grant.revoked.v1': {
       const { jid, clientId, grantId, reason } = event.data;

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { ControlAccessCutData } from '@gatehouse/events';
 import type { ClientFact, ClientKey } from '../client/client.ts';
 import { ClientNotFoundError } from '../client/decide.ts';
 import { AccountNotFoundError, PasswordResetRequiredError } from '../errors.ts';
@@ -41,6 +42,10 @@ function setup(history: ClientFact[], accounts = [jid]) {
   }
   const execute = createClientHandler({ view, stream, clock: () => now });
   const grantsRevoked: ClientKey[] = [];
+  const notices: ControlAccessCutData[] = [];
+  /** What happened, in order: the revocation stored, the grant revoked, the notice published. */
+  const steps: string[] = [];
+  const stored = () => stream.stored.filter(({ fact }) => fact.type === 'gatehouse.client.revoked.v1').length;
   const deps = {
     view,
     execute,
@@ -50,21 +55,44 @@ function setup(history: ClientFact[], accounts = [jid]) {
       return view.get(key).state;
     },
     async revokeGrant(key: ClientKey) {
+      steps.push(`grant revoked (${stored()} client.revoked stored)`);
       grantsRevoked.push(key);
+    },
+    async publishAccessCut(notice: ControlAccessCutData) {
+      steps.push('access-cut');
+      notices.push(notice);
     },
     accountExists: async (account: string) => accounts.includes(account),
   };
   const revoked = () =>
     stream.stored.flatMap(({ fact }) => (fact.type === 'gatehouse.client.revoked.v1' ? [fact.data] : []));
-  return { deps, revoked, grantsRevoked };
+  const revokedIds = () => stream.stored.flatMap(({ fact, id }) => (fact.type === 'gatehouse.client.revoked.v1' ? [id] : []));
+  return { deps, revoked, revokedIds, grantsRevoked, notices, steps };
 }
 
 describe('revokeClient', () => {
-  it('revokes a FAST client: grant and tokens first, then its sessions; no error', async () => {
-    const { deps, revoked, grantsRevoked } = setup([granted('phone'), login('phone', t(1), 'HT-SHA-256-NONE'), bound('phone'), token('phone')]);
+  it('revokes a FAST client: the decision stored, grant and tokens revoked, then the access-cut notice; no error', async () => {
+    const { deps, revoked, revokedIds, grantsRevoked, notices, steps } = setup([granted('phone'), login('phone', t(1), 'HT-SHA-256-NONE'), bound('phone'), token('phone')]);
     await revokeClient(deps, { jid, id: 'client/phone', reason: 'revoked-by-user' });
     assert.deepEqual(grantsRevoked, [{ jid, clientId: 'phone' }]);
     assert.deepEqual(revoked(), [{ jid, clientId: 'phone', fullJids: [`${jid}/phone`], grantId, reason: 'revoked-by-user' }]);
+    assert.deepEqual(steps, ['grant revoked (1 client.revoked stored)', 'access-cut']);
+    const [id] = revokedIds();
+    assert.ok(id);
+    assert.deepEqual(notices, [
+      { jid, reason: 'client-revoked', clientId: 'phone', fullJids: [`${jid}/phone`], cause: { type: 'gatehouse.client.revoked.v1', id } },
+    ]);
+  });
+
+  it('heals a revocation cut short: asked again, it revokes the grant and publishes the same notice again, then says not found', async () => {
+    const { deps, revoked, revokedIds, notices, steps } = setup([granted('phone'), login('phone', t(1), 'HT-SHA-256-NONE'), bound('phone'), token('phone')]);
+    // The first attempt stored client.revoked and died before the token service answered.
+    await assert.rejects(revokeClient({ ...deps, revokeGrant: async () => Promise.reject(new Error('token service down')) }, { jid, id: 'client/phone', reason: 'revoked-by-user' }));
+    assert.equal(notices.length, 0, 'no notice before the grant is revoked');
+    await assert.rejects(revokeClient(deps, { jid, id: 'client/phone', reason: 'revoked-by-user' }), ClientNotFoundError);
+    assert.equal(revoked().length, 1, 'the decision is not stored twice');
+    assert.deepEqual(steps, ['grant revoked (1 client.revoked stored)', 'access-cut']);
+    assert.deepEqual(notices.map((notice) => notice.cause.id), revokedIds());
   });
 
   it('cuts off a password client all the same, then says a password reset is required', async () => {

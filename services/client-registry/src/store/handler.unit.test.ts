@@ -16,7 +16,7 @@ const login: ClientCommand = {
   mechanism: 'PLAIN',
   method: 'password',
 };
-const bind: ClientCommand = { type: 'RecordBinding', ...key, at: '2025-03-01T11:00:01.000Z', sessionId: sid, fullJid: `${key.jid}/a` };
+const grant: ClientCommand = { type: 'RecordGrant', ...key, at: '2025-03-01T11:00:01.000Z', grantId: 'GGGGGGGGGGGGGGGGGGGGGG', authenticatedBy: 'password' };
 
 function setup() {
   const stream = new MemoryClientStream();
@@ -26,13 +26,21 @@ function setup() {
 }
 
 describe('client handler', () => {
-  it('appends what the decider decides and reads its own writes, indexed by session', async () => {
+  it('appends what the decider decides and reads its own writes', async () => {
     const { stream, view, execute } = setup();
     await execute(login);
-    await execute(bind);
+    await execute(grant);
     assert.equal(stream.stored.length, 2);
-    assert.deepEqual(view.clientOfSession(sid), key);
     assert.deepEqual(view.clientsOf(key.jid), ['phone']);
+    assert.ok(view.get(key).state.status === 'known');
+  });
+
+  it("believes a known client's routine login changes nothing without reading the stream again (catalog v2)", async () => {
+    const { stream, execute } = setup();
+    await execute(login);
+    const { facts } = await execute({ ...login, sessionId: 'BBBBBBBBBBBBBBBBBBBBBB', at: '2025-03-01T11:30:00.000Z' });
+    assert.deepEqual(facts, []);
+    assert.equal(stream.loads, 0);
   });
 
   it('re-reads the aggregate and decides again when another replica wrote first', async () => {
@@ -41,8 +49,8 @@ describe('client handler', () => {
     other.stream.stored.push(...stream.stored);
     await other.execute(login);
     stream.stored.push(...other.stream.stored);
-    const { facts } = await execute(bind);
-    assert.equal(facts[0]?.type, 'gatehouse.client.session-bound.v1');
+    const { facts } = await execute(grant);
+    assert.equal(facts[0]?.type, 'gatehouse.client.granted.v1');
     assert.equal(stream.loads, 1);
     assert.deepEqual(stream.stored.map((entry) => entry.sequence), [1, 2]);
   });
@@ -50,7 +58,7 @@ describe('client handler', () => {
   it('confirms "nothing to do" against the stream before believing it', async () => {
     const { stream, view, execute } = setup();
     stream.stored.push({ fact: { type: 'gatehouse.client.authenticated.v1', time: login.at, data: { ...key, sessionId: sid, legacy: false, mechanism: 'PLAIN', method: 'password' } }, sequence: 1 });
-    const { facts } = await execute(bind);
+    const { facts } = await execute({ type: 'RecordFastToken', ...key, at: login.at, tokenId: 'TTTTTTTTTTTTTTTTTTTTTT', expiresAt: '2025-03-20T00:00:00.000Z' });
     assert.equal(facts.length, 1, 'the lagging view knew no client; the stream does');
     assert.equal(stream.loads, 1);
     assert.equal(view.get(key).sequence, 2);

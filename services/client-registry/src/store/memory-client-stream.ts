@@ -16,7 +16,7 @@ export class MemoryClientStream implements ClientStream {
     const last = this.#of(fact.data).at(-1)?.sequence ?? 0;
     if (last !== expectedSequence) throw new WrongExpectedSequenceError(`${fact.data.jid}/${fact.data.clientId}`, expectedSequence);
     const sequence = this.stored.length + 1;
-    this.stored.push({ fact, sequence, ...(eventId === undefined ? {} : { id: eventId }) });
+    this.stored.push(eventId === undefined ? { fact, sequence } : { fact: { ...fact, id: eventId }, sequence, id: eventId });
     return sequence;
   }
 

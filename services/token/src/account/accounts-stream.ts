@@ -10,10 +10,9 @@ export const tokenSource = 'gatehouse/token';
 export function natsAccountsStream(nc: NatsConnection, ns: string): AccountsStream {
   const names = namesFor(ns);
   return {
-    async append(fact, expectedSequence) {
-      // A random event id (createEvent's default): an id derived from the command would let
-      // two replicas' racing creates de-duplicate into one "success" instead of a conflict.
+    async append(fact, expectedSequence, eventId) {
       const event = createEvent(fact.type, {
+        id: eventId,
         subject: names.subjects.account(fact.data.jid),
         source: tokenSource,
         data: fact.data,

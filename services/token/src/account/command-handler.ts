@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { WrongExpectedSequenceError } from '@gatehouse/bus';
 import type { AccountFact } from './account.ts';
 import type { AccountsView, KnownAccount } from './accounts-view.ts';
@@ -5,8 +6,8 @@ import { decide, type AccountCommand } from './decide.ts';
 
 /** The stream side of the accounts, injected so the retry logic is tested without NATS. */
 export interface AccountsStream {
-  /** Appends if the account's last sequence is still `expectedSequence`; resolves to the new one. */
-  append(fact: AccountFact, expectedSequence: number): Promise<number>;
+  /** Appends if the account's last sequence is still `expectedSequence`; resolves to the new one. `eventId` is the stored event's id. */
+  append(fact: AccountFact, expectedSequence: number, eventId: string): Promise<number>;
   /** Reads one account's whole history back from the stream. */
   load(jid: string): Promise<KnownAccount>;
 }
@@ -19,7 +20,8 @@ export interface CommandHandlerDeps {
   maxAttempts?: number;
 }
 
-export type CommandHandler = (command: AccountCommand) => Promise<void>;
+/** Resolves to the facts stored, each with its event id (the cause an access-cut notice names). */
+export type CommandHandler = (command: AccountCommand) => Promise<(AccountFact & { id: string })[]>;
 
 /**
  * Decides against the state this replica knows and appends with optimistic concurrency.
@@ -33,12 +35,17 @@ export function createCommandHandler({ view, stream, clock, maxAttempts = 5 }: C
       const facts = decide(command, known.state, clock());
       try {
         let sequence = known.sequence;
+        const stored: (AccountFact & { id: string })[] = [];
         for (const fact of facts) {
-          sequence = await stream.append(fact, sequence);
+          // Random, fresh on every attempt: an id derived from the command would let two
+          // replicas' racing creates de-duplicate into one "success" instead of a conflict.
+          const id = randomUUID();
+          sequence = await stream.append(fact, sequence, id);
           // Applied now, not when the follower delivers it, so this replica reads its own writes.
           view.apply(fact, sequence);
+          stored.push({ ...fact, id });
         }
-        return;
+        return stored;
       } catch (error) {
         if (!(error instanceof WrongExpectedSequenceError) || attempt >= maxAttempts) throw error;
         view.replace(command.jid, await stream.load(command.jid));

@@ -124,6 +124,12 @@ function use(command: UseFastToken, state: FastTokenState, now: Date): FastToken
   // 484-09 MUST: using a token invalidates those of the client with an earlier expiry: the old current.
   if (used === state.next && state.current) facts.push(invalidated(command, state.current.tokenId, 'superseded', time));
   const { jid, clientId, mechanism, count } = command;
+  // Catalog v2: a routine FAST login (the current token again, no count) changes nothing
+  // here and stores nothing; the login is session.established. A use is stored when it
+  // changes the tokens: the next token taking over, a count to check the next against
+  // (484-14, on every replica and after a restart), or the token `<fast invalidate>` means.
+  const changes = used === state.next || count !== undefined || state.lastUsedTokenId !== used.tokenId;
+  if (!changes) return facts;
   facts.push({
     type: 'gatehouse.fast-token.used.v1',
     time,

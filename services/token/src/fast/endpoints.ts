@@ -53,7 +53,7 @@ export function fastEndpoints(access: Access): Endpoints {
       const proof = Buffer.from(request.initiatorProof, 'base64');
       if (proof.length !== PROOF_BYTES) throw new BadRequestError(`initiatorProof: an HMAC-SHA-256 is ${PROOF_BYTES} bytes`);
       const cbData = channelBinding(request);
-      const { facts, state } = await access.executeToken({
+      const { state } = await access.executeToken({
         type: 'UseFastToken',
         ...key,
         mechanism: request.mechanism,
@@ -61,10 +61,9 @@ export function fastEndpoints(access: Access): Endpoints {
         matches: (tokenId) => sameProof(htProof(fastTokenFor(tokenKey, tokenId), 'Initiator', cbData), proof),
         facts: tokenFacts(access, key),
       });
-      const used = facts.find((fact) => fact.type === 'gatehouse.fast-token.used.v1');
-      const token = used && [state.current, state.next].find((slot) => slot?.tokenId === used.data.tokenId);
+      const token = [state.current, state.next].find((slot) => slot?.tokenId === state.lastUsedTokenId);
       if (!token) throw new Error('a FAST login succeeded without a used token');
-      await access.executeGrant({ type: 'NoteGrantUse', ...key, grantId: token.grantId, authenticatedBy: 'fast' });
+      access.uses.note(key.jid, key.clientId, token.grantId, 'fast', clock());
       return {
         responderProof: htProof(fastTokenFor(tokenKey, token.tokenId), 'Responder', cbData).toString('base64'),
         // XEP-0484 rotation: past this age the gateway hands out a fresh token unrequested.

@@ -141,7 +141,14 @@ describe('FAST token: logging in', () => {
       .given([...history, invalidated(1, 'superseded', 3 * DAY), used(2, 3 * DAY)])
       .when(use(1))
       .thenThrows(FastCredentialsExpiredError, expired('token-revoked'));
-    specAt(4 * DAY).given([...history, invalidated(1, 'superseded', 3 * DAY), used(2, 3 * DAY)]).when(use(2)).then([used(2, 4 * DAY)]);
+    // Catalog v2: the current token used again, without a count, changes nothing and stores nothing.
+    specAt(4 * DAY).given([...history, invalidated(1, 'superseded', 3 * DAY), used(2, 3 * DAY)]).when(use(2)).then([]);
+  });
+
+  it('stores a use only when it changes the tokens (catalog v2): the first use of a token, a count, the next taking over', () => {
+    specAt(HOUR).given([issued(1)]).when(use(1)).then([used(1, HOUR)]);
+    specAt(2 * HOUR).given([issued(1), used(1, HOUR)]).when(use(1)).then([]);
+    specAt(2 * HOUR).given([issued(1), used(1, HOUR)]).when(use(1, { count: 2 })).then([used(1, 2 * HOUR, 2)]);
   });
 
   it('refuses a token under another mechanism than its own (484-07)', () => {
@@ -188,7 +195,7 @@ describe('FAST token: logging in', () => {
       specAt(2 * HOUR).given(history).when(use(1, { count })).thenThrows(FastNotAuthorizedError, refused('token-replayed'));
     }
     specAt(2 * HOUR).given(history).when(use(1, { count: 6 })).then([used(1, 2 * HOUR, 6)]);
-    specAt(2 * HOUR).given(history).when(use(1)).then([used(1, 2 * HOUR)]);
+    specAt(2 * HOUR).given(history).when(use(1)).then([]);
   });
 
   it('keeps counts per token: a promoted token starts afresh', () => {

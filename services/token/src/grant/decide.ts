@@ -1,14 +1,12 @@
 import type { UserAgent } from '@gatehouse/events';
 import { liveGrant, type AuthenticatedBy, type GrantFact, type GrantState } from './grant.ts';
 
-/**
- * A use is recorded at most this often per grant and way of authenticating, as Prosody's
- * `token_auth_access_time_granularity` (60 s) does: a FAST login is seen both by
- * fast.verify and by grant.record, and reconnect storms should not flood the stream.
- */
-export const GRANT_USE_GRANULARITY_MS = 60_000;
 
-/** After a successful login with a client id: create the grant, or record its use. */
+/**
+ * After a successful login with a client id: create the grant. A login under a live grant
+ * stores nothing (catalog v2: grant.used is no longer written; session.established tells
+ * every login, and the service notes uses in memory, access.ts).
+ */
 export interface RecordGrant {
   type: 'RecordGrant';
   jid: string;
@@ -21,14 +19,6 @@ export interface RecordGrant {
   passwordChangedAt: string;
 }
 
-/** A FAST token of this grant was just used: record the use, never create. */
-export interface NoteGrantUse {
-  type: 'NoteGrantUse';
-  jid: string;
-  clientId: string;
-  grantId: string;
-  authenticatedBy: AuthenticatedBy;
-}
 
 export interface RevokeGrant {
   type: 'RevokeGrant';
@@ -39,7 +29,7 @@ export interface RevokeGrant {
   createdNotAfter?: string;
 }
 
-export type GrantCommand = RecordGrant | NoteGrantUse | RevokeGrant;
+export type GrantCommand = RecordGrant | RevokeGrant;
 
 export class GrantNotFoundError extends Error {
   readonly code = 'grant-not-found';
@@ -52,12 +42,6 @@ export class GrantNotFoundError extends Error {
   }
 }
 
-function use(state: Extract<GrantState, { status: 'active' }>, command: RecordGrant | NoteGrantUse, now: Date): GrantFact[] {
-  const recent = now.getTime() - Date.parse(state.lastUsedAt) < GRANT_USE_GRANULARITY_MS;
-  if (recent && state.lastUsedBy === command.authenticatedBy) return [];
-  const { jid, clientId, authenticatedBy } = command;
-  return [{ type: 'gatehouse.grant.used.v1', time: now.toISOString(), data: { jid, clientId, grantId: state.grantId, authenticatedBy } }];
-}
 
 export function decide(command: GrantCommand, state: GrantState, now: Date): GrantFact[] {
   const time = now.toISOString();
@@ -65,7 +49,7 @@ export function decide(command: GrantCommand, state: GrantState, now: Date): Gra
   switch (command.type) {
     case 'RecordGrant': {
       const live = liveGrant(state, command.passwordChangedAt);
-      if (live) return use(live, command, now);
+      if (live) return [];
       const { grantId, authenticatedBy, userAgent } = command;
       const created: GrantFact = {
         type: 'gatehouse.grant.created.v1',
@@ -81,8 +65,6 @@ export function decide(command: GrantCommand, state: GrantState, now: Date): Gra
       }
       return [created];
     }
-    case 'NoteGrantUse':
-      return state.status === 'active' && state.grantId === command.grantId ? use(state, command, now) : [];
     case 'RevokeGrant': {
       if (state.status === 'absent') throw new GrantNotFoundError(jid, clientId);
       if (state.status === 'revoked') return [];

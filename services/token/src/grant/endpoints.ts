@@ -51,7 +51,8 @@ export function grantEndpoints(access: Access): Endpoints {
         const fastTokens = [current, next]
           .filter((slot): slot is FastTokenSlot => slot !== undefined && voidReason(slot, facts, now) === undefined)
           .map(({ tokenId, mechanism, issuedAt, expiresAt }) => ({ tokenId, mechanism, issuedAt, expiresAt }));
-        const { grantId, createdAt, authenticatedBy, userAgent, lastUsedAt, lastUsedBy } = grant;
+        const { grantId, createdAt, authenticatedBy, userAgent } = grant;
+        const { lastUsedAt, lastUsedBy } = access.uses.lastUse(account, clientId, grant);
         grants.push({ clientId, grantId, createdAt, authenticatedBy, ...(userAgent ? { userAgent } : {}), lastUsedAt, lastUsedBy, fastTokens });
       }
       grants.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.clientId.localeCompare(b.clientId));

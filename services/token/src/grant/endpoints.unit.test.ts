@@ -20,7 +20,7 @@ async function rejectsWithCode(promise: Promise<unknown>, code: string) {
 }
 
 describe('grant.record', () => {
-  it('creates the grant at the first login of a client id, then records uses', async () => {
+  it('creates the grant at the first login of a client id; later logins store nothing (catalog v2) and show as its last use', async () => {
     const t = setup();
     const first = await t.record('phone', 'password', { software: 'Conversations', device: 'Pixel 8' });
     assert.equal(first.created, true);
@@ -29,8 +29,10 @@ describe('grant.record', () => {
     assert.deepEqual(await t.record('phone', 'fast'), { grantId: first.grantId, created: false });
     assert.deepEqual(
       t.streams.grants.appended.map((fact) => fact.type),
-      ['gatehouse.grant.created.v1', 'gatehouse.grant.used.v1'],
+      ['gatehouse.grant.created.v1'],
     );
+    const [listed] = await t.list();
+    assert.deepEqual([listed?.lastUsedAt, listed?.lastUsedBy], [t.now().toISOString(), 'fast']);
   });
 
   it('refuses a login for an account that does not exist, and malformed requests', async () => {

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { deciderSpec } from '@gatehouse/testing';
-import { decide, GRANT_USE_GRANULARITY_MS, GrantNotFoundError, type GrantCommand } from './decide.ts';
+import { decide, GrantNotFoundError, type GrantCommand } from './decide.ts';
+
+const MINUTE_MS = 60_000;
 import { evolve, initialState, liveGrant, type GrantFact, type GrantState } from './grant.ts';
 
 const jid = 'alice@localhost';
@@ -55,10 +57,6 @@ describe('grant: absent', () => {
       ]);
   });
 
-  it('records no use of a grant it does not hold', () => {
-    specAt(at(0)).given([]).when({ type: 'NoteGrantUse', jid, clientId, grantId, authenticatedBy: 'fast' }).then([]);
-  });
-
   it('cannot be revoked', () => {
     specAt(at(0))
       .given([])
@@ -68,21 +66,9 @@ describe('grant: absent', () => {
 });
 
 describe('grant: active', () => {
-  it('records a use at a later login', () => {
-    specAt(at(GRANT_USE_GRANULARITY_MS)).given([created()]).when(record('password')).then([used(at(GRANT_USE_GRANULARITY_MS).toISOString(), 'password')]);
-  });
-
-  it('records uses at most once a minute per way of authenticating', () => {
-    const later = at(GRANT_USE_GRANULARITY_MS - 1);
-    specAt(later).given([created()]).when(record('password')).then([]);
-    specAt(later).given([created()]).when(record('fast')).then([used(later.toISOString(), 'fast')]);
-    specAt(later).given([created()]).when({ type: 'NoteGrantUse', jid, clientId, grantId, authenticatedBy: 'password' }).then([]);
-  });
-
-  it('records a FAST use only for the grant the token belongs to', () => {
-    const later = at(10 * GRANT_USE_GRANULARITY_MS);
-    specAt(later).given([created()]).when({ type: 'NoteGrantUse', jid, clientId, grantId, authenticatedBy: 'fast' }).then([used(later.toISOString())]);
-    specAt(later).given([created()]).when({ type: 'NoteGrantUse', jid, clientId, grantId: newGrantId, authenticatedBy: 'fast' }).then([]);
+  it('stores nothing at a later login, by password or FAST (catalog v2: grant.used is no longer written)', () => {
+    specAt(at(10 * MINUTE_MS)).given([created()]).when(record('password')).then([]);
+    specAt(at(10 * MINUTE_MS)).given([created(), used(at(MINUTE_MS).toISOString())]).when(record('fast')).then([]);
   });
 
   it('is revoked with the reason given', () => {
@@ -127,13 +113,6 @@ describe('grant: revoked', () => {
 
   it('is revoked once: a second revocation changes nothing', () => {
     specAt(at(10)).given([created(), revoked(at(5).toISOString())]).when({ type: 'RevokeGrant', jid, clientId, reason: 'revoked-by-user' }).then([]);
-  });
-
-  it('records no use', () => {
-    specAt(at(10 * GRANT_USE_GRANULARITY_MS))
-      .given([created(), revoked(at(5).toISOString())])
-      .when({ type: 'NoteGrantUse', jid, clientId, grantId, authenticatedBy: 'fast' })
-      .then([]);
   });
 });
 
