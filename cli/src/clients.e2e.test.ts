@@ -130,7 +130,7 @@ describe('gatehouse user clients / revoke-client, projections rebuild (e2e: the 
     assert.deepEqual(await gatehouse(['projections', 'rebuild', 'nope'], env), {
       code: 1,
       stdout: '',
-      stderr: 'gatehouse: no projection named nope (try client-listing or account-listing)\n',
+      stderr: 'gatehouse: no projection named nope (try client-listing, client-activity or account-listing)\n',
     });
   });
 });

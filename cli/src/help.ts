@@ -8,7 +8,7 @@ Commands:
   user list [<domain>]                list accounts, one JID per line
   user clients <jid>                  list the apps and devices with access to an account
   user revoke-client <jid> <id>       cut one of them off (ids as user clients shows them)
-  projections rebuild <name>          rebuild a read model from its stream (client-listing, account-listing)
+  projections rebuild <name>          rebuild a read model from its streams (client-listing, client-activity, account-listing)
 
 Options:
   -h, --help                          show this help
@@ -34,6 +34,7 @@ A client id is client/<id>, grant/<grant id> or software/<name>, as user clients
 
 export const projectionsUsage = `usage: gatehouse projections rebuild <name>
 
-Drops a read model's rows and replays its stream into it, printing progress as it goes.
-Names: client-listing, account-listing.
+Drops a read model's rows and replays its streams into it, printing progress as it goes.
+Names: client-listing, client-activity (the two share the client listing's rows and are
+rebuilt together), account-listing.
 `;

@@ -18,6 +18,6 @@ describe('gatehouse projections arguments', () => {
 
   it('names the projections there are when the name is unknown', () => {
     const error = Object.assign(new Error('no projection named nope'), { code: 'unknown-projection' });
-    assert.equal(describeRebuildFailure(error, { natsUrl: 'x', name: 'nope' }), 'no projection named nope (try client-listing or account-listing)');
+    assert.equal(describeRebuildFailure(error, { natsUrl: 'x', name: 'nope' }), 'no projection named nope (try client-listing, client-activity or account-listing)');
   });
 });

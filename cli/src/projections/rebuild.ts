@@ -37,6 +37,6 @@ export function describeRebuildFailure(error: unknown, { natsUrl, name }: { nats
   if (error instanceof ServiceUnavailableError) return 'the projections service is not answering: is `npm start` running?';
   const code = error instanceof Error && 'code' in error ? error.code : undefined;
   const message = error instanceof Error ? error.message : String(error);
-  if (code === 'unknown-projection') return `no projection named ${name} (try client-listing or account-listing)`;
+  if (code === 'unknown-projection') return `no projection named ${name} (try client-listing, client-activity or account-listing)`;
   return `cannot rebuild ${name}: ${message}`;
 }
