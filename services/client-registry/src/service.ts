@@ -6,7 +6,7 @@ import {
   managerOf,
   openKv,
   readAggregate,
-  request,
+  serviceCaller,
   startService,
   type DurableIntake,
   type Follower,
@@ -78,7 +78,7 @@ export function createClientRegistryService({
   const view = new ClientView();
   const stream = natsClientStream(nc, ns);
   const execute = createClientHandler({ view, stream, clock });
-  const token = (endpoint: string, payload: unknown) => request(nc, `${names.services.token}.${endpoint}`, payload);
+  const token = serviceCaller(nc, ns, 'token');
   const intakes: DurableIntake[] = [];
   let follower: Follower | undefined;
   let api: RunningService | undefined;
@@ -99,7 +99,7 @@ export function createClientRegistryService({
             if (!(error instanceof ServiceError && error.code === 'grant-not-found')) throw error;
           });
         },
-        accountExists: async (jid) => ((await token('account.exists', { jid })) as { exists: boolean }).exists,
+        accountExists: async (jid) => (await token('account.exists', { jid })).exists,
       },
       revocation,
     );

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { appendEvent, request, type NatsConnection } from '@gatehouse/bus';
+import { appendEvent, serviceCaller, type NatsConnection } from '@gatehouse/bus';
 import { createEvent, namesFor, type EventDataMap, type EventType } from '@gatehouse/events';
 
 type SessionType = Extract<EventType, `gatehouse.session.${string}`>;
@@ -22,7 +22,7 @@ export function testGateway(nc: NatsConnection, ns: string) {
     const sessionId = (data as { sessionId: string }).sessionId;
     return (await appendEvent(nc, createEvent(type, { subject: names.subjects.session(sessionId), source: 'gatehouse/gateway/gw0', data }))).seq;
   };
-  const token = <T>(endpoint: string, payload: unknown) => request<T>(nc, `${names.services.token}.${endpoint}`, payload);
+  const token = serviceCaller(nc, ns, 'token');
 
   return {
     emit,
@@ -45,7 +45,7 @@ export function testGateway(nc: NatsConnection, ns: string) {
       if (login.clientId) {
         if (options.requestToken) {
           fastToken = (
-            await token<{ token: string }>('fast.issue', { jid: login.jid, clientId: login.clientId, mechanism: 'HT-SHA-256-NONE', authenticatedBy: method })
+            await token('fast.issue', { jid: login.jid, clientId: login.clientId, mechanism: 'HT-SHA-256-NONE', authenticatedBy: method })
           ).token;
         }
         await token('grant.record', { jid: login.jid, clientId: login.clientId, authenticatedBy: method, ...(login.userAgent ? { userAgent: login.userAgent } : {}) });
