@@ -78,7 +78,10 @@ const clientListing = z
   })
   .describe('one client with access to the account (docs/client-management.md)');
 
-const rebuildProgress = z.object({ applied: z.number(), total: z.number() });
+const rebuildProgress = z.object({
+  applied: z.number().describe('messages applied since the rebuild began'),
+  total: z.number().describe('messages in the stream when it began'),
+});
 
 const subscriptionPresence = z.enum(['subscribe', 'subscribed', 'unsubscribe', 'unsubscribed']);
 const presenceEffect = z.enum(['available', 'unavailable']).optional().describe("what the owner's contact must now see");
