@@ -26,13 +26,17 @@ export interface EndpointSpec<Request extends z.ZodType = z.ZodType, Reply exten
   paged?: true;
 }
 
-/** Answered by any endpoint, or made by the caller's side (`unavailable`, `invalid-reply`). */
+/** Codes any endpoint may answer. */
 export const commonErrors = {
   'bad-request': 'the request does not match the catalog (or the service refuses a field), with what is wrong',
   internal: 'the service failed; it logged why',
   'reply-too-large': 'the reply exceeds the NATS max_payload',
-  unavailable: 'nothing answered before the timeout (caller side)',
-  'invalid-reply': 'the reply does not match the catalog (caller side)',
+} as const;
+
+/** Codes of the ServiceError a caller (@gatehouse/bus `call`) throws without any reply from the service. */
+export const callerErrors = {
+  unavailable: 'nothing answered before the timeout',
+  'invalid-reply': 'the reply is not JSON, not { ok, result | error }, or its result does not match the catalog',
 } as const;
 
 const endpoint = <Spec extends EndpointSpec>(spec: Spec): Spec => spec;
