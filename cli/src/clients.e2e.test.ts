@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { appendEvent, ensureStreams, request } from '@gatehouse/bus';
+import { appendEvent, call, ensureStreams, request } from '@gatehouse/bus';
 import { createEvent, namesFor, type EventDataMap } from '@gatehouse/events';
 import { createLogger } from '@gatehouse/telemetry';
 import { createTestDatabase, natsUrl, setupNats, startServiceProcess, type NatsTestContext, type ServiceProcess, type TestDatabase } from '@gatehouse/testing';
@@ -41,7 +41,7 @@ describe('gatehouse user clients / revoke-client, projections rebuild (e2e: the 
   const processes: ServiceProcess[] = [];
   let env: Record<string, string>;
 
-  const ask = <T>(subject: string, payload: unknown) => request<T>(context.nc, subject, payload);
+  const ask = (subject: string, payload: unknown) => request(context.nc, subject, payload);
   const names = () => namesFor(context.ns);
   const session = async <Type extends 'gatehouse.session.authentication-succeeded.v1' | 'gatehouse.session.resource-bound.v1'>(type: Type, data: EventDataMap[Type]) =>
     appendEvent(context.nc, createEvent(type, { subject: names().subjects.session(data.sessionId), source: 'gatehouse/gateway/gw0', data }));
@@ -55,7 +55,7 @@ describe('gatehouse user clients / revoke-client, projections rebuild (e2e: the 
     await ask(`${names().services.token}.grant.record`, { jid, clientId, authenticatedBy: method });
     await session('gatehouse.session.resource-bound.v1', { sessionId, jid: `${jid}/${clientId}`, replica: 'gw0' });
   };
-  const listed = async (jid: string) => (await ask<{ items: { id: string }[] }>(`${names().services.projections}.clients.list`, { jid })).items;
+  const listed = async (jid: string) => (await call(context.nc, context.ns, 'projections.clients.list', { jid })).items;
 
   before(async () => {
     context = await setupNats();

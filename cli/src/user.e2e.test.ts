@@ -3,8 +3,8 @@ import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { ensureStreams, request } from '@gatehouse/bus';
-import { namesFor, type ScramCredential } from '@gatehouse/events';
+import { call, ensureStreams, request } from '@gatehouse/bus';
+import { namesFor } from '@gatehouse/events';
 import { createLogger } from '@gatehouse/telemetry';
 import { natsUrl, setupNats, type NatsTestContext } from '@gatehouse/testing';
 import { createTokenService, type TokenService } from '@gatehouse/token';
@@ -54,10 +54,7 @@ describe('gatehouse user (e2e: the real bin against a token service on NATS)', {
 
   const user = (args: string[], input?: string) => gatehouse(['user', ...args], { env, ...(input === undefined ? {} : { input }) });
   const credential = (jid: string) =>
-    request<{ exists: boolean; credential: ScramCredential }>(context.nc, `${namesFor(context.ns).services.token}.auth.credentials`, {
-      jid,
-      mechanism: 'SCRAM-SHA-256',
-    });
+    call(context.nc, context.ns, 'token.auth.credentials', { jid, mechanism: 'SCRAM-SHA-256' });
   const verifies = async (jid: string, password: string) => {
     const { exists, credential: stored } = await credential(jid);
     return exists && deriveScramCredential(password, 'SCRAM-SHA-256', { salt: stored.salt, iterations: stored.iterations }).storedKey === stored.storedKey;

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { request } from '@gatehouse/bus';
+import { call } from '@gatehouse/bus';
 import { cleanupNamespace } from '@gatehouse/testing';
 import { mapLimit, sleep } from '../concurrency.ts';
 import type { TrackedProcess } from '../proc/meter.ts';
@@ -131,7 +131,7 @@ export async function startGatehouse(options: GatehouseOptions): Promise<Gatehou
     processes: tracked,
     clientManagement: clients,
     async createAccounts(accounts) {
-      await mapLimit(accounts, 16, (account) => request(bus, `${ns}.token.account.create`, { jid: `${account.user}@${DOMAIN}`, password: account.password }, { timeoutMs: 30_000 }));
+      await mapLimit(accounts, 16, (account) => call(bus, ns, 'token.account.create', { jid: `${account.user}@${DOMAIN}`, password: account.password }, { timeoutMs: 30_000 }));
     },
     ...(options.cpuProfDir ? { profile: profiler(options.cpuProfDir, tracked) } : {}),
     stop: cleanup,

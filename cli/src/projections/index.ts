@@ -1,5 +1,4 @@
 import { connectBus } from '@gatehouse/bus';
-import { namesFor } from '@gatehouse/events';
 import { createLogger } from '@gatehouse/telemetry';
 import { readCliEnv } from '../env.ts';
 import { UsageError } from '../errors.ts';
@@ -27,7 +26,7 @@ export async function runProjections(argv: string[]): Promise<number> {
   try {
     nc = await connectBus({ url: env.natsUrl, name: 'gatehouse-cli', logger: createLogger('gatehouse-cli', 'silent') });
     const print = (line: string) => process.stdout.write(`${line}\n`);
-    const { applied } = await rebuildWithProgress(nc, namesFor(env.namespace).services.projections, name, print);
+    const { applied } = await rebuildWithProgress(nc, env.namespace, name, print);
     print(`rebuilt ${name}: ${applied} events`);
     return 0;
   } catch (error) {

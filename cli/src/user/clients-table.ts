@@ -1,13 +1,7 @@
-/** A client as `clients.list` (projections) reports it. */
-export interface ListedClient {
-  id: string;
-  type: 'session' | 'access';
-  connected: boolean;
-  firstSeen: string;
-  lastSeen: string;
-  auth: string[];
-  userAgent: { software?: string; device?: string; uri?: string };
-}
+import type { ClientListing } from '@gatehouse/events';
+
+/** What the table shows of a client as `clients.list` (projections) reports it. */
+export type ListedClient = Pick<ClientListing, 'id' | 'type' | 'connected' | 'firstSeen' | 'lastSeen' | 'auth' | 'userAgent'>;
 
 const DAY_MS = 86_400_000;
 const pad = (n: number) => String(n).padStart(2, '0');

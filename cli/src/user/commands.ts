@@ -1,16 +1,14 @@
-import type { Page } from '@gatehouse/bus';
+import type { PagedPayload } from '@gatehouse/bus';
+import type { RequestOf } from '@gatehouse/events';
 import { bareJid, JidMalformedError, parseJid } from '@gatehouse/xmpp';
 
 /** Endpoints of the token service the user commands call (docs/architecture.md). */
 export type TokenEndpoint = 'account.create' | 'account.password' | 'account.delete' | 'account.list';
 
-/** Asks the token service; injected so the commands run against a fake in unit tests. */
-export type TokenRequest = (endpoint: TokenEndpoint, payload: Record<string, unknown>) => Promise<unknown>;
-
-/** The token service, with its paged `account.list` read to the last page (requestAll). */
+/** The token service, with its paged `account.list` read to the last page (requestAll); injected so the commands run against a fake in unit tests. */
 export interface TokenClient {
-  request: TokenRequest;
-  requestAll(endpoint: 'account.list', payload: Record<string, unknown>): Promise<Page<string>>;
+  request<Endpoint extends Exclude<TokenEndpoint, 'account.list'>>(endpoint: Endpoint, payload: RequestOf<`token.${Endpoint}`>): Promise<unknown>;
+  requestAll(endpoint: 'account.list', payload: PagedPayload<'token.account.list'>): Promise<{ items: string[] }>;
 }
 
 /** A user command whose password, if any, has been read. */

@@ -1,12 +1,10 @@
-import { connectBus, request, requestAll, type Page } from '@gatehouse/bus';
-import { namesFor } from '@gatehouse/events';
+import { call, callAll, connectBus, serviceCaller } from '@gatehouse/bus';
 import { createLogger } from '@gatehouse/telemetry';
 import { readCliEnv } from '../env.ts';
 import { UsageError } from '../errors.ts';
 import { userUsage } from '../help.ts';
 import { parseUserArgs } from './args.ts';
 import { describeClientFailure, runClientCommand, type ClientCommand } from './clients.ts';
-import type { ListedClient } from './clients-table.ts';
 import { runUserCommand, type ResolvedUserCommand, type TokenClient } from './commands.ts';
 import { describeFailure } from './messages.ts';
 import { readAll, resolvePassword } from './password.ts';
@@ -34,7 +32,7 @@ export async function runUser(argv: string[]): Promise<number> {
   }
 
   const env = readCliEnv(process.env);
-  const token = tokenClient(env.natsUrl, namesFor(env.namespace).services.token);
+  const token = tokenClient(env.natsUrl, env.namespace);
   try {
     const lines = await runUserCommand(command, token);
     for (const line of lines) process.stdout.write(`${line}\n`);
@@ -50,14 +48,15 @@ export async function runUser(argv: string[]): Promise<number> {
 /** `user clients` and `user revoke-client`: the listing from projections, revocation by client-registry. */
 async function runClients(command: ClientCommand): Promise<number> {
   const env = readCliEnv(process.env);
-  const names = namesFor(env.namespace);
+  const ns = env.namespace;
   const bus = lazyBus(env.natsUrl);
+  const options = { timeoutMs: requestTimeoutMs };
   try {
     const lines = await runClientCommand(
       command,
       {
-        list: async (jid) => (await bus.requestAll<Page<ListedClient>>(`${names.services.projections}.clients.list`, { jid })).items,
-        revoke: async (jid, id) => void (await bus.request(`${names.services.clientRegistry}.client.revoke`, { jid, id, reason: 'revoked-by-admin' })),
+        list: async (jid) => (await callAll(await bus.connection(), ns, 'projections.clients.list', { jid }, options)).items,
+        revoke: async (jid, id) => void (await call(await bus.connection(), ns, 'clients.client.revoke', { jid, id, reason: 'revoked-by-admin' }, options)),
       },
       new Date(),
     );
@@ -77,14 +76,7 @@ function lazyBus(url: string) {
   // The CLI's stdout is its output (user list); logs would only get in the way.
   const logger = createLogger('gatehouse-cli', 'silent');
   return {
-    request: async <T>(subject: string, payload: unknown): Promise<T> => {
-      connection ??= connectBus({ url, name: 'gatehouse-cli', logger });
-      return request<T>(await connection, subject, payload, { timeoutMs: requestTimeoutMs });
-    },
-    requestAll: async <P extends Page<unknown>>(subject: string, payload: Record<string, unknown>): Promise<P> => {
-      connection ??= connectBus({ url, name: 'gatehouse-cli', logger });
-      return requestAll<P>(await connection, subject, payload, { timeoutMs: requestTimeoutMs });
-    },
+    connection: () => (connection ??= connectBus({ url, name: 'gatehouse-cli', logger })),
     close: async () => {
       const nc = await connection?.catch(() => undefined);
       await nc?.close();
@@ -92,11 +84,12 @@ function lazyBus(url: string) {
   };
 }
 
-function tokenClient(url: string, group: string): TokenClient & { close(): Promise<void> } {
+function tokenClient(url: string, ns: string): TokenClient & { close(): Promise<void> } {
   const bus = lazyBus(url);
+  const options = { timeoutMs: requestTimeoutMs };
   return {
-    request: (endpoint, payload) => bus.request(`${group}.${endpoint}`, payload),
-    requestAll: (endpoint, payload) => bus.requestAll(`${group}.${endpoint}`, payload),
+    request: async (endpoint, payload) => serviceCaller(await bus.connection(), ns, 'token', options)(endpoint, payload),
+    requestAll: async (endpoint, payload) => callAll(await bus.connection(), ns, `token.${endpoint}`, payload, options),
     close: () => bus.close(),
   };
 }

@@ -15,5 +15,7 @@ export type { KV } from '@nats-io/kv';
 export { BadRequestError, parsePayload } from './payload.ts';
 export { watchKv, KvWatchSyncError, type KvWatchOptions } from './kv-watch.ts';
 export { durableIntake, type DurableIntake, type DurableIntakeOptions } from './durable-intake.ts';
-export { fillPage, jsonBytes, pageBudget, pageOf, requestAll, requestPages, PageExpiredError, type Page, type PageRequest, type PagedRequestOptions } from './paging.ts';
+export { fillPage, jsonBytes, pageBudget, pageOf, requestAll, requestPages, retryExpired, PageExpiredError, type Page, type Paged, type PageRequest, type PagedRequestOptions } from './paging.ts';
+export { call, callAll, callPages, serviceCaller, parseReply, InvalidReplyError, type CallOptions, type ServiceCaller, type PagedPayload } from './calls.ts';
+export { catalogEndpoints, type Handler, type Handlers, type HandlerReplyOf } from './handlers.ts';
 export { accessCutId, publishAccessCut } from './control.ts';

@@ -1,8 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setupNats, type NatsTestContext } from '@gatehouse/testing';
+import { z } from 'zod';
 import { pageBudget, pageOf, PageExpiredError, requestAll, startService } from './index.ts';
 import { recordingLogger } from './test-logger.ts';
+
+const listPage = z.object({ version: z.number(), items: z.array(z.string()), next: z.string().optional() });
+const parse = (reply: unknown) => listPage.parse(reply);
 
 describe('paged endpoints', () => {
   let ctx: NatsTestContext;
@@ -40,7 +44,7 @@ describe('paged endpoints', () => {
 
   it('delivers a list larger than max_payload completely, page by page', async () => {
     assert.ok(items.length * 64 * 1024 > ctx.nc.info!.max_payload);
-    const all = await requestAll<{ version: number; items: string[] }>(ctx.nc, `${ctx.ns}.paging.list`, {});
+    const all = await requestAll(ctx.nc, `${ctx.ns}.paging.list`, {}, parse);
     assert.deepEqual(all.items, items);
     assert.equal(all.version, version);
     assert.equal('next' in all, false);
@@ -48,7 +52,7 @@ describe('paged endpoints', () => {
 
   it('starts again from the first page when the list changed in between', async () => {
     expireOnce = true;
-    const all = await requestAll<{ version: number; items: string[] }>(ctx.nc, `${ctx.ns}.paging.list`, {});
+    const all = await requestAll(ctx.nc, `${ctx.ns}.paging.list`, {}, parse);
     assert.deepEqual(all.items, items);
     assert.equal(all.version, version);
   });

@@ -97,16 +97,25 @@ export interface PagedRequestOptions {
   maxPages?: number;
 }
 
-/** The pages of a paged endpoint, first to last, each as the endpoint answered it. */
-export async function* requestPages<P extends Page<unknown>>(
+/** A page as some endpoint shapes it: `next` while more are left. */
+export interface Paged {
+  next?: string | undefined;
+}
+
+/**
+ * The pages of a paged endpoint, first to last, each checked by `parse` (the catalog's
+ * reply schema, calls.ts) once, on receipt.
+ */
+export async function* requestPages<P extends Paged>(
   nc: NatsConnection,
   subject: string,
-  payload: Record<string, unknown>,
+  payload: object | undefined,
+  parse: (reply: unknown) => P,
   { timeoutMs, maxPages = 10_000 }: PagedRequestOptions = {},
 ): AsyncGenerator<P> {
   let cursor: string | undefined;
   for (let pages = 0; pages < maxPages; pages++) {
-    const page = await request<P>(nc, subject, cursor === undefined ? payload : { ...payload, cursor }, timeoutMs === undefined ? {} : { timeoutMs });
+    const page = parse(await request(nc, subject, cursor === undefined ? payload : { ...payload, cursor }, timeoutMs === undefined ? {} : { timeoutMs }));
     yield page;
     if (page.next === undefined) return;
     cursor = page.next;
@@ -118,18 +127,30 @@ export async function* requestPages<P extends Page<unknown>>(
  * Every item of a paged endpoint, as one page: the last page's other fields, all pages'
  * items. A list that changes while being read (`page-expired`) is read again, a few times.
  */
-export async function requestAll<P extends Page<unknown>>(nc: NatsConnection, subject: string, payload: Record<string, unknown>, options: PagedRequestOptions = {}): Promise<P> {
+export async function requestAll<P extends Page<unknown>>(
+  nc: NatsConnection,
+  subject: string,
+  payload: object | undefined,
+  parse: (reply: unknown) => P,
+  options: PagedRequestOptions = {},
+): Promise<Omit<P, 'next'>> {
+  return retryExpired(async () => {
+    const items: unknown[] = [];
+    let last: P | undefined;
+    for await (const page of requestPages(nc, subject, payload, parse, options)) {
+      items.push(...page.items);
+      last = page;
+    }
+    const { next: _next, ...all } = { ...last!, items };
+    return all;
+  });
+}
+
+/** Runs `read` again, up to three times in all, while it fails with `page-expired`. */
+export async function retryExpired<T>(read: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      const items: unknown[] = [];
-      let last: P | undefined;
-      for await (const page of requestPages<P>(nc, subject, payload, options)) {
-        items.push(...page.items);
-        last = page;
-      }
-      const all = { ...last!, items } as P;
-      delete all.next;
-      return all;
+      return await read();
     } catch (error) {
       if (!(error instanceof ServiceError && error.code === 'page-expired') || attempt >= 3) throw error;
     }

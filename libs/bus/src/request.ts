@@ -4,15 +4,16 @@ import { NoRespondersError, RequestTimeoutError, requestReply } from './requeste
 import { decodeJson, encodeJson } from './json.ts';
 
 /**
- * Asks a service endpoint (startService) and returns its result. `{ ok: false }` throws
+ * Asks a service endpoint (startService) and returns its result, unchecked: callers of
+ * catalog endpoints use `call` (calls.ts), which validates it. `{ ok: false }` throws
  * ServiceError with the service's code; nothing answering throws ServiceUnavailableError.
  */
-export async function request<T>(
+export async function request(
   nc: NatsConnection,
   subject: string,
   payload: unknown,
   { timeoutMs = 5_000 }: { timeoutMs?: number } = {},
-): Promise<T> {
+): Promise<unknown> {
   let message: Msg;
   try {
     message = await requestReply(nc, subject, encodeJson(payload), { timeoutMs });
@@ -22,17 +23,17 @@ export async function request<T>(
     }
     throw error;
   }
-  return unwrap<T>(subject, message);
+  return unwrap(subject, message);
 }
 
-function unwrap<T>(subject: string, message: Msg): T {
+function unwrap(subject: string, message: Msg): unknown {
   let reply: unknown;
   try {
     reply = decodeJson(message.data);
   } catch (error) {
     throw new ServiceError('invalid-reply', `${subject} replied with something other than JSON`, { cause: error });
   }
-  if (isObject(reply) && reply.ok === true) return reply.result as T;
+  if (isObject(reply) && reply.ok === true) return reply.result;
   if (isObject(reply) && reply.ok === false && isObject(reply.error)) {
     const { code, message: text } = reply.error;
     if (typeof code === 'string' && typeof text === 'string') throw new ServiceError(code, text);

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { asyncApiDocument, asyncApiPath, renderAsyncApi } from './asyncapi.ts';
-import { eventTypes } from './index.ts';
+import { eventTypes, requests } from './index.ts';
 
 describe('docs/asyncapi.yaml', () => {
   it('is up to date with the catalog (regenerate: npm run asyncapi -w @gatehouse/events)', () => {
@@ -11,11 +11,12 @@ describe('docs/asyncapi.yaml', () => {
   });
 
   it('has one message per event type, each referenced by its channel and operation', () => {
-    const doc = parse(renderAsyncApi()) as {
-      asyncapi: string;
-      channels: Record<string, { address: string; messages: Record<string, { $ref: string }> }>;
-      operations: Record<string, { channel: { $ref: string }; messages: { $ref: string }[] }>;
-      components: { messages: Record<string, { payload: unknown }> };
+    const whole = parse(renderAsyncApi()) as Document;
+    // The event channels and operations; the request/reply ones are checked below.
+    const doc = {
+      ...whole,
+      channels: Object.fromEntries(Object.entries(whole.channels).filter(([, channel]) => channel.address?.endsWith('.{key}'))),
+      operations: Object.fromEntries(Object.entries(whole.operations).filter(([, operation]) => operation.action === 'send')),
     };
     assert.equal(doc.asyncapi, '3.0.0');
     assert.deepEqual(Object.keys(doc.components.messages).sort(), [...eventTypes].sort());
@@ -28,6 +29,29 @@ describe('docs/asyncapi.yaml', () => {
     assert.deepEqual(inChannels.sort(), [...eventTypes].sort());
     const inOperations = Object.values(doc.operations).flatMap((operation) => operation.messages.map((m) => m.$ref));
     assert.equal(inOperations.length, eventTypes.length);
-    assert.deepEqual(doc, JSON.parse(JSON.stringify(asyncApiDocument())));
+    assert.deepEqual(whole, JSON.parse(JSON.stringify(asyncApiDocument())));
+  });
+
+  it('describes every endpoint of the request catalog as a receive operation with its reply', () => {
+    const doc = parse(renderAsyncApi()) as Document;
+    const answered = Object.values(doc.operations).filter((operation) => operation.action === 'receive');
+    assert.equal(answered.length, Object.keys(requests).length);
+    for (const name of Object.keys(requests)) {
+      assert.equal(doc.channels[name]?.address, `{namespace}.${name}`);
+      assert.equal(doc.channels[`${name}.reply`]?.address, null, 'the reply goes to the requester\'s inbox');
+    }
+    const exists = doc.operations.tokenAccountExists;
+    assert.deepEqual(exists?.channel, { $ref: '#/channels/token.account.exists' });
+    assert.deepEqual(exists?.reply, {
+      channel: { $ref: '#/channels/token.account.exists.reply' },
+      messages: [{ $ref: '#/channels/token.account.exists.reply/messages/reply' }],
+    });
   });
 });
+
+interface Document {
+  asyncapi: string;
+  channels: Record<string, { address: string | null; messages: Record<string, { $ref: string }> }>;
+  operations: Record<string, { action: string; channel: { $ref: string }; messages: { $ref: string }[]; reply?: unknown }>;
+  components: { messages: Record<string, { payload: unknown }> };
+}

@@ -185,4 +185,24 @@ export { createEvent, type CreateEventInit } from './create.ts';
 export { parseEvent, encodeEvent, decodeEvent } from './codec.ts';
 export { subjectToken, fromSubjectToken, namesFor, type Names } from './subjects.ts';
 export { streamSubjects, type StreamSubjects } from './stream-subjects.ts';
-export { jsonSchemas, type JsonSchema } from './json-schema.ts';
+export { jsonSchemas, requestJsonSchemas, type JsonSchema } from './json-schema.ts';
+export {
+  requests,
+  commonErrors,
+  callerErrors,
+  requestSubject,
+  isRequestName,
+  rebuildProgressSchema,
+  type EndpointSpec,
+  type RequestName,
+  type RequestOf,
+  type ParsedRequestOf,
+  type ReplyOf,
+  type ServiceName,
+  type EndpointOf,
+  type PagedRequestName,
+  type ListRequestName,
+  type RebuildProgress,
+  type ClientListing,
+  type GrantListing,
+} from './requests.ts';

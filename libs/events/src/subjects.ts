@@ -21,6 +21,8 @@ export function fromSubjectToken(token: string): string {
 export function namesFor(ns: string) {
   const NS = ns.toUpperCase();
   return {
+    /** GATEHOUSE_NAMESPACE itself: what `call` (@gatehouse/bus) takes to name a catalog endpoint's subject. */
+    namespace: ns,
     streams: {
       accounts: `${NS}_ACCOUNTS`,
       sessions: `${NS}_SESSIONS`,

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ensureStreams, request, ServiceError, type NatsConnection } from '@gatehouse/bus';
+import { call, ensureStreams, request, ServiceError, type NatsConnection } from '@gatehouse/bus';
 import { createDb, migrateToLatest } from '@gatehouse/db';
 import { namesFor } from '@gatehouse/events';
-import { createProjectionsService, migrations, type ClientListing, type Database, type ProjectionsService } from '@gatehouse/projections';
+import { createProjectionsService, migrations, type Database, type ProjectionsService } from '@gatehouse/projections';
 import { createLogger } from '@gatehouse/telemetry';
 import { createTestDatabase, setupNats, waitFor, type NatsTestContext, type TestDatabase } from '@gatehouse/testing';
 import { createTokenService, type TokenService } from '@gatehouse/token';
@@ -28,7 +28,7 @@ describe('client registry and client listing together (NATS + PostgreSQL)', { ti
     registry = createClientRegistryService({ nc, ns, domain: 'localhost', logger, retryDelayMs: 100 });
     await registry.start();
   };
-  const list = async () => (await request<{ items: ClientListing[] }>(nc, `${namesFor(ns).services.projections}.clients.list`, { jid: alice })).items;
+  const list = async () => (await call(nc, ns, 'projections.clients.list', { jid: alice })).items;
   const revoke = (id: string) => request(nc, `${namesFor(ns).services.clientRegistry}.client.revoke`, { jid: alice, id });
 
   before(async () => {
@@ -103,7 +103,7 @@ describe('client registry and client listing together (NATS + PostgreSQL)', { ti
     // Legacy clients (no client id) are one per full JID: each fresh resource is a new client.
     for (let i = 0; i < 8; i++) await gateway.close(await gateway.login({ jid: carol, mechanism: 'PLAIN' }, { bind: `fresh${i}` }));
     assert.ok(await registry.settled(20_000));
-    const listed = (await request<{ items: ClientListing[] }>(nc, `${namesFor(ns).services.projections}.clients.list`, { jid: carol })).items;
+    const listed = (await call(nc, ns, 'projections.clients.list', { jid: carol })).items;
     assert.equal(listed.length, 3);
     assert.equal(listed.filter((client) => client.connected).length, 1, 'the connected client stays');
     await gateway.close(online);

@@ -79,7 +79,7 @@ describe('client registry on NATS, with the token service', { timeout: 120_000 }
     const revoked = (await eventsOf('tablet')).find((event) => event.type === 'gatehouse.client.revoked.v1');
     assert.deepEqual(revoked?.data.fullJids, [session.fullJid]);
     assert.equal(revoked?.data.reason, 'revoked-by-user');
-    const { grants } = await gateway.token<{ grants: { clientId: string }[] }>('grant.list', { jid: alice });
+    const { grants } = await gateway.token('grant.list', { jid: alice });
     assert.ok(!grants.some((grant) => grant.clientId === 'tablet'));
     // The notice comes last: by the time it is stored, the grant revocation is (the control stream is written after the tokens stream).
     const cuts = (await accessCuts()).filter((cut) => cut.clientId === 'tablet');

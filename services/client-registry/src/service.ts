@@ -7,7 +7,7 @@ import {
   openKv,
   publishAccessCut,
   readAggregate,
-  request,
+  serviceCaller,
   startService,
   type DurableIntake,
   type Follower,
@@ -90,7 +90,7 @@ export function createClientRegistryService({
   const view = new ClientView(logins);
   const stream = natsClientStream(nc, ns);
   const execute = createClientHandler({ view, stream, clock });
-  const token = (endpoint: string, payload: unknown) => request(nc, `${names.services.token}.${endpoint}`, payload);
+  const token = serviceCaller(nc, ns, 'token');
   const intakes: DurableIntake[] = [];
   let follower: Follower | undefined;
   let api: RunningService | undefined;
@@ -112,7 +112,7 @@ export function createClientRegistryService({
           });
         },
         publishAccessCut: (notice) => publishAccessCut(nc, ns, notice, registrySource),
-        accountExists: async (jid) => ((await token('account.exists', { jid })) as { exists: boolean }).exists,
+        accountExists: async (jid) => (await token('account.exists', { jid })).exists,
       },
       revocation,
     );

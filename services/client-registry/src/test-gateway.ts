@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { appendEvent, openKv, request, type NatsConnection } from '@gatehouse/bus';
+import { appendEvent, openKv, serviceCaller, type NatsConnection } from '@gatehouse/bus';
 import { createEvent, namesFor, type EventDataMap, type EventType } from '@gatehouse/events';
 import { kvLegacyIds } from './intake/legacy-ids.ts';
 
@@ -27,7 +27,7 @@ export function testGateway(nc: NatsConnection, ns: string) {
     const sessionId = (data as { sessionId: string }).sessionId;
     return (await appendEvent(nc, createEvent(type, { subject: names.subjects.session(sessionId), source: 'gatehouse/gateway/gw0', data }))).seq;
   };
-  const token = <T>(endpoint: string, payload: unknown) => request<T>(nc, `${names.services.token}.${endpoint}`, payload);
+  const token = serviceCaller(nc, ns, 'token');
   const legacyIds = openKv(nc, names.buckets.legacyClients).then(kvLegacyIds);
 
   return {
@@ -42,7 +42,7 @@ export function testGateway(nc: NatsConnection, ns: string) {
       if (login.clientId) {
         if (options.requestToken) {
           fastToken = (
-            await token<{ token: string }>('fast.issue', { jid: login.jid, clientId: login.clientId, mechanism: 'HT-SHA-256-NONE', authenticatedBy: method })
+            await token('fast.issue', { jid: login.jid, clientId: login.clientId, mechanism: 'HT-SHA-256-NONE', authenticatedBy: method })
           ).token;
         }
         await token('grant.record', { jid: login.jid, clientId: login.clientId, authenticatedBy: method, ...(login.userAgent ? { userAgent: login.userAgent } : {}) });

@@ -4,7 +4,7 @@
  * subscription must exist before our routes are visible to other replicas.
  */
 import type { NatsConnection } from '@nats-io/transport-node';
-import { EventOutbox, ensureStreams, openKv, request } from '@gatehouse/bus';
+import { EventOutbox, call, ensureStreams, openKv } from '@gatehouse/bus';
 import { namesFor } from '@gatehouse/events';
 import type { Logger } from '@gatehouse/telemetry';
 import type { GatewayConfig } from './config.ts';
@@ -80,7 +80,7 @@ export function createGateway(deps: { nc: NatsConnection; settings: GatewaySetti
     stoppers.push(() => router.stop());
 
     const accounts = {
-      exists: async (jid: string) => (await request<{ exists: boolean }>(nc, `${names.services.token}.account.exists`, { jid })).exists,
+      exists: async (jid: string) => (await call(nc, names.namespace, 'token.account.exists', { jid })).exists,
     };
     // Before liveness: its sweep tells a lost session's contacts through the IM features.
     const im = await startIm({ nc, names, domain: settings.XMPP_DOMAIN, replica, router, directory, accounts, logger });
@@ -131,8 +131,8 @@ export function createGateway(deps: { nc: NatsConnection; settings: GatewaySetti
         resourcesPerAccount: settings.C2S_MAX_RESOURCES_PER_ACCOUNT,
         presenceBytes: settings.C2S_PRESENCE_SIZE_LIMIT,
       },
-      credentials: tokenServiceCredentials(nc, names.services.token),
-      tokens: tokenServiceClient(nc, names.services.token),
+      credentials: tokenServiceCredentials(nc, names.namespace),
+      tokens: tokenServiceClient(nc, names.namespace),
       enforceClientIds: settings.ENFORCE_CLIENT_IDS,
       throttle: new LoginThrottle(failureCounts, logger, { freeFailuresPerAddress: settings.C2S_AUTH_FREE_FAILURES_PER_IP }),
       authSlots: new AddressSlots(settings.C2S_MAX_CONCURRENT_AUTH_PER_IP),

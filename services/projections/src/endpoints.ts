@@ -1,7 +1,6 @@
-import { fillPage, pageBudget, pageOf, parsePayload, type Page, type Endpoints, type NatsConnection } from '@gatehouse/bus';
+import { catalogEndpoints, fillPage, pageBudget, pageOf, type Page, type NatsConnection } from '@gatehouse/bus';
 import { bareJidSchema } from '@gatehouse/events';
 import type { Logger } from '@gatehouse/telemetry';
-import { z } from 'zod';
 import type { AccountRange } from './account-listing/queries.ts';
 import type { ClientListing } from './client-listing/listing.ts';
 import type { RebuildProgress } from './rebuild.ts';
@@ -16,17 +15,6 @@ export class JidMalformedError extends Error {
     this.name = 'JidMalformedError';
   }
 }
-
-const accountsListRequest = z.object({ domain: z.string().min(1).optional(), cursor: z.string().min(1).max(3071).optional() }).strict();
-const clientsListRequest = z.object({ jid: z.string().min(1).max(3071), cursor: z.string().max(64).optional() }).strict();
-const rebuildRequest = z
-  .object({
-    name: z.string().min(1),
-    /** A subject (the caller's inbox) to which `{ applied, total }` is published as the rebuild goes. */
-    progress: z.string().regex(/^[^\s*>]+$/, 'a subject without wildcards').max(256).optional(),
-  })
-  .strict();
-
 
 /**
  * Account JIDs are stored as the token service normalised them (NFC, lower case); this
@@ -55,10 +43,10 @@ const LOG_EVERY = 1_000;
 const PROGRESS_STEPS = 100;
 
 /** The `projections` service API (docs/architecture.md): requests and replies are JSON. */
-export function projectionEndpoints({ nc, listAccounts, listClients, rebuild, logger }: EndpointDeps): Endpoints {
-  return {
-    'accounts.list': async (payload) => {
-      const { domain, cursor } = parsePayload(accountsListRequest, payload ?? {});
+export function projectionEndpoints({ nc, listAccounts, listClients, rebuild, logger }: EndpointDeps) {
+  return catalogEndpoints('projections', {
+    'accounts.list': async (request) => {
+      const { domain, cursor } = request ?? {};
       // Paged (@gatehouse/bus) with a keyset cursor, the last JID served: the table is sorted by
       // JID, so a page never expires; an account made behind the cursor shows on the next listing.
       const rows = await listAccounts(domain, { limit: ACCOUNT_ROWS_PER_PAGE, ...(cursor === undefined ? {} : { after: cursor }) });
@@ -66,15 +54,13 @@ export function projectionEndpoints({ nc, listAccounts, listClients, rebuild, lo
       const more = end < rows.length || rows.length === ACCOUNT_ROWS_PER_PAGE;
       return (more && items.length > 0 ? { items, next: items.at(-1)! } : { items }) satisfies Page<string>;
     },
-    'clients.list': async (payload) => {
-      const { jid, cursor } = parsePayload(clientsListRequest, payload ?? {});
+    'clients.list': async ({ jid, cursor }) => {
       const clients = await listClients(accountJid(jid));
       // Paged (@gatehouse/bus): an account's clients can outgrow one NATS message. The listing
       // has no version; its size stands in, so a client added or removed between pages restarts.
       return pageOf(clients, { version: clients.length, cursor, budget: pageBudget(nc) });
     },
-    rebuild: async (payload) => {
-      const { name, progress } = parsePayload(rebuildRequest, payload ?? {});
+    rebuild: async ({ name, progress }) => {
       return rebuild(name, ({ applied, total }) => {
         if (applied % LOG_EVERY === 0 || applied === total) logger.info({ projection: name, applied, total }, 'rebuilding');
         // A reply cannot stream: progress goes to the caller's subject as it happens.
@@ -82,5 +68,5 @@ export function projectionEndpoints({ nc, listAccounts, listClients, rebuild, lo
         if (progress !== undefined && (applied % step === 0 || applied === total)) nc.publish(progress, JSON.stringify({ applied, total }));
       });
     },
-  };
+  });
 }

@@ -1,16 +1,12 @@
 import { managerOf } from '@gatehouse/bus';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Kysely } from 'kysely';
+import type { RebuildProgress } from '@gatehouse/events';
 import type { Database } from './database.ts';
 import { resetProjection } from './reset.ts';
 import type { ProjectionRunner } from './runner.ts';
 
-export interface RebuildProgress {
-  /** Messages applied since the rebuild began. */
-  applied: number;
-  /** Messages in the stream when it began. */
-  total: number;
-}
+export type { RebuildProgress };
 
 export class RebuildTimeoutError extends Error {
   readonly code = 'rebuild-timeout';

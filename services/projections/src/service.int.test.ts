@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { request, requestAll, ServiceError, type Page } from '@gatehouse/bus';
+import { callAll, request, serviceCaller, ServiceError, type ServiceCaller } from '@gatehouse/bus';
 import { createProjectionsService, type ProjectionsService } from './service.ts';
 import { credentials, setupFixture, testLogger, type Fixture } from './test-fixture.ts';
 
 describe('projections service API over NATS', () => {
   let fixture: Fixture;
   let service: ProjectionsService;
-  const ask = <T>(endpoint: string, payload: unknown) => request<T>(fixture.nc, `${fixture.names.services.projections}.${endpoint}`, payload, { timeoutMs: 5_000 });
+  const ask: ServiceCaller<'projections'> = (endpoint, payload) => serviceCaller(fixture.nc, fixture.ns, 'projections', { timeoutMs: 5_000 })(endpoint, payload);
 
   before(async () => {
     fixture = await setupFixture();
@@ -41,7 +41,7 @@ describe('projections service API over NATS', () => {
   });
 
   it('refuses malformed requests and unknown projections with codes', async () => {
-    await assert.rejects(ask('accounts.list', { domain: 42 }), (error: unknown) => error instanceof ServiceError && error.code === 'bad-request');
+    await assert.rejects(request(fixture.nc, `${fixture.names.services.projections}.accounts.list`, { domain: 42 }), (error: unknown) => error instanceof ServiceError && error.code === 'bad-request');
     await assert.rejects(ask('rebuild', { name: 'nope' }), (error: unknown) => error instanceof ServiceError && error.code === 'unknown-projection');
   });
 
@@ -51,9 +51,9 @@ describe('projections service API over NATS', () => {
     for (let i = 0; i < jids.length; i += 50) {
       await Promise.all(jids.slice(i, i + 50).map((jid) => fixture.append('gatehouse.account.created.v1', jid, { jid, credentials })));
     }
-    const first = await ask<Page<string>>('accounts.list', { domain: 'big.test' });
+    const first = await ask('accounts.list', { domain: 'big.test' });
     assert.ok(first.next !== undefined && first.items.length < jids.length);
-    const all = await requestAll<Page<string>>(fixture.nc, `${fixture.names.services.projections}.accounts.list`, { domain: 'big.test' }, { timeoutMs: 10_000 });
+    const all = await callAll(fixture.nc, fixture.ns, 'projections.accounts.list', { domain: 'big.test' }, { timeoutMs: 10_000 });
     assert.deepEqual(all, { items: jids });
   });
 });

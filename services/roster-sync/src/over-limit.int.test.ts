@@ -4,7 +4,7 @@
  */
 import { after, afterEach, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendEvent, ensureStreams, readAggregate, request, requestPages, type Page } from '@gatehouse/bus';
+import { appendEvent, callPages, ensureStreams, readAggregate, serviceCaller, type ServiceCaller } from '@gatehouse/bus';
 import { createEvent, namesFor, type EventDataMap, type EventType } from '@gatehouse/events';
 import { createLogger } from '@gatehouse/telemetry';
 import { setupNats, waitFor, type NatsTestContext } from '@gatehouse/testing';
@@ -18,7 +18,7 @@ describe('roster-sync with rosters stored over max_payload', { timeout: 90_000 }
   let ctx: NatsTestContext;
   let service: RosterSyncService | undefined;
   const names = () => namesFor(ctx.ns);
-  const ask = <T>(endpoint: string, payload: unknown) => request<T>(ctx.nc, `${names().services.rosterSync}.${endpoint}`, payload, { timeoutMs: 10_000 });
+  const ask: ServiceCaller<'roster-sync'> = (endpoint, payload) => serviceCaller(ctx.nc, ctx.ns, 'roster-sync', { timeoutMs: 10_000 })(endpoint, payload);
   /** Appends straight to the owner's roster subject, as older code without the limits did. */
   const store = async <T extends EventType>(owner: string, type: T, data: EventDataMap[T][]) => {
     for (let i = 0; i < data.length; i += 50) {
@@ -50,7 +50,7 @@ describe('roster-sync with rosters stored over max_payload', { timeout: 90_000 }
 
     const deletedAt = new Date(Date.now() + 1_000).toISOString();
     await appendEvent(ctx.nc, createEvent('gatehouse.account.deleted.v1', { subject: names().subjects.account(owner), source: 'test', time: deletedAt, data: { jid: owner } }));
-    await waitFor(async () => ((await ask<Page<unknown>>('roster.get', { jid: owner })).items.length === 0 ? true : undefined), 20_000);
+    await waitFor(async () => ((await ask('roster.get', { jid: owner })).items.length === 0 ? true : undefined), 20_000);
 
     const { events } = await readAggregate(ctx.nc, names().streams.rosters, names().subjects.roster(owner));
     const cleared = events.filter((event) => event.type === 'gatehouse.roster.cleared.v1');
@@ -62,7 +62,7 @@ describe('roster-sync with rosters stored over max_payload', { timeout: 90_000 }
       cleared.map((event) => event.data.more ?? false),
       [...Array(cleared.length - 1).fill(true), false],
     );
-    assert.equal((await ask<{ version: number }>('roster.get', { jid: owner })).version, 1 + jids.length);
+    assert.equal((await ask('roster.get', { jid: owner })).version, 1 + jids.length);
   });
 
   it('answers presence.peers in pages when the pending requests outgrow one message', async () => {
@@ -88,7 +88,7 @@ describe('roster-sync with rosters stored over max_payload', { timeout: 90_000 }
     await service.start();
 
     const pages: (PresencePeers & { next?: string })[] = [];
-    for await (const page of requestPages<Page<never> & PresencePeers>(ctx.nc, `${names().services.rosterSync}.presence.peers`, { jid: owner }, { timeoutMs: 10_000 })) pages.push(page);
+    for await (const page of callPages(ctx.nc, ctx.ns, 'roster-sync.presence.peers', { jid: owner }, { timeoutMs: 10_000 })) pages.push(page);
     assert.ok(pages.length >= 2, `${pages.length} pages`);
     assert.deepEqual(new Set(pages.flatMap((page) => page.pending)), new Set(requests));
     assert.equal(pages.flatMap((page) => page.pending).length, requests.length);

@@ -1,7 +1,7 @@
 /** The service on a real NATS server, through its endpoints, as the gateway uses it. */
 import { after, afterEach, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendEvent, ensureStreams, openKv, readAggregate, request, ServiceError } from '@gatehouse/bus';
+import { appendEvent, ensureStreams, openKv, readAggregate, request, serviceCaller, ServiceError, type ServiceCaller } from '@gatehouse/bus';
 import { createEvent, namesFor, subjectToken, type RosterItem } from '@gatehouse/events';
 import { createLogger } from '@gatehouse/telemetry';
 import { setupNats, startRosterWebApp, type NatsTestContext, type RosterWebApp } from '@gatehouse/testing';
@@ -9,6 +9,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { LAST_ACTIVITY_CONSUMER } from './activity/last-activity.ts';
 import { httpRosterSource } from './external/http-roster-source.ts';
 import { createRosterSyncService, type RosterSyncService } from './service.ts';
+import type { SubscriptionPresence } from './roster/subscription-states.ts';
 
 const logger = createLogger('roster-sync-test', 'silent');
 
@@ -25,14 +26,14 @@ async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 5_000
 describe('roster-sync service', () => {
   let ctx: NatsTestContext;
   let services: RosterSyncService[] = [];
-  const ask = <T>(endpoint: string, payload: unknown) => request<T>(ctx.nc, `${namesFor(ctx.ns).services.rosterSync}.${endpoint}`, payload);
+  const ask: ServiceCaller<'roster-sync'> = (endpoint, payload) => serviceCaller(ctx.nc, ctx.ns, 'roster-sync')(endpoint, payload);
   const start = async (extra: Partial<Parameters<typeof createRosterSyncService>[0]> = {}) => {
     const service = createRosterSyncService({ nc: ctx.nc, ns: ctx.ns, domain: 'localhost', logger, offlineMaxMessages: 3, ...extra });
     await service.start();
     services.push(service);
     return service;
   };
-  const items = async (jid: string) => (await ask<{ version: number; items: RosterItem[] }>('roster.get', { jid }));
+  const items = async (jid: string) => (await ask('roster.get', { jid }));
 
   before(async () => {
     ctx = await setupNats();
@@ -90,6 +91,9 @@ describe('roster-sync service', () => {
     await assert.rejects(ask('roster.set', { jid: 'erin@localhost', item: { jid: 'erin@localhost', groups: [] } }), (error: ServiceError) => error.code === 'not-allowed');
     await assert.rejects(ask('roster.set', { jid: 'erin@localhost', item: { jid: 'a@b', groups: ['x', 'x'] } }), (error: ServiceError) => error.code === 'bad-request');
     await assert.rejects(ask('roster.set', { jid: 'erin@other.example', item: { jid: 'a@b', groups: [] } }), (error: ServiceError) => error.code === 'bad-request');
+    await assert.rejects(ask('block.add', { jid: 'erin@localhost', items: ['a@b', 'a@@b'] }), (error: ServiceError) => error.code === 'bad-request' && error.message === 'items.1: not a JID');
+    await assert.rejects(ask('activity.last', { jid: 'erin@localhost/desk', requester: 'a@b' }), (error: ServiceError) => error.code === 'bad-request' && error.message === 'jid: a bare JID (local@domain)');
+    await assert.rejects(request(ctx.nc, `${namesFor(ctx.ns).services.rosterSync}.roster.get`, { jid: 7 }), (error: ServiceError) => error.code === 'bad-request' && /^jid: /.test(error.message));
   });
 
   it('stays consistent when two replicas write one roster at once', async () => {
@@ -106,12 +110,12 @@ describe('roster-sync service', () => {
     await start();
     await ask('subscription.outbound', { jid: 'hank@localhost', contact: 'ivy@localhost', presence: 'subscribed' });
     await ask('subscription.inbound', { jid: 'hank@localhost', contact: 'ivy@localhost', presence: 'subscribe' });
-    assert.deepEqual((await ask<{ broadcast: string[] }>('presence.peers', { jid: 'hank@localhost' })).broadcast, ['ivy@localhost']);
+    assert.deepEqual((await ask('presence.peers', { jid: 'hank@localhost' })).broadcast, ['ivy@localhost']);
     assert.deepEqual(await ask('block.add', { jid: 'hank@localhost', items: ['ivy@localhost', 'spam.example'] }), { added: ['ivy@localhost', 'spam.example'] });
     assert.deepEqual(await ask('block.add', { jid: 'hank@localhost', items: ['ivy@localhost'] }), { added: [] });
     const kv = await openKv(ctx.nc, namesFor(ctx.ns).buckets.blocklists);
     assert.deepEqual((await kv.get(subjectToken('hank@localhost')))?.json<{ jids: string[] }>().jids, ['ivy@localhost', 'spam.example']);
-    assert.deepEqual((await ask<{ broadcast: string[] }>('presence.peers', { jid: 'hank@localhost' })).broadcast, []);
+    assert.deepEqual((await ask('presence.peers', { jid: 'hank@localhost' })).broadcast, []);
     assert.deepEqual(await ask('block.remove', { jid: 'hank@localhost', items: [] }), { removed: ['ivy@localhost', 'spam.example'] });
     assert.equal((await kv.get(subjectToken('hank@localhost')))?.operation, 'DEL');
     assert.deepEqual(await ask('block.list', { jid: 'hank@localhost' }), { items: [] });
@@ -124,10 +128,10 @@ describe('roster-sync service', () => {
     await first.stop();
     services = [];
     await start();
-    const { items: messages } = await ask<{ items: { seq: number; stanza: string }[] }>('offline.fetch', { jid: 'jay@localhost' });
+    const { items: messages } = await ask('offline.fetch', { jid: 'jay@localhost' });
     assert.deepEqual(messages.map((m) => m.stanza), ['one', 'two', 'three'].map((body) => `<message><body>${body}</body></message>`));
     await ask('offline.ack', { jid: 'jay@localhost', seq: messages[1]!.seq });
-    const rest = await ask<{ items: { stanza: string }[] }>('offline.fetch', { jid: 'jay@localhost' });
+    const rest = await ask('offline.fetch', { jid: 'jay@localhost' });
     assert.deepEqual(rest.items.map((m) => m.stanza), ['<message><body>three</body></message>']);
   });
 
@@ -142,7 +146,7 @@ describe('roster-sync service', () => {
     });
     await appendEvent(ctx.nc, ended);
     const seen = await waitFor(async () => {
-      const answer = await ask<{ lastLogout?: string; status?: string }>('activity.last', { jid: 'kim@localhost', requester: 'kim@localhost' });
+      const answer = await ask('activity.last', { jid: 'kim@localhost', requester: 'kim@localhost' });
       return answer.lastLogout === undefined ? undefined : answer;
     });
     assert.deepEqual(seen, { lastLogout: '2025-03-01T10:00:00.000Z', status: 'off to bed' });
@@ -152,8 +156,8 @@ describe('roster-sync service', () => {
   it("clears a deleted account's roster, block list, offline messages and last activity, and ends its contacts' subscriptions", async () => {
     await start();
     const names = namesFor(ctx.ns);
-    const inbound = (jid: string, contact: string, presence: string) => ask('subscription.inbound', { jid, contact, presence });
-    const outbound = (jid: string, contact: string, presence: string) => ask('subscription.outbound', { jid, contact, presence });
+    const inbound = (jid: string, contact: string, presence: SubscriptionPresence) => ask('subscription.inbound', { jid, contact, presence });
+    const outbound = (jid: string, contact: string, presence: SubscriptionPresence) => ask('subscription.outbound', { jid, contact, presence });
     // mia ⇄ ned both ways; mia asked olga; pat asked mia.
     for (const [from, to] of [['mia@localhost', 'ned@localhost'], ['ned@localhost', 'mia@localhost']]) {
       await outbound(from!, to!, 'subscribe');
@@ -175,7 +179,7 @@ describe('roster-sync service', () => {
       data: { sessionId: 'BBBBBBBBBBBBBBBBBBBBBB', jid: 'mia@localhost/phone', reason: 'closed-by-client' },
     });
     await appendEvent(ctx.nc, ended);
-    await waitFor(async () => (await ask<{ lastLogout?: string }>('activity.last', { jid: 'mia@localhost', requester: 'mia@localhost' })).lastLogout);
+    await waitFor(async () => (await ask('activity.last', { jid: 'mia@localhost', requester: 'mia@localhost' })).lastLogout);
     assert.equal((await items('mia@localhost')).items.length, 2);
 
     const deleted = (time: string) => createEvent('gatehouse.account.deleted.v1', { subject: names.subjects.account('mia@localhost'), source: 'test', time, data: { jid: 'mia@localhost' } });
@@ -186,9 +190,9 @@ describe('roster-sync service', () => {
     assert.deepEqual(await ask('presence.peers', { jid: 'olga@localhost' }), { broadcast: [], probe: [], pending: [] });
     assert.deepEqual((await items('pat@localhost')).items, [{ jid: 'mia@localhost', groups: [], subscription: 'none', ask: false, approved: false }]);
     assert.deepEqual(await ask('presence.peers', { jid: 'mia@localhost' }), { broadcast: [], probe: [], pending: [] });
-    await waitFor(async () => ((await ask<{ items: string[] }>('block.list', { jid: 'mia@localhost' })).items.length === 0 ? true : undefined));
-    await waitFor(async () => ((await ask<{ items: unknown[] }>('offline.fetch', { jid: 'mia@localhost' })).items.length === 0 ? true : undefined));
-    await waitFor(async () => ((await ask<{ lastLogout?: string }>('activity.last', { jid: 'mia@localhost', requester: 'mia@localhost' })).lastLogout === undefined ? true : undefined));
+    await waitFor(async () => ((await ask('block.list', { jid: 'mia@localhost' })).items.length === 0 ? true : undefined));
+    await waitFor(async () => ((await ask('offline.fetch', { jid: 'mia@localhost' })).items.length === 0 ? true : undefined));
+    await waitFor(async () => ((await ask('activity.last', { jid: 'mia@localhost', requester: 'mia@localhost' })).lastLogout === undefined ? true : undefined));
     const { events } = await readAggregate(ctx.nc, names.streams.rosters, names.subjects.roster('mia@localhost'));
     assert.equal(events.at(-1)?.type, 'gatehouse.roster.cleared.v1');
     // The deletion cut mia's session after it was decided; that ending is not a new account's last activity.
@@ -201,7 +205,7 @@ describe('roster-sync service', () => {
     const { seq: cutSeq } = await appendEvent(ctx.nc, cut);
     const jsm = await jetstreamManager(ctx.nc);
     await waitFor(async () => ((await jsm.consumers.info(names.streams.sessions, LAST_ACTIVITY_CONSUMER)).ack_floor.stream_seq >= cutSeq ? true : undefined));
-    assert.equal((await ask<{ lastLogout?: string }>('activity.last', { jid: 'mia@localhost', requester: 'mia@localhost' })).lastLogout, undefined);
+    assert.equal((await ask('activity.last', { jid: 'mia@localhost', requester: 'mia@localhost' })).lastLogout, undefined);
 
     // A new account of that name adds a contact; a late copy of the old deletion leaves it alone.
     await ask('roster.set', { jid: 'mia@localhost', item: { jid: 'quinn@localhost', groups: [] } });
@@ -231,7 +235,7 @@ describe('roster-sync service', () => {
       for (const behaviour of ['slow', 'garbage', 'error'] as const) {
         app.behave(behaviour);
         await assert.rejects(ask('external.refresh', { jid: 'john@localhost' }), (error: ServiceError) => error.code === 'roster-fetch-failed', behaviour);
-        assert.deepEqual((await ask<{ items: RosterItem[] }>('roster.get', { jid: 'john@localhost', refresh: true })).items.map((i) => i.jid), ['aaron@localhost']);
+        assert.deepEqual((await ask('roster.get', { jid: 'john@localhost', refresh: true })).items.map((i) => i.jid), ['aaron@localhost']);
       }
       await assert.rejects(ask('roster.get', { jid: 'never@localhost' }), (error: ServiceError) => error.code === 'roster-fetch-failed');
       await assert.rejects(ask('roster.set', { jid: 'john@localhost', item: { jid: 'x@localhost', groups: [] } }), (error: ServiceError) => error.code === 'not-allowed');

@@ -1,5 +1,5 @@
 import { followStream, openKv, pageBudget, startService, type DurableIntake, type Follower, type NatsConnection, type RunningService } from '@gatehouse/bus';
-import { isBlocklistEvent, isRosterEvent, namesFor } from '@gatehouse/events';
+import { isBlocklistEvent, isRosterEvent, namesFor, type EndpointOf } from '@gatehouse/events';
 import type { Logger } from '@gatehouse/telemetry';
 import { accountDeletionIntake } from './account/account-deletion.ts';
 import { LastActivity } from './activity/last-activity.ts';
@@ -122,7 +122,7 @@ export function createRosterSyncService(deps: RosterSyncServiceDeps): RosterSync
       service = await startService(
         nc,
         { name: 'roster-sync', version: rosterSyncServiceVersion, description: 'Gatehouse rosters, subscriptions, block lists, offline messages', group: names.services.rosterSync },
-        { ...rosterEndpoints(ctx), ...subscriptionEndpoints(ctx), ...storageEndpoints(ctx) },
+        { ...rosterEndpoints(ctx), ...subscriptionEndpoints(ctx), ...storageEndpoints(ctx) } satisfies Record<EndpointOf<'roster-sync'>, unknown>,
         logger,
       );
       logger.info({ external: external !== undefined }, 'rosters loaded');

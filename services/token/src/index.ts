@@ -3,4 +3,4 @@ export { tokenConfigSchema, type TokenConfig } from './config.ts';
 export { AccountExistsError, AccountNotFoundError } from './account/decide.ts';
 export { GrantNotFoundError } from './grant/decide.ts';
 export { FastCredentialsExpiredError, FastNotAuthorizedError, type FastFailureReason } from './fast/errors.ts';
-export type { GrantListing } from './grant/endpoints.ts';
+export type { GrantListing } from '@gatehouse/events';

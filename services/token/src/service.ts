@@ -1,5 +1,5 @@
 import { followStream, pageBudget, publishAccessCut, startService, type Follower, type NatsConnection, type RunningService } from '@gatehouse/bus';
-import { isAccountEvent, namesFor } from '@gatehouse/events';
+import { isAccountEvent, namesFor, type EndpointOf } from '@gatehouse/events';
 import type { Logger } from '@gatehouse/telemetry';
 import { revokeAccountAccess } from './access.ts';
 import { natsAccountsStream, tokenSource } from './account/accounts-stream.ts';
@@ -101,7 +101,7 @@ export function createTokenService({
           ...accountEndpoints({ domain, iterations, view, execute, fakeSecret, revokeAccess, pageBytes: pageBudget(nc) }),
           ...grantEndpoints(access),
           ...fastEndpoints(access),
-        },
+        } satisfies Record<EndpointOf<'token'>, unknown>,
         logger,
       );
       logger.info({ accounts: view.list().length }, 'accounts loaded');

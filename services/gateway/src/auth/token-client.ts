@@ -1,33 +1,30 @@
 import type { NatsConnection } from '@nats-io/transport-node';
-import { request } from '@gatehouse/bus';
+import { serviceCaller } from '@gatehouse/bus';
+import type { ReplyOf, RequestOf } from '@gatehouse/events';
 
-export type FastMechanism = 'HT-SHA-256-NONE' | 'HT-SHA-256-ENDP';
+export type { UserAgent } from '@gatehouse/events';
 
-export interface UserAgent {
-  software?: string;
-  device?: string;
-  uri?: string;
-}
+export type FastMechanism = RequestOf<'token.fast.verify'>['mechanism'];
 
 /**
  * The token service's side of SASL2/FAST (XEP-0484): the gateway keeps no token state,
  * it only forwards proofs and hands out what the service issues.
  */
 export interface TokenClient {
-  verifyFast(req: { jid: string; clientId: string; mechanism: FastMechanism; initiatorProof: string; cbData?: string; count?: number }): Promise<{ responderProof: string; rotate: boolean }>;
-  issueFast(req: { jid: string; clientId: string; mechanism: FastMechanism; authenticatedBy: 'password' | 'fast' }): Promise<{ token: string; expiry: string }>;
-  invalidateFast(req: { jid: string; clientId: string }): Promise<void>;
-  recordGrant(req: { jid: string; clientId: string; authenticatedBy: 'password' | 'fast'; userAgent?: UserAgent }): Promise<{ grantId: string; created: boolean }>;
+  verifyFast(req: RequestOf<'token.fast.verify'>): Promise<ReplyOf<'token.fast.verify'>>;
+  issueFast(req: RequestOf<'token.fast.issue'>): Promise<ReplyOf<'token.fast.issue'>>;
+  invalidateFast(req: RequestOf<'token.fast.invalidate'>): Promise<void>;
+  recordGrant(req: RequestOf<'token.grant.record'>): Promise<ReplyOf<'token.grant.record'>>;
 }
 
-export function tokenServiceClient(nc: NatsConnection, tokenGroup: string, timeoutMs = 3_000): TokenClient {
-  const call = <T>(endpoint: string, payload: unknown) => request<T>(nc, `${tokenGroup}.${endpoint}`, payload, { timeoutMs });
+export function tokenServiceClient(nc: NatsConnection, ns: string, timeoutMs = 3_000): TokenClient {
+  const token = serviceCaller(nc, ns, 'token', { timeoutMs });
   return {
-    verifyFast: (req) => call('fast.verify', req),
-    issueFast: (req) => call('fast.issue', req),
+    verifyFast: (req) => token('fast.verify', req),
+    issueFast: (req) => token('fast.issue', req),
     invalidateFast: async (req) => {
-      await call('fast.invalidate', req);
+      await token('fast.invalidate', req);
     },
-    recordGrant: (req) => call('grant.record', req),
+    recordGrant: (req) => token('grant.record', req),
   };
 }

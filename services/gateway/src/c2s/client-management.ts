@@ -14,22 +14,14 @@
  * and answers those to another account with {@link refuseForeignClientManagement}.
  */
 import xml, { type Element } from '@xmpp/xml';
+import type { ClientListing } from '@gatehouse/events';
 import { iqResult, stanzaError } from '@gatehouse/xmpp';
 
 export const NS_MANAGE_CLIENTS = 'xmpp:prosody.im/protocol/manage-clients';
 export const NS_CAM = 'urn:xmpp:cam:0';
 
-/** One client with access, as the client listing reports it (projections `clients.list`). */
-export interface ClientEntry {
-  id: string;
-  type: 'session' | 'access';
-  connected: boolean;
-  /** RFC 3339. */
-  firstSeen: string;
-  lastSeen: string;
-  auth: readonly ('password' | 'grant' | 'fast')[];
-  userAgent: { software?: string; device?: string; uri?: string };
-}
+/** One client with access, what the client listing reports of it here (projections `clients.list`). */
+export type ClientEntry = Pick<ClientListing, 'id' | 'type' | 'connected' | 'firstSeen' | 'lastSeen' | 'auth' | 'userAgent'>;
 
 export interface ClientManagementContext {
   /** The authenticated account's bare JID: the only account these requests act on. */

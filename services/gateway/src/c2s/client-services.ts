@@ -1,4 +1,4 @@
-import { request, requestAll, type NatsConnection, type Page } from '@gatehouse/bus';
+import { call, callAll, type NatsConnection } from '@gatehouse/bus';
 import type { Names } from '@gatehouse/events';
 import type { ClientEntry } from './client-management.ts';
 
@@ -10,11 +10,10 @@ import type { ClientEntry } from './client-management.ts';
  */
 export function clientServices(nc: NatsConnection, names: Names, timeoutMs = 5_000) {
   return {
-    list: async (jid: string): Promise<ClientEntry[]> =>
-      (await requestAll<Page<ClientEntry>>(nc, `${names.services.projections}.clients.list`, { jid }, { timeoutMs })).items,
+    list: async (jid: string): Promise<ClientEntry[]> => (await callAll(nc, names.namespace, 'projections.clients.list', { jid }, { timeoutMs })).items,
     /** `reason`: `revoked-by-user` from XMPP, `revoked-by-admin` from the admin API. */
     revoke: async (jid: string, id: string, reason: 'revoked-by-user' | 'revoked-by-admin' = 'revoked-by-user'): Promise<void> => {
-      await request(nc, `${names.services.clientRegistry}.client.revoke`, { jid, id, reason }, { timeoutMs });
+      await call(nc, names.namespace, 'clients.client.revoke', { jid, id, reason }, { timeoutMs });
     },
   };
 }

@@ -71,7 +71,7 @@ export async function startIm(deps: ImDeps): Promise<Im> {
   const presences = new PresenceDirectory(await openKv(nc, names.buckets.presence, { history: 1 }), replica, logger);
   const blocklists = new Blocklists(await openKv(nc, names.buckets.blocklists, { history: 1 }), replica, logger);
   await Promise.all([presences.start(), blocklists.start()]);
-  const client = rosterSyncClient(nc, names.services.rosterSync);
+  const client = rosterSyncClient(nc, names.namespace);
   const interest = new InterestRegistry();
   const directed = new DirectedPresence();
   const offline = new OfflineMessages(client, domain, logger);

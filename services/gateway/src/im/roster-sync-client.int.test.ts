@@ -43,6 +43,6 @@ describe('rosterSyncClient against a paging roster-sync (NATS)', () => {
   });
 
   it('merges every page of presence.peers, reading again a list that changed between pages', async () => {
-    assert.deepEqual(await rosterSyncClient(ctx.nc, group()).peers('owner@localhost'), { broadcast, probe: [], pending });
+    assert.deepEqual(await rosterSyncClient(ctx.nc, ctx.ns).peers('owner@localhost'), { broadcast, probe: [], pending });
   });
 });

@@ -1,28 +1,19 @@
-/** The roster-sync service's endpoints, typed, as the gateway calls them. */
-import { request, requestAll, requestPages, ServiceError, type NatsConnection, type Page } from '@gatehouse/bus';
-import type { RosterItem } from '@gatehouse/events';
+/** The roster-sync service's endpoints, typed by the request catalog, as the gateway calls them. */
+import { callAll, callPages, retryExpired, serviceCaller, type NatsConnection } from '@gatehouse/bus';
+import type { ReplyOf, RequestOf, RosterItem } from '@gatehouse/events';
 
-export type SubscriptionPresence = 'subscribe' | 'subscribed' | 'unsubscribe' | 'unsubscribed';
+export type SubscriptionPresence = RequestOf<'roster-sync.subscription.outbound'>['presence'];
 /** What the roster owner's contact must now see: its current presence, or unavailable. */
-export type PresenceEffect = 'available' | 'unavailable' | undefined;
-
-export interface PresencePeers {
-  broadcast: string[];
-  probe: string[];
-  pending: string[];
-}
-
-export interface ExternalChanges {
-  set: RosterItem[];
-  removed: string[];
-}
+export type PresenceEffect = ReplyOf<'roster-sync.subscription.outbound'>['presence'];
+export type PresencePeers = Omit<ReplyOf<'roster-sync.presence.peers'>, 'next'>;
+export type ExternalChanges = ReplyOf<'roster-sync.external.refresh'>;
 
 export interface RosterSyncClient {
   roster(jid: string, refresh: boolean): Promise<{ version: number; items: RosterItem[] }>;
   setItem(jid: string, item: { jid: string; name?: string; groups: string[] }): Promise<void>;
-  removeItem(jid: string, contact: string): Promise<{ unsubscribe: boolean; unsubscribed: boolean; presence: PresenceEffect }>;
-  outbound(jid: string, contact: string, presence: SubscriptionPresence): Promise<{ route: boolean; presence: PresenceEffect }>;
-  inbound(jid: string, contact: string, presence: SubscriptionPresence, request?: string): Promise<{ deliver: boolean; autoReply?: 'subscribed'; presence: PresenceEffect }>;
+  removeItem(jid: string, contact: string): Promise<ReplyOf<'roster-sync.roster.remove'>>;
+  outbound(jid: string, contact: string, presence: SubscriptionPresence): Promise<ReplyOf<'roster-sync.subscription.outbound'>>;
+  inbound(jid: string, contact: string, presence: SubscriptionPresence, request?: string): Promise<ReplyOf<'roster-sync.subscription.inbound'>>;
   peers(jid: string): Promise<PresencePeers>;
   /** When the account's last session ended (RFC 3339) and the status it left with. */
   lastLogout(jid: string, requester: string): Promise<{ at: string; status?: string } | undefined>;
@@ -43,34 +34,33 @@ export interface RosterSyncClient {
  */
 const MAY_FETCH_TIMEOUT_MS = 30_000;
 
-export function rosterSyncClient(nc: NatsConnection, group: string): RosterSyncClient {
-  const ask = <T>(endpoint: string, payload: unknown, timeoutMs?: number) => request<T>(nc, `${group}.${endpoint}`, payload, timeoutMs === undefined ? {} : { timeoutMs });
+export function rosterSyncClient(nc: NatsConnection, ns: string): RosterSyncClient {
+  const ask = serviceCaller(nc, ns, 'roster-sync');
+  const mayFetch = { timeoutMs: MAY_FETCH_TIMEOUT_MS };
   // Rosters, block lists and offline messages can outgrow one NATS message: they come in pages.
-  const all = <P extends Page<unknown>>(endpoint: string, payload: Record<string, unknown>, timeoutMs?: number) =>
-    requestAll<P>(nc, `${group}.${endpoint}`, payload, timeoutMs === undefined ? {} : { timeoutMs });
   return {
     roster: async (jid, refresh) => {
-      const { version, items } = await all<Page<RosterItem> & { version: number }>('roster.get', { jid, refresh }, MAY_FETCH_TIMEOUT_MS);
+      const { version, items } = await callAll(nc, ns, 'roster-sync.roster.get', { jid, refresh }, mayFetch);
       return { version, items };
     },
     setItem: async (jid, item) => void (await ask('roster.set', { jid, item })),
     removeItem: (jid, contact) => ask('roster.remove', { jid, contact }),
     outbound: (jid, contact, presence) => ask('subscription.outbound', { jid, contact, presence }),
     inbound: (jid, contact, presence, stanza) => ask('subscription.inbound', { jid, contact, presence, ...(stanza === undefined ? {} : { request: stanza }) }),
-    peers: (jid) => allPeers(nc, `${group}.presence.peers`, jid),
+    peers: (jid) => allPeers(nc, ns, jid),
     lastLogout: async (jid, requester) => {
-      const { lastLogout, status } = await ask<{ lastLogout?: string; status?: string }>('activity.last', { jid, requester });
+      const { lastLogout, status } = await ask('activity.last', { jid, requester });
       return lastLogout === undefined ? undefined : { at: lastLogout, status };
     },
-    blocklist: async (jid) => (await all<Page<string>>('block.list', { jid })).items,
-    block: async (jid, items) => (await ask<{ added: string[] }>('block.add', { jid, items })).added,
-    unblock: async (jid, items) => (await ask<{ removed: string[] }>('block.remove', { jid, items })).removed,
+    blocklist: async (jid) => (await callAll(nc, ns, 'roster-sync.block.list', { jid })).items,
+    block: async (jid, items) => (await ask('block.add', { jid, items })).added,
+    unblock: async (jid, items) => (await ask('block.remove', { jid, items })).removed,
     storeOffline: async (jid, stanza) => void (await ask('offline.store', { jid, stanza })),
     offlineMessages: async function* (jid) {
-      for await (const page of requestPages<Page<{ seq: number; stanza: string }>>(nc, `${group}.offline.fetch`, { jid })) yield page.items;
+      for await (const page of callPages(nc, ns, 'roster-sync.offline.fetch', { jid })) yield page.items;
     },
     offlineDelivered: async (jid, seq) => void (await ask('offline.ack', { jid, seq })),
-    refreshExternal: (jid) => ask('external.refresh', { jid }, MAY_FETCH_TIMEOUT_MS),
+    refreshExternal: (jid) => ask('external.refresh', { jid }, mayFetch),
   };
 }
 
@@ -78,18 +68,14 @@ export function rosterSyncClient(nc: NatsConnection, group: string): RosterSyncC
  * Every page of `presence.peers`, merged: each page has the reply's shape, with `next`
  * while more are left. A peers list that changed between pages is read again, a few times.
  */
-async function allPeers(nc: NatsConnection, subject: string, jid: string): Promise<PresencePeers> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      const peers: PresencePeers = { broadcast: [], probe: [], pending: [] };
-      for await (const page of requestPages<Page<never> & PresencePeers>(nc, subject, { jid }, { timeoutMs: MAY_FETCH_TIMEOUT_MS })) {
-        peers.broadcast.push(...page.broadcast);
-        peers.probe.push(...page.probe);
-        peers.pending.push(...page.pending);
-      }
-      return peers;
-    } catch (error) {
-      if (!(error instanceof ServiceError && error.code === 'page-expired') || attempt >= 3) throw error;
+function allPeers(nc: NatsConnection, ns: string, jid: string): Promise<PresencePeers> {
+  return retryExpired(async () => {
+    const peers: PresencePeers = { broadcast: [], probe: [], pending: [] };
+    for await (const page of callPages(nc, ns, 'roster-sync.presence.peers', { jid }, { timeoutMs: MAY_FETCH_TIMEOUT_MS })) {
+      peers.broadcast.push(...page.broadcast);
+      peers.probe.push(...page.probe);
+      peers.pending.push(...page.pending);
     }
-  }
+    return peers;
+  });
 }

@@ -7,11 +7,12 @@
  */
 import xml, { type Element } from '@xmpp/xml';
 import type { Logger } from '@gatehouse/telemetry';
+import type { ReplyOf } from '@gatehouse/events';
 import { NS_CLIENT } from '@gatehouse/xmpp';
 import type { AccountDirectory } from '../c2s/outbound.ts';
 import type { ContactPresence } from './contact-presence.ts';
 import { imError } from './im-errors.ts';
-import type { PresenceEffect, RosterSyncClient, SubscriptionPresence } from './roster-sync-client.ts';
+import type { RosterSyncClient, SubscriptionPresence } from './roster-sync-client.ts';
 
 export const SUBSCRIPTION_TYPES: ReadonlySet<string> = new Set(['subscribe', 'subscribed', 'unsubscribe', 'unsubscribed']);
 
@@ -33,7 +34,7 @@ export class Subscriptions {
     stanza.attrs.from = owner;
     stanza.attrs.to = contact;
     if (contact === owner) return;
-    let outcome: { route: boolean; presence: PresenceEffect };
+    let outcome: ReplyOf<'roster-sync.subscription.outbound'>;
     try {
       outcome = await this.client.outbound(owner, contact, type);
     } catch (error) {
@@ -60,7 +61,7 @@ export class Subscriptions {
     }
     const serialised = withClientNamespace(stanza);
     const request = type === 'subscribe' ? (serialised.length <= MAX_KEPT_REQUEST ? serialised : presence('subscribe', contact, owner).toString()) : undefined;
-    let outcome: { deliver: boolean; autoReply?: 'subscribed'; presence: PresenceEffect };
+    let outcome: ReplyOf<'roster-sync.subscription.inbound'>;
     try {
       outcome = await this.client.inbound(owner, contact, type, request);
     } catch (error) {

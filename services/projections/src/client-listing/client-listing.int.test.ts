@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { request, ServiceError } from '@gatehouse/bus';
+import { call, request, ServiceError } from '@gatehouse/bus';
 import { createEvent, encodeEvent, type EventDataMap, type EventType, type GatehouseEvent } from '@gatehouse/events';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { createInbox } from '@nats-io/transport-node';
@@ -38,7 +38,7 @@ describe('client-listing projection (NATS + PostgreSQL)', () => {
     sessions: await fixture.db.selectFrom('client_sessions').selectAll().orderBy('session_id').execute(),
     tokens: await fixture.db.selectFrom('client_fast_tokens').selectAll().orderBy('token_id').execute(),
   });
-  const ask = <T>(endpoint: string, payload: unknown) => request<T>(fixture.nc, `${fixture.names.services.projections}.${endpoint}`, payload, { timeoutMs: 10_000 });
+  const ask = (endpoint: string, payload: unknown) => request(fixture.nc, `${fixture.names.services.projections}.${endpoint}`, payload, { timeoutMs: 10_000 });
   const key = (clientId: string) => ({ jid, clientId });
 
   before(async () => {
@@ -132,7 +132,7 @@ describe('client-listing projection (NATS + PostgreSQL)', () => {
 
   it('reads its own writes and answers clients.list over NATS', async () => {
     await append('gatehouse.client.session-ended.v1', { ...key('laptop'), sessionId: sid(2), fullJid: `${jid}/laptop` }, t(11));
-    const { items: clients } = await ask<{ items: { id: string; connected: boolean; lastSeen: string }[] }>('clients.list', { jid: 'Alice@Localhost' });
+    const { items: clients } = await call(fixture.nc, fixture.ns, 'projections.clients.list', { jid: 'Alice@Localhost' }, { timeoutMs: 10_000 });
     const laptop = clients.find((entry) => entry.id === 'client/laptop');
     assert.equal(laptop?.connected, false);
     assert.equal(laptop?.lastSeen, t(11));
@@ -151,7 +151,7 @@ describe('client-listing projection (NATS + PostgreSQL)', () => {
     const inbox = createInbox();
     const progress: { applied: number; total: number }[] = [];
     const subscription = fixture.nc.subscribe(inbox, { callback: (_error, message) => void progress.push(message.json()) });
-    const result = await ask<{ applied: number; total: number }>('rebuild', { name: 'client-listing', progress: inbox });
+    const result = await call(fixture.nc, fixture.ns, 'projections.rebuild', { name: 'client-listing', progress: inbox }, { timeoutMs: 10_000 });
     await fixture.nc.flush();
     subscription.unsubscribe();
     assert.deepEqual(progress[0], { applied: 0, total: result.total });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { request } from '@gatehouse/bus';
+import { call } from '@gatehouse/bus';
 import { accountListing } from '../account-listing/projection.ts';
 import { createProjectionsService, type ProjectionsService } from '../service.ts';
 import { credentials, setupFixture, testLogger, type Fixture } from '../test-fixture.ts';
@@ -28,7 +28,7 @@ describe('client listing on a history written before catalog v2 (NATS + PostgreS
     service = createProjectionsService({ nc: fixture.nc, db: fixture.db, namespace: fixture.ns, logger: testLogger, retryDelayMs: 100, clock: () => now, ...(projections ? { projections } : {}) });
     await service.start();
   };
-  const list = async () => (await request<{ items: ClientListing[] }>(fixture.nc, `${fixture.names.services.projections}.clients.list`, { jid }, { timeoutMs: 10_000 })).items;
+  const list = async (): Promise<ClientListing[]> => (await call(fixture.nc, fixture.ns, 'projections.clients.list', { jid }, { timeoutMs: 10_000 })).items;
   const rows = async () => ({
     clients: await fixture.db.selectFrom('clients').selectAll().orderBy('client_id').execute(),
     sessions: await fixture.db.selectFrom('client_sessions').selectAll().orderBy('session_id').execute(),

@@ -3,36 +3,23 @@
  * external mode the web app owns the roster: the client's own sets and removals are
  * refused, as with mod_block_subscriptions, and reads serve the last good fetch.
  */
-import { z } from 'zod';
-import { pageOf, type Endpoints } from '@gatehouse/bus';
+import { catalogEndpoints, pageOf } from '@gatehouse/bus';
 import type { RosterItem } from '@gatehouse/events';
 import { BadRequestError, NotAllowedError, RosterFetchError } from '../errors.ts';
 import { externalRosterProblem } from '../roster/bounds.ts';
 import { rosterItems } from '../roster/roster.ts';
 import { farewellTo, hasFrom } from '../roster/subscription-states.ts';
 import type { EndpointContext } from './context.ts';
-import { bareJid, jid, parse } from './schemas.ts';
-
-const schemas = {
-  get: z.object({ jid: bareJid, refresh: z.boolean().optional(), cursor: z.string().max(64).optional() }),
-  set: z.object({
-    jid: bareJid,
-    // Loose on purpose: the roster limits (bounds.ts) decide, with RFC 6121 §2.3.3's not-acceptable.
-    item: z.object({ jid, name: z.string().max(65_536).optional(), groups: z.array(z.string().max(65_536)).max(10_000) }),
-  }),
-  remove: z.object({ jid: bareJid, contact: jid }),
-  refresh: z.object({ jid: bareJid }),
-};
+import { normalBareJid, normalJid } from './schemas.ts';
 
 export interface ExternalChanges {
   set: RosterItem[];
   removed: string[];
 }
 
-export function rosterEndpoints(ctx: EndpointContext): Endpoints {
-  return {
-    'roster.get': async (payload) => {
-      const request = parse(schemas.get, payload);
+export function rosterEndpoints(ctx: EndpointContext) {
+  return catalogEndpoints('roster-sync', {
+    'roster.get': async (request) => {
       const owner = account(ctx, request.jid);
       // Only the first page fetches: later ones continue the version the first one read.
       if (request.cursor === undefined && ctx.external && (request.refresh || !ctx.rosters.get(owner).state.synced)) {
@@ -53,26 +40,28 @@ export function rosterEndpoints(ctx: EndpointContext): Endpoints {
       });
       return { version: state.version, ...page };
     },
-    'roster.set': async (payload) => {
-      const { jid: owner, item } = parse(schemas.set, payload);
+    'roster.set': async ({ jid: owner, item }) => {
+      normalBareJid(owner, 'jid');
+      const contact = normalJid(item.jid, 'item.jid');
       refuseExternal(ctx);
       const name = item.name === '' ? undefined : item.name;
-      await ctx.executeRoster({ type: 'SetRosterItem', owner: account(ctx, owner), item: { jid: item.jid, ...(name === undefined ? {} : { name }), groups: item.groups } });
+      await ctx.executeRoster({ type: 'SetRosterItem', owner: account(ctx, owner), item: { jid: contact, ...(name === undefined ? {} : { name }), groups: item.groups } });
       return {};
     },
-    'roster.remove': async (payload) => {
-      const request = parse(schemas.remove, payload);
+    'roster.remove': async (request) => {
+      normalBareJid(request.jid, 'jid');
+      const jid = normalJid(request.contact, 'contact');
       refuseExternal(ctx);
-      const { before } = await ctx.executeRoster({ type: 'RemoveRosterItem', owner: account(ctx, request.jid), jid: request.contact });
-      const contact = before.contacts.get(request.contact)!;
+      const { before } = await ctx.executeRoster({ type: 'RemoveRosterItem', owner: account(ctx, request.jid), jid });
+      const contact = before.contacts.get(jid)!;
       return { ...farewellTo(contact), presence: hasFrom(contact.subscription) ? 'unavailable' : undefined };
     },
-    'external.refresh': async (payload) => {
-      const owner = account(ctx, parse(schemas.refresh, payload).jid);
+    'external.refresh': async (request) => {
+      const owner = account(ctx, request.jid);
       if (!ctx.external) throw new NotAllowedError('rosters are not external here: ROSTER_HTTP_URL is not set');
       return syncExternal(ctx, owner);
     },
-  };
+  });
 }
 
 /** Fetches the owner's roster from the web app and stores the differences. */
@@ -95,8 +84,9 @@ export function refuseExternal(ctx: EndpointContext): void {
   if (ctx.external) throw new NotAllowedError('the roster is managed by an external service');
 }
 
-/** Only accounts of the served domain have rosters here. */
-export function account(ctx: EndpointContext, bare: string): string {
+/** The request's account (its `jid`), normalised: only accounts of the served domain have rosters here. */
+export function account(ctx: EndpointContext, jid: string): string {
+  const bare = normalBareJid(jid, 'jid');
   if (!bare.endsWith(`@${ctx.domain}`)) throw new BadRequestError(`${bare} is not an account of ${ctx.domain}`);
   return bare;
 }

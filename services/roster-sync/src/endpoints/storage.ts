@@ -1,49 +1,39 @@
 /** Block lists (XEP-0191) and offline messages (XEP-0160). */
-import { z } from 'zod';
-import { pageOf, type Endpoints } from '@gatehouse/bus';
+import { catalogEndpoints, pageOf } from '@gatehouse/bus';
 import type { EndpointContext } from './context.ts';
 import { account } from './roster.ts';
-import { bareJid, jid, parse } from './schemas.ts';
+import { normalJid } from './schemas.ts';
 
-const schemas = {
-  list: z.object({ jid: bareJid, cursor: z.string().max(64).optional() }),
-  change: z.object({ jid: bareJid, items: z.array(jid).max(1_000) }),
-  store: z.object({ jid: bareJid, stanza: z.string().min(1).max(1024 * 1024) }),
-  fetch: z.object({ jid: bareJid, cursor: z.string().regex(/^\d{1,15}$/).optional() }),
-  ack: z.object({ jid: bareJid, seq: z.number().int().positive() }),
-};
+/** Block list items may be any JID, normalised; `items.<i>` names the one that is not. */
+const normalItems = (items: string[]) => items.map((item, i) => normalJid(item, `items.${i}`));
 
-export function storageEndpoints(ctx: EndpointContext): Endpoints {
-  return {
-    'block.list': async (payload) => {
-      const request = parse(schemas.list, payload);
+export function storageEndpoints(ctx: EndpointContext) {
+  return catalogEndpoints('roster-sync', {
+    'block.list': async (request) => {
       const { state, sequence } = ctx.blocklists.get(account(ctx, request.jid));
       return pageOf(state.blocked, { version: sequence, cursor: request.cursor, budget: ctx.pageBytes });
     },
-    'block.add': async (payload) => {
-      const request = parse(schemas.change, payload);
-      const { facts } = await ctx.executeBlocklist({ type: 'BlockJids', owner: account(ctx, request.jid), jids: request.items });
+    'block.add': async (request) => {
+      const jids = normalItems(request.items);
+      const { facts } = await ctx.executeBlocklist({ type: 'BlockJids', owner: account(ctx, request.jid), jids });
       return { added: facts.flatMap((fact) => fact.data.jids) };
     },
-    'block.remove': async (payload) => {
-      const request = parse(schemas.change, payload);
-      const { facts } = await ctx.executeBlocklist({ type: 'UnblockJids', owner: account(ctx, request.jid), jids: request.items });
+    'block.remove': async (request) => {
+      const jids = normalItems(request.items);
+      const { facts } = await ctx.executeBlocklist({ type: 'UnblockJids', owner: account(ctx, request.jid), jids });
       return { removed: facts.flatMap((fact) => fact.data.jids) };
     },
-    'offline.store': async (payload) => {
-      const request = parse(schemas.store, payload);
+    'offline.store': async (request) => {
       await ctx.offline.store(account(ctx, request.jid), request.stanza);
       return {};
     },
-    'offline.fetch': async (payload) => {
-      const request = parse(schemas.fetch, payload);
+    'offline.fetch': async (request) => {
       const after = request.cursor === undefined ? 0 : Number(request.cursor);
       return ctx.offline.fetch(account(ctx, request.jid), { after, limit: ctx.offlineLimit });
     },
-    'offline.ack': async (payload) => {
-      const request = parse(schemas.ack, payload);
+    'offline.ack': async (request) => {
       await ctx.offline.remove(account(ctx, request.jid), request.seq);
       return {};
     },
-  };
+  });
 }

@@ -5,8 +5,7 @@
  * the owner's contacts must now see: 'available' when the contact just gained a 'from'
  * subscription (or re-asked for one), 'unavailable' when it lost it (§3.1.5, §3.2, §3.3).
  */
-import { z } from 'zod';
-import type { Endpoints } from '@gatehouse/bus';
+import { catalogEndpoints } from '@gatehouse/bus';
 import { ForbiddenError, RosterFetchError } from '../errors.ts';
 import { subscriptionStateOf } from '../roster/decide.ts';
 import type { RosterState } from '../roster/roster.ts';
@@ -14,19 +13,14 @@ import { hasFrom, transition, type Direction, type SubscriptionPresence } from '
 import { peersPage, presencePeers } from '../presence-peers.ts';
 import type { EndpointContext } from './context.ts';
 import { account, refuseExternal, syncExternal } from './roster.ts';
-import { bareJid, parse, subscriptionPresence } from './schemas.ts';
-
-const schemas = {
-  outbound: z.object({ jid: bareJid, contact: bareJid, presence: subscriptionPresence }),
-  inbound: z.object({ jid: bareJid, contact: bareJid, presence: subscriptionPresence, request: z.string().max(16_384).optional() }),
-  peers: z.object({ jid: bareJid, cursor: z.string().max(64).optional() }),
-  activity: z.object({ jid: bareJid, requester: bareJid }),
-};
+import { normalBareJid } from './schemas.ts';
 
 export type PresenceEffect = 'available' | 'unavailable' | undefined;
 
-export function subscriptionEndpoints(ctx: EndpointContext): Endpoints {
-  const change = async (direction: Direction, owner: string, contact: string, presence: SubscriptionPresence, request?: string) => {
+export function subscriptionEndpoints(ctx: EndpointContext) {
+  const change = async (direction: Direction, owner: string, peer: string, presence: SubscriptionPresence, request?: string) => {
+    normalBareJid(owner, 'jid');
+    const contact = normalBareJid(peer, 'contact');
     refuseExternal(ctx);
     const command =
       direction === 'outbound'
@@ -36,19 +30,16 @@ export function subscriptionEndpoints(ctx: EndpointContext): Endpoints {
     const outcome = transition(direction, presence, subscriptionStateOf(before.contacts.get(contact)));
     return { pass: outcome.pass, autoReply: outcome.autoReply, presence: presenceEffect(before, after, contact, outcome.autoReply !== undefined) };
   };
-  return {
-    'subscription.outbound': async (payload) => {
-      const request = parse(schemas.outbound, payload);
+  return catalogEndpoints('roster-sync', {
+    'subscription.outbound': async (request) => {
       const { pass, presence } = await change('outbound', request.jid, request.contact, request.presence);
       return { route: pass, presence };
     },
-    'subscription.inbound': async (payload) => {
-      const request = parse(schemas.inbound, payload);
+    'subscription.inbound': async (request) => {
       const { pass, autoReply, presence } = await change('inbound', request.jid, request.contact, request.presence, request.request);
       return { deliver: pass, autoReply, presence };
     },
-    'presence.peers': async (payload) => {
-      const request = parse(schemas.peers, payload);
+    'presence.peers': async (request) => {
       const owner = account(ctx, request.jid);
       if (request.cursor === undefined && ctx.external && !ctx.rosters.get(owner).state.synced) {
         await syncExternal(ctx, owner).catch((error: unknown) => {
@@ -64,8 +55,9 @@ export function subscriptionEndpoints(ctx: EndpointContext): Endpoints {
       // limits can outgrow one NATS message. The owner's roster sequence versions the pages.
       return peersPage(peers, { version: ctx.rosters.get(owner).sequence, cursor: request.cursor, budget: ctx.pageBytes });
     },
-    'activity.last': async (payload) => {
-      const { jid: owner, requester } = parse(schemas.activity, payload);
+    'activity.last': async (request) => {
+      const owner = normalBareJid(request.jid, 'jid');
+      const requester = normalBareJid(request.requester, 'requester');
       // XEP-0012 §4: only who may see the account's presence may learn when it was last seen.
       const contact = ctx.rosters.get(account(ctx, owner)).state.contacts.get(requester);
       if (requester !== owner && !(contact?.onRoster && hasFrom(contact.subscription))) {
@@ -74,7 +66,7 @@ export function subscriptionEndpoints(ctx: EndpointContext): Endpoints {
       const last = await ctx.lastLogout(owner);
       return { lastLogout: last?.at, status: last?.status };
     },
-  };
+  });
 }
 
 function presenceEffect(before: RosterState, after: RosterState, contact: string, autoReplied: boolean): PresenceEffect {

@@ -4,36 +4,19 @@
  * draft-schmaus-kitten-sasl-ht the gateway offers: HT-SHA-256-NONE, and -ENDP where it
  * has tls-server-end-point channel binding (RFC 5929 §4).
  */
-import type { Endpoints } from '@gatehouse/bus';
-import { clientIdSchema } from '@gatehouse/events';
-import { z } from 'zod';
+import { catalogEndpoints } from '@gatehouse/bus';
+import type { ParsedRequestOf } from '@gatehouse/events';
 import { recordGrant, requireAccount, tokenFacts, type Access } from '../access.ts';
 import { BadRequestError } from '@gatehouse/bus';
 import { liveGrant } from '../grant/grant.ts';
 import { accountJid } from '@gatehouse/xmpp';
-import { parsePayload as parse } from '@gatehouse/bus';
 import { fastTokenFor, fastTokenHash, htProof, newTokenId, sameProof } from './token-crypto.ts';
 
-const jid = z.string().min(1).max(3071);
-const mechanism = z.enum(['HT-SHA-256-NONE', 'HT-SHA-256-ENDP']);
 /** An HMAC-SHA-256 output is 32 bytes: 44 base64 characters. */
 const PROOF_BYTES = 32;
 
-const schemas = {
-  verify: z.object({
-    jid,
-    clientId: clientIdSchema,
-    mechanism,
-    initiatorProof: z.base64().max(88),
-    cbData: z.base64().max(1024).optional(),
-    count: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
-  }),
-  issue: z.object({ jid, clientId: clientIdSchema, mechanism, authenticatedBy: z.enum(['password', 'fast']) }),
-  invalidate: z.object({ jid, clientId: clientIdSchema }),
-};
-
 /** -NONE binds to nothing; -ENDP is meaningless without the certificate hash. */
-function channelBinding(request: z.output<typeof schemas.verify>): Buffer {
+function channelBinding(request: ParsedRequestOf<'token.fast.verify'>): Buffer {
   const cbData = Buffer.from(request.cbData ?? '', 'base64');
   if (request.mechanism === 'HT-SHA-256-NONE' && cbData.length > 0) {
     throw new BadRequestError('cbData: HT-SHA-256-NONE has no channel binding');
@@ -44,11 +27,10 @@ function channelBinding(request: z.output<typeof schemas.verify>): Buffer {
   return cbData;
 }
 
-export function fastEndpoints(access: Access): Endpoints {
+export function fastEndpoints(access: Access) {
   const { domain, tokenKey, clock } = access;
-  return {
-    'fast.verify': async (payload) => {
-      const request = parse(schemas.verify, payload);
+  return catalogEndpoints('token', {
+    'fast.verify': async (request) => {
       const key = { jid: accountJid(request.jid, domain), clientId: request.clientId };
       const proof = Buffer.from(request.initiatorProof, 'base64');
       if (proof.length !== PROOF_BYTES) throw new BadRequestError(`initiatorProof: an HMAC-SHA-256 is ${PROOF_BYTES} bytes`);
@@ -70,8 +52,7 @@ export function fastEndpoints(access: Access): Endpoints {
         rotate: clock().getTime() - Date.parse(token.issuedAt) >= access.rotateAfterMs,
       };
     },
-    'fast.issue': async (payload) => {
-      const request = parse(schemas.issue, payload);
+    'fast.issue': async (request) => {
       const key = { jid: accountJid(request.jid, domain), clientId: request.clientId };
       const changedAt = requireAccount(access, key.jid);
       // The gateway records the grant first; if it has not, the token still needs one.
@@ -94,10 +75,9 @@ export function fastEndpoints(access: Access): Endpoints {
     },
     // Only the token of the last successful FAST login, not both slots: a token the same
     // <authenticate> requested may already be in `next`, and must survive (484-10).
-    'fast.invalidate': async (payload) => {
-      const request = parse(schemas.invalidate, payload);
+    'fast.invalidate': async (request) => {
       await access.executeToken({ type: 'InvalidateUsedFastToken', jid: accountJid(request.jid, domain), clientId: request.clientId });
       return {};
     },
-  };
+  });
 }

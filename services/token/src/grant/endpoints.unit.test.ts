@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { clientProof, testAccess } from '../test-access.ts';
-import type { GrantListing } from './endpoints.ts';
+import type { GrantListing } from '@gatehouse/events';
 
 const jid = 'alice@localhost';
 type Recorded = { grantId: string; created: boolean };
