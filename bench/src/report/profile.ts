@@ -31,13 +31,14 @@ function place(url: string): string {
   if (!url) return '(native/V8)';
   const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)?.[1];
   if (pkg) return pkg;
-  const repo = /\/((?:services|libs|cli|bench)\/[^/]+)\//.exec(url)?.[1];
+  // Anchored on src/ so a checkout whose own folder is called bench or libs reads right.
+  const repo = /\/((?:services|libs)\/[^/]+|cli|bench)\/src\//.exec(url)?.[1];
   if (repo) return repo;
   return url.startsWith('node:') ? url : url.replace(/^file:\/\//, '');
 }
 
 /** Self time (ms) of each node that is work: not the idle loop, not the profiler itself. */
-function selfTimes(profile: CpuProfile): Map<number, number> {
+export function selfTimes(profile: CpuProfile): Map<number, number> {
   const self = new Map<number, number>();
   // Not work of the server: the event loop waiting (idle), and the profiler's own start
   // and stop calls (the preload's frames and everything under them).

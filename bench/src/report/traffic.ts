@@ -14,6 +14,20 @@ import { sleep } from '../concurrency.ts';
 import { startGatehouse } from '../servers/gatehouse.ts';
 
 const LOGINS = 20;
+/**
+ * PostgreSQL 15 publishes a backend's row counts when the backend has been idle for 10 s
+ * (PGSTAT_IDLE_INTERVAL) unless a second has passed since its last flush: a reading taken
+ * sooner misses the last logins' rows, or all of them.
+ */
+const PG_STATS_SETTLE_MS = 11_000;
+
+/** Rows inserted, updated and deleted so far, per table of the round's database. */
+async function rowsWritten(db: pg.Client): Promise<Map<string, number>> {
+  const { rows } = await db.query<{ relname: string; written: number }>(
+    'select relname, (n_tup_ins + n_tup_upd + n_tup_del)::int as written from pg_stat_user_tables',
+  );
+  return new Map(rows.map((row) => [row.relname, row.written]));
+}
 
 /** The kind of a message, with the namespace and per-aggregate tokens folded away. */
 function kind(message: Msg, ns: string): string {
@@ -22,7 +36,7 @@ function kind(message: Msg, ns: string): string {
   if (subject.startsWith('$JS.ACK.')) return `consumer ack ${subject.split('.').slice(2, 4).join(' ')}`;
   if (subject.startsWith('$KV.')) return `KV ${subject.split('.')[1]}`;
   if (subject.startsWith('$JS.API.')) return subject.split('.').slice(0, 4).join('.');
-  if (/^[^.]+\.(session|client|grant|fast-token|account)\./.test(subject)) {
+  if (/^[^.]+\.(session|client|grant|fast-token|account|control)\./.test(subject)) {
     const type = (message.json() as { type?: string }).type ?? '?';
     return `${message.reply?.startsWith('$JS.ACK') ? 'delivery' : 'publish'} ${type}`;
   }
@@ -40,8 +54,8 @@ async function main(mode: string): Promise<number> {
     const nc = await connect({ servers: 'nats://127.0.0.1:15224', name: 'gatehouse-bench-traffic' });
     const db = new pg.Client({ connectionString: server.databaseUrl });
     await db.connect();
-    const stats = async () =>
-      (await db.query<Record<string, number>>('select xact_commit::int as transactions, tup_inserted::int as inserted, tup_updated::int as updated, tup_deleted::int as deleted from pg_stat_database where datname = current_database()')).rows[0]!;
+    const transactions = async () =>
+      (await db.query<{ n: number }>('select xact_commit::int as n from pg_stat_database where datname = current_database()')).rows[0]!.n;
     const counts = new Map<string, number>();
     nc.subscribe('>', {
       callback: (error, message) => {
@@ -50,21 +64,31 @@ async function main(mode: string): Promise<number> {
         counts.set(name, (counts.get(name) ?? 0) + 1);
       },
     });
-    await sleep(3_000);
+    await sleep(PG_STATS_SETTLE_MS);
     counts.clear();
-    const before = await stats();
+    const rowsBefore = await rowsWritten(db);
+    const transactionsBefore = await transactions();
     for (let i = 0; i < LOGINS; i++) {
       const request = { endpoint: server.endpoints[i % server.endpoints.length]!, account, clientId: 'traffic', tag: `t${i}` };
       const session = mode === 'fast' ? await fastLogin(request, first.token!) : await passwordLogin(request, cache);
       await session.conn.close();
     }
-    await sleep(3_000);
-    const after = await stats();
+    await sleep(PG_STATS_SETTLE_MS);
+    const rowsAfter = await rowsWritten(db);
+    const transactionsAfter = await transactions();
     const out = (line: string) => process.stdout.write(`${line}\n`);
     out(`per ${mode} login (TLS, SASL2, Bind 2, close), mean of ${LOGINS}:`);
     for (const [name, n] of [...counts].sort((a, b) => b[1] - a[1])) out(`  ${(n / LOGINS).toFixed(1).padStart(5)}  ${name}`);
     out(`  ${([...counts.values()].reduce((a, b) => a + b, 0) / LOGINS).toFixed(1).padStart(5)}  NATS messages in all`);
-    for (const key of Object.keys(after)) out(`  ${((after[key]! - before[key]!) / LOGINS).toFixed(1).padStart(5)}  PostgreSQL ${key} (statistics may lag by a moment)`);
+    const perLogin = (n: number) => (n / LOGINS).toFixed(1).padStart(5);
+    let rows = 0;
+    for (const [table, written] of [...rowsAfter].sort()) {
+      const delta = written - (rowsBefore.get(table) ?? 0);
+      rows += delta;
+      if (delta > 0) out(`  ${perLogin(delta)}  PostgreSQL rows written to ${table} (inserted, updated or deleted)`);
+    }
+    out(`  ${perLogin(rows)}  PostgreSQL rows written in all`);
+    out(`  ${perLogin(transactionsAfter - transactionsBefore)}  PostgreSQL transactions (the counting queries' own included)`);
     await db.end();
     await nc.close();
   } finally {
