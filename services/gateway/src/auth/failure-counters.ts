@@ -3,7 +3,8 @@
  * throttle window, so every gateway replica sees the same counts and the server forgets
  * them; in memory when the bucket cannot be reached, so logins go on regardless.
  */
-import type { KV } from '@nats-io/kv';
+import type { KV, KvEntry } from '@nats-io/kv';
+import { watchKv } from '@gatehouse/bus';
 import type { Logger } from '@gatehouse/telemetry';
 
 export interface FailureCounters {
@@ -41,6 +42,52 @@ export function kvFailureCounters(kv: KV): FailureCounters {
     async reset(key) {
       await kv.purge(key);
     },
+  };
+}
+
+/**
+ * The shared counters, read from this replica's mirror of the bucket (one watch) instead
+ * of a KV get per login: every login asks for its account's count, few logins fail. A
+ * failure counted on another replica reaches the mirror within the watch's latency (a few
+ * milliseconds on one cluster), and the holds stay equal whatever the outcome. Entries
+ * expire here by their own time, as the bucket's max age expires them there (JetStream
+ * does not tell a watch of an entry that aged out). Past `maxEntries` the least recently
+ * failed keys are dropped from the mirror only; the bucket still counts them.
+ */
+export async function mirroredFailureCounters(
+  kv: KV,
+  options: { windowMs: number; owner: string; logger: Logger; maxEntries?: number; clock?: () => number },
+): Promise<FailureCounters & { stop(): void }> {
+  const entries = new Map<string, { count: number; at: number }>();
+  const maxEntries = options.maxEntries ?? 50_000;
+  const clock = options.clock ?? Date.now;
+  const remember = (key: string, count: number, at: number) => {
+    entries.delete(key);
+    if (count <= 0) return;
+    entries.set(key, { count, at });
+    if (entries.size > maxEntries) entries.delete(entries.keys().next().value as string);
+  };
+  const watch = await watchKv(kv, {
+    owner: options.owner,
+    logger: options.logger,
+    onEntry: (entry: KvEntry) => remember(entry.key, entry.operation === 'PUT' ? Number.parseInt(entry.string(), 10) || 0 : 0, entry.created.getTime()),
+  });
+  const shared = kvFailureCounters(kv);
+  return {
+    async get(key) {
+      const entry = entries.get(key);
+      return entry && clock() - entry.at < options.windowMs ? entry.count : 0;
+    },
+    async increment(key) {
+      const count = await shared.increment(key);
+      remember(key, count, clock());
+      return count;
+    },
+    async reset(key) {
+      await shared.reset(key);
+      entries.delete(key);
+    },
+    stop: () => watch.stop(),
   };
 }
 
