@@ -22,7 +22,7 @@ function kind(message: Msg, ns: string): string {
   if (subject.startsWith('$JS.ACK.')) return `consumer ack ${subject.split('.').slice(2, 4).join(' ')}`;
   if (subject.startsWith('$KV.')) return `KV ${subject.split('.')[1]}`;
   if (subject.startsWith('$JS.API.')) return subject.split('.').slice(0, 4).join('.');
-  if (/^[^.]+\.(session|client|grant|fast-token|account)\./.test(subject)) {
+  if (/^[^.]+\.(session|client|grant|fast-token|account|control)\./.test(subject)) {
     const type = (message.json() as { type?: string }).type ?? '?';
     return `${message.reply?.startsWith('$JS.ACK') ? 'delivery' : 'publish'} ${type}`;
   }
