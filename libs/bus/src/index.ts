@@ -5,6 +5,7 @@ export { EventOutbox } from './outbox.ts';
 export { readAggregate } from './read.ts';
 export { followStream, type FollowOptions, type EventHandler, type Follower } from './follow.ts';
 export { openKv, type KvOptions } from './kv.ts';
+export { legacyClientIds, legacyClientKey, newLegacyClientId, type LegacyClientIds } from './legacy-client-ids.ts';
 export { startService, type ServiceDefinition, type Endpoints, type RunningService } from './service.ts';
 export { request } from './request.ts';
 export { managerOf } from './manager.ts';

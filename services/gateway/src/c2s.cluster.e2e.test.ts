@@ -1,13 +1,14 @@
 /**
- * What happens around the sessions: the events they leave on JetStream, account
- * changes cutting live sessions on every replica, a replica dying, NATS going away.
+ * What happens around the sessions: the events they leave on JetStream (catalog v2: two
+ * per login), access cuts closing live sessions on every replica, a replica dying, NATS
+ * going away.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from '@nats-io/transport-node';
 import { jetstream } from '@nats-io/jetstream';
-import { readAggregate, request } from '@gatehouse/bus';
-import { namesFor, type GatehouseEvent } from '@gatehouse/events';
+import { appendEvent, legacyClientIds, openKv, readAggregate, request } from '@gatehouse/bus';
+import { createEvent, namesFor, type ControlAccessCutData, type GatehouseEvent, type SessionEndedData, type SessionEstablishedData } from '@gatehouse/events';
 import { RawXmppClient, startNatsServer, NatsServerNotFoundError, waitFor } from '@gatehouse/testing';
 import { connectClient, xml, type ConnectedClient } from './test-support/xmpp-client.ts';
 import { plainResponse, securedClient } from './test-support/raw-session.ts';
@@ -30,29 +31,80 @@ describe('session events and control across replicas', () => {
 
   const service = (gateway: number) => `xmpp://127.0.0.1:${stack.gateways[gateway]!.ports.c2s}`;
 
-  it('records a session as events: opened, authenticated, bound, ended, closed', async () => {
-    const user = uniqueUser();
-    await stack.createAccount(user, 'pw');
-    const client = await connectClient({ service: service(0), username: user, password: 'pw', resource: 'r' });
-    await client.stop();
-    const names = namesFor(stack.ns);
-    const types = await waitFor(async () => {
-      const sessions = new Map<string, string[]>();
-      const { events } = await readAggregate(stack.nc, names.streams.sessions, names.subjects.sessions);
-      for (const event of events as GatehouseEvent[]) {
-        const id = (event.data as { sessionId: string }).sessionId;
-        sessions.set(id, [...(sessions.get(id) ?? []), event.type]);
+  const names = () => namesFor(stack.ns);
+  const sessionEvents = async () => (await readAggregate(stack.nc, names().streams.sessions, names().subjects.sessions)).events as GatehouseEvent[];
+
+  /** Legacy SASL PLAIN (RFC 6120 §6) on the STARTTLS port, then RFC 6120 §7 binding of `resource` unless none is given. */
+  async function legacyLogin(user: string, resource?: string) {
+    const { client } = await securedClient(stack.gateways[0]!.ports.c2s);
+    client.send(`<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>${plainResponse(user, 'pw')}</auth>`);
+    await client.expect(/<success/);
+    client.open();
+    await client.expect(/<\/stream:features>/);
+    if (resource !== undefined) {
+      client.send(`<iq type='set' id='bind'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><resource>${resource}</resource></bind></iq>`);
+      await client.expect(/<\/iq>/);
+    }
+    return client;
+  }
+
+  /** Every event stored for the sessions established at `fullJids`, once each has ended; by full JID. */
+  async function eventsOfSessions(fullJids: string[]): Promise<Map<string, GatehouseEvent[]>> {
+    return waitFor(async () => {
+      const events = await sessionEvents();
+      const subjects = new Map<string, string>();
+      for (const event of events) {
+        if (event.type === 'gatehouse.session.established.v1' && fullJids.includes(event.data.jid)) subjects.set(event.data.jid, event.subject);
       }
-      const mine = [...sessions.values()].find((list) => list.includes('gatehouse.session.ended.v1'));
-      return mine && mine.includes('gatehouse.session.stream-closed.v1') ? mine : undefined;
+      const bySession = new Map(fullJids.map((jid) => [jid, events.filter((event) => event.subject === subjects.get(jid))]));
+      const ended = [...bySession.values()].every((list) => list.some((event) => event.type === 'gatehouse.session.ended.v1'));
+      return subjects.size === fullJids.length && ended ? bySession : undefined;
     });
-    assert.deepEqual(types, [
-      'gatehouse.session.stream-opened.v1',
-      'gatehouse.session.authentication-succeeded.v1',
-      'gatehouse.session.resource-bound.v1',
-      'gatehouse.session.ended.v1',
-      'gatehouse.session.stream-closed.v1',
-    ]);
+  }
+
+  it('stores exactly two events for a login, established and ended: SASL2 with Bind 2 and legacy SASL with RFC 6120 binding', async () => {
+    const user = uniqueUser();
+    const bareJid = await stack.createAccount(user, 'pw');
+    const modern = await connectClient({ service: service(0), username: user, password: 'pw', clientId: 'count-me' });
+    await modern.stop();
+    const legacy = await legacyLogin(user, 'desk');
+    legacy.send('</stream:stream>');
+    await legacy.waitClosed();
+    const legacyJid = `${bareJid}/desk`;
+
+    const bySession = await eventsOfSessions([modern.jid, legacyJid]);
+    for (const [jid, events] of bySession) {
+      assert.deepEqual(events.map((event) => event.type), ['gatehouse.session.established.v1', 'gatehouse.session.ended.v1'], jid);
+    }
+    const [modernEstablished, modernEnded] = bySession.get(modern.jid)! as [GatehouseEvent & { data: SessionEstablishedData }, GatehouseEvent & { data: SessionEndedData }];
+    assert.equal(modernEstablished.data.sessionId, modernEnded.data.sessionId);
+    assert.deepEqual(
+      { clientId: modernEstablished.data.clientId, legacy: modernEstablished.data.legacy, method: modernEstablished.data.method, transport: modernEstablished.data.transport, replica: modernEstablished.data.replica, userAgent: modernEstablished.data.userAgent },
+      { clientId: 'count-me', legacy: false, method: 'password', transport: 'tcp', replica: 'gw0', userAgent: { software: 'gatehouse-tests', device: 'ci' } },
+    );
+    assert.ok(modernEstablished.data.mechanism.length > 0);
+    assert.ok(Date.parse(modernEstablished.data.openedAt) <= Date.parse(modernEstablished.time), 'opened before it was established');
+    assert.deepEqual({ reason: modernEnded.data.reason, clientId: modernEnded.data.clientId, streamError: modernEnded.data.streamError }, { reason: 'closed-by-client', clientId: 'count-me', streamError: undefined });
+
+    // A client without a <user-agent id> is named by its full JID, in the bucket client-registry has always used.
+    const [legacyEstablished, legacyEnded] = bySession.get(legacyJid)! as [GatehouseEvent & { data: SessionEstablishedData }, GatehouseEvent & { data: SessionEndedData }];
+    const named = await legacyClientIds(await openKv(stack.nc, names().buckets.legacyClients)).find(legacyJid);
+    assert.match(named ?? '', /^[A-Za-z0-9_-]{12}$/);
+    assert.deepEqual(
+      { clientId: legacyEstablished.data.clientId, legacy: legacyEstablished.data.legacy, mechanism: legacyEstablished.data.mechanism, method: legacyEstablished.data.method, userAgent: legacyEstablished.data.userAgent },
+      { clientId: named, legacy: true, mechanism: 'PLAIN', method: 'password', userAgent: undefined },
+    );
+    assert.equal(legacyEnded.data.clientId, named);
+
+    // Same full JID, same client: the next legacy login is known by the same id.
+    const again = await legacyLogin(user, 'desk');
+    again.send('</stream:stream>');
+    await again.waitClosed();
+    const later = await waitFor(async () => {
+      const events = (await sessionEvents()).filter((event) => event.type === 'gatehouse.session.established.v1' && event.data.jid === legacyJid);
+      return events.length === 2 ? events : undefined;
+    });
+    assert.equal((later[1]!.data as SessionEstablishedData).clientId, named);
   });
 
   /** Session events stored after the first `before`, once a marker login has closed; the marker's own left out. */
@@ -61,20 +113,17 @@ describe('session events and control across replicas', () => {
     await stack.createAccount(user, 'pw');
     const marker = await connectClient({ service: service(0), username: user, password: 'pw', resource: 'marker' });
     await marker.stop();
-    const names = namesFor(stack.ns);
     const isMarkerEnd = (e: GatehouseEvent) => e.type === 'gatehouse.session.ended.v1' && e.data.jid.startsWith(`${user}@`);
     const events = await waitFor(async () => {
-      const { events } = await readAggregate(stack.nc, names.streams.sessions, names.subjects.sessions);
-      const end = (events as GatehouseEvent[]).find(isMarkerEnd);
-      return end && events.some((e) => e.subject === end.subject && e.type === 'gatehouse.session.stream-closed.v1') ? (events as GatehouseEvent[]) : undefined;
+      const events = await sessionEvents();
+      return events.some(isMarkerEnd) ? events : undefined;
     });
     const markerSubject = events.find(isMarkerEnd)!.subject;
     return events.slice(before).filter((e) => e.subject !== markerSubject);
   }
 
   async function storedSessionEvents(): Promise<number> {
-    const names = namesFor(stack.ns);
-    return (await readAggregate(stack.nc, names.streams.sessions, names.subjects.sessions)).events.length;
+    return (await sessionEvents()).length;
   }
 
   it('stores no event for a connection that never authenticates (connect, open a stream, close)', async () => {
@@ -87,6 +136,16 @@ describe('session events and control across replicas', () => {
       await client.waitClosed();
     }
     const { client } = await securedClient(stack.gateways[0]!.ports.c2s);
+    client.send('</stream:stream>');
+    await client.waitClosed();
+    assert.deepEqual((await eventsBeforeMarker(before)).map((e) => e.type), []);
+  });
+
+  it('stores no event for a stream that authenticates and closes before binding a resource', async () => {
+    const user = uniqueUser();
+    await stack.createAccount(user, 'pw');
+    const before = await storedSessionEvents();
+    const client = await legacyLogin(user);
     client.send('</stream:stream>');
     await client.waitClosed();
     assert.deepEqual((await eventsBeforeMarker(before)).map((e) => e.type), []);
@@ -147,6 +206,51 @@ describe('session events and control across replicas', () => {
     await again.stop();
   });
 
+  /** Appends an access-cut to the control stream as the deciding service does. */
+  async function publishAccessCut(data: Omit<ControlAccessCutData, 'cause'>): Promise<void> {
+    const causeId = `test-${Math.random().toString(36).slice(2)}`;
+    const event = createEvent('gatehouse.control.access-cut.v1', {
+      subject: names().subjects.control(data.jid),
+      source: 'gatehouse/tests',
+      data: { ...data, cause: { type: 'gatehouse.client.revoked.v1', id: causeId } },
+    });
+    await appendEvent(stack.nc, { ...event, id: `access-cut:${causeId}` });
+  }
+
+  it("closes a revoked client's sessions on every replica on an access-cut, by client id or full JID, and no other", async () => {
+    const user = uniqueUser();
+    const bareJid = await stack.createAccount(user, 'pw');
+    // Bind 2 gives one client the same resource everywhere: one phone session, on the second replica.
+    const phone = await connectClient({ service: service(1), username: user, password: 'pw', clientId: 'phone' });
+    const laptop = await connectClient({ service: service(0), username: user, password: 'pw', clientId: 'laptop' });
+    const legacy = await legacyLogin(user, 'old-desk');
+    const closed = closedWith(phone);
+    await publishAccessCut({ jid: bareJid, reason: 'client-revoked', clientId: 'phone', fullJids: [`${bareJid}/old-desk`] });
+    assert.equal(await closed, 'reset');
+    await legacy.expect(/<reset[\s\S]*access revoked[\s\S]*<\/stream:stream>/);
+    await legacy.waitClosed();
+    const reasons = await waitFor(async () => {
+      const ended = (await sessionEvents()).filter((event) => event.type === 'gatehouse.session.ended.v1' && event.data.jid.startsWith(`${bareJid}/`));
+      return ended.length === 2 ? ended.map((event) => [(event.data as SessionEndedData).reason, (event.data as SessionEndedData).streamError]) : undefined;
+    });
+    assert.deepEqual(reasons, [['client-revoked', 'reset'], ['client-revoked', 'reset']]);
+    // The laptop is untouched.
+    await laptop.xmpp.iqCaller.get(xml('ping', { xmlns: 'urn:xmpp:ping' }), undefined, 5_000);
+    await laptop.stop();
+  });
+
+  it('closes every session of an account on an access-cut for a deleted account (not-authorized) or a changed password (reset)', async () => {
+    for (const [reason, condition] of [['account-deleted', 'not-authorized'], ['password-changed', 'reset']] as const) {
+      const user = uniqueUser();
+      const bareJid = await stack.createAccount(user, 'pw');
+      const one = await connectClient({ service: service(0), username: user, password: 'pw' });
+      const two = await connectClient({ service: service(1), username: user, password: 'pw' });
+      const closed = Promise.all([closedWith(one), closedWith(two)]);
+      await publishAccessCut({ jid: bareJid, reason });
+      assert.deepEqual(await closed, [condition, condition], reason);
+    }
+  });
+
   it("removes a killed replica's routes and tells the user's other resources", async () => {
     const user = uniqueUser();
     await stack.createAccount(user, 'pw');
@@ -191,26 +295,20 @@ describe('NATS briefly unavailable', () => {
       await nats.stop();
       // Served locally, so it works while NATS is away: the socket is still ours.
       await client.xmpp.iqCaller.get(xml('ping', { xmlns: 'urn:xmpp:ping' }), undefined, 5_000);
-      await client.stop(); // session-ended and stream-closed are published while NATS is down
+      await client.stop(); // session.ended is published while NATS is down
       await new Promise((resolve) => setTimeout(resolve, 500));
       await nats.restart();
       const nc = await connect({ servers: nats.url });
       const names = namesFor(stack.ns);
       const events = await waitFor(async () => {
         const { events } = await readAggregate(nc, names.streams.sessions, names.subjects.sessions);
-        return events.some((e) => e.type === 'gatehouse.session.stream-closed.v1') ? events : undefined;
+        return events.some((e) => e.type === 'gatehouse.session.ended.v1') ? events : undefined;
       }, 20_000);
       const ids = events.map((event) => event.id);
       assert.equal(new Set(ids).size, ids.length, 'no event stored twice');
       assert.deepEqual(
         events.map((event) => event.type),
-        [
-          'gatehouse.session.stream-opened.v1',
-          'gatehouse.session.authentication-succeeded.v1',
-          'gatehouse.session.resource-bound.v1',
-          'gatehouse.session.ended.v1',
-          'gatehouse.session.stream-closed.v1',
-        ],
+        ['gatehouse.session.established.v1', 'gatehouse.session.ended.v1'],
       );
       stack.nc = nc;
     } finally {

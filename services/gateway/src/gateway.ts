@@ -4,7 +4,7 @@
  * subscription must exist before our routes are visible to other replicas.
  */
 import type { NatsConnection } from '@nats-io/transport-node';
-import { EventOutbox, call, ensureStreams, openKv } from '@gatehouse/bus';
+import { EventOutbox, call, ensureStreams, legacyClientIds, openKv } from '@gatehouse/bus';
 import { namesFor } from '@gatehouse/events';
 import type { Logger } from '@gatehouse/telemetry';
 import type { GatewayConfig } from './config.ts';
@@ -95,18 +95,16 @@ export function createGateway(deps: { nc: NatsConnection; settings: GatewaySetti
 
     const heartbeats = await openKv(nc, names.buckets.replicas, { maxAgeMs: HEARTBEAT_MAX_AGE_MS });
     const liveness = new ReplicaLiveness(heartbeats, replica, directory, router, logger, {
-      sessionLost: ({ sessionId, fullJid }) => {
-        sessionEvents.sessionEnded({ sessionId, jid: fullJid, reason: 'replica-lost' });
-        sessionEvents.streamClosed({ sessionId, reason: 'replica-lost' });
-      },
+      sessionLost: ({ sessionId, fullJid }) => sessionEvents.ended({ sessionId, jid: fullJid, reason: 'replica-lost' }),
       routeLost: (route) => im.routeLost(route),
     });
     await liveness.start();
     stoppers.push(() => liveness.stop());
 
+    // The control stream exists: ensureStreams made it above.
     const control = startSessionControl({
       nc,
-      streams: [names.streams.accounts, names.streams.clients],
+      stream: names.streams.control,
       logger,
       sessionsOf: (bareJid) => [...sessions].filter((session) => session.bareJid === bareJid),
     });
@@ -138,6 +136,7 @@ export function createGateway(deps: { nc: NatsConnection; settings: GatewaySetti
       authSlots: new AddressSlots(settings.C2S_MAX_CONCURRENT_AUTH_PER_IP),
       unauthenticatedConnections: new AddressSlots(settings.C2S_MAX_PREAUTH_CONNECTIONS_PER_IP),
       events: sessionEvents,
+      legacyClients: legacyClientIds(await openKv(nc, names.buckets.legacyClients)),
       streamErrors,
       router,
       directory,

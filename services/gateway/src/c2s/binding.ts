@@ -6,10 +6,12 @@
 import { randomBytes } from 'node:crypto';
 import { NS_BIND, isValidResource } from '@gatehouse/xmpp';
 import type { Element } from '@xmpp/xml';
+import type { LegacyClientIds } from '@gatehouse/bus';
 import type { Logger } from '@gatehouse/telemetry';
 import type { Router } from '../routing/router.ts';
 import type { SessionDirectory } from '../routing/session-directory.ts';
 import { resourceLimitExceeded } from './resource-limit.ts';
+import type { BoundClient, Login } from './stream-state.ts';
 
 export interface BindRefusal {
   condition: 'bad-request' | 'conflict' | 'internal-server-error' | 'resource-constraint';
@@ -21,6 +23,8 @@ export interface BindingDeps {
   router: Router;
   directory: SessionDirectory;
   limits: { resourcesPerAccount: number };
+  /** Names clients that sent no `<user-agent id>` by their full JID (`<ns>_legacy_clients`). */
+  legacyClients: Pick<LegacyClientIds, 'idFor'>;
 }
 
 /** §7.7.2.1: the client's resource, or one we generate when it asks for none. */
@@ -52,5 +56,20 @@ export async function claimResource(
   } catch (error) {
     session.log.warn({ err: error }, 'binding failed');
     return { condition: (error as { code?: string }).code === 'conflict' ? 'conflict' : 'internal-server-error' };
+  }
+}
+
+/**
+ * The client a session belongs to: its SASL2 `<user-agent id>`, or for a client that sent
+ * none the id its full JID was given on first sight (one KV read; a create the first time).
+ * Undefined when that id cannot be had: the session cannot be established without it.
+ */
+export async function nameClient(deps: Pick<BindingDeps, 'legacyClients'>, login: Login, fullJid: string, log: Logger): Promise<BoundClient | undefined> {
+  if (login.clientId !== undefined) return { clientId: login.clientId, legacy: false };
+  try {
+    return { clientId: await deps.legacyClients.idFor(fullJid), legacy: true };
+  } catch (error) {
+    log.warn({ err: error }, 'binding failed: no id for the legacy client');
+    return undefined;
   }
 }

@@ -26,7 +26,7 @@ export interface LoginContext {
     credentials: CredentialLookup;
     tokens: TokenClient;
     enforceClientIds: boolean;
-    events: SessionEventSink;
+    events: Pick<SessionEventSink, 'authenticationFailed'>;
     limits: { stanzaBytes: number };
   };
   readonly log: Logger;
@@ -47,11 +47,13 @@ export function fastMechanisms(transport: Transport): FastMechanism[] {
   return transport.channelBinding() ? ['HT-SHA-256-NONE', 'HT-SHA-256-ENDP'] : ['HT-SHA-256-NONE'];
 }
 
-/** Frees the guard's slots, reports the login and lifts the pre-authentication stanza limit. */
-export function loginSucceeded(context: LoginContext, jid: string, login: Login): void {
-  const { sessionId, transport, deps, guard } = context;
+/**
+ * Frees the guard's slots and lifts the pre-authentication stanza limit. Nothing is
+ * stored yet: the session is reported once established, when it binds its resource.
+ */
+export function loginSucceeded(context: LoginContext, jid: string): void {
+  const { transport, deps, guard } = context;
   guard.succeeded(jid);
-  deps.events.authenticationSucceeded({ sessionId, jid, clientIp: transport.remoteAddress, ...login });
   transport.setStanzaLimit(deps.limits.stanzaBytes);
   transport.authenticated();
 }

@@ -4,7 +4,6 @@ import xml from '@xmpp/xml';
 import { answerServerIq, iqShapeError } from './server-iq.ts';
 import { featuresXml, mechanismsFor } from './features.ts';
 import { parsePriority } from './presence.ts';
-import { controlDecision } from '../control/session-control.ts';
 
 const iq = (type: string, child?: ReturnType<typeof xml>, id = 'q1') => xml('iq', { type, id, from: 'a@localhost/r', to: 'localhost' }, ...(child ? [child] : []));
 
@@ -64,31 +63,5 @@ describe('presence priority (RFC 6121 §4.7.2.3)', () => {
     assert.equal(parsePriority('128'), 0);
     assert.equal(parsePriority('high'), 0);
     assert.equal(parsePriority(undefined), 0);
-  });
-});
-
-describe('session control', () => {
-  const base = { specversion: '1.0', id: '1', source: 's', subject: 'x', time: new Date().toISOString(), datacontenttype: 'application/json' } as const;
-  const session = (clientId: string | undefined, fullJid: string) => ({ bareJid: 'a@x', fullJid, login: { clientId }, terminate: async () => {} });
-
-  it('ends sessions on deletion (not-authorized) and password change (reset), nothing else, and says why', () => {
-    const deleted = controlDecision({ ...base, type: 'gatehouse.account.deleted.v1', data: { jid: 'a@x' } } as never);
-    assert.deepEqual([deleted?.condition, deleted?.reason], ['not-authorized', 'account-deleted']);
-    const changed = controlDecision({ ...base, type: 'gatehouse.account.password-changed.v1', data: { jid: 'a@x' } } as never);
-    assert.deepEqual([changed?.condition, changed?.reason], ['reset', 'password-changed']);
-    assert.equal(controlDecision({ ...base, type: 'gatehouse.session.ended.v1', data: {} } as never), undefined);
-  });
-
-  it('ends only the revoked client\'s sessions, by client id or by bound full JID', () => {
-    const decision = controlDecision({
-      ...base,
-      type: 'gatehouse.client.revoked.v1',
-      data: { jid: 'a@x', clientId: 'phone', fullJids: ['a@x/legacy'], reason: 'revoked-by-user' },
-    } as never)!;
-    assert.equal(decision.condition, 'reset');
-    assert.equal(decision.reason, 'client-revoked');
-    assert.equal(decision.applies?.(session('phone', 'a@x/p~1')), true);
-    assert.equal(decision.applies?.(session(undefined, 'a@x/legacy')), true);
-    assert.equal(decision.applies?.(session('laptop', 'a@x/l~2')), false);
   });
 });

@@ -1,4 +1,5 @@
 /** What a client stream needs from its gateway: limits, auth services, routing, events. */
+import type { LegacyClientIds } from '@gatehouse/bus';
 import type { StreamErrorCondition } from '@gatehouse/xmpp';
 import type { Logger } from '@gatehouse/telemetry';
 import type { AddressSlots } from '../auth/address-slots.ts';
@@ -31,6 +32,8 @@ export interface SessionDeps extends OutboundContext {
   /** C2S_MAX_PREAUTH_CONNECTIONS_PER_IP: connections per address not yet authenticated. */
   unauthenticatedConnections: AddressSlots;
   events: SessionEventSink;
+  /** Names clients that sent no `<user-agent id>` by their full JID, at binding. */
+  legacyClients: Pick<LegacyClientIds, 'idFor'>;
   /** Stream errors we sent, by condition (the metrics endpoint's stream_errors_total). */
   streamErrors: { inc(condition: StreamErrorCondition): void };
   logger: Logger;

@@ -1,19 +1,31 @@
-import type { TransportKind } from '../transports/transport.ts';
+import type { SessionAuthenticationFailedData, SessionEndedData, SessionEstablishedData } from '@gatehouse/events';
+import type { Bound } from './stream-state.ts';
 
-/** Everything that happens to a stream, as the gateway reports it (events on JetStream). */
+/**
+ * What the gateway stores of a stream (docs/events.md, "Catalog v2"): `established` when
+ * it binds a resource, `ended` when that established session goes, one
+ * `authenticationFailed` per failed attempt. Nothing else: a stream that never binds
+ * leaves no trace but its failures.
+ */
 export interface SessionEventSink {
-  streamOpened(e: { sessionId: string; transport: TransportKind; clientIp: string; to?: string }): void;
-  authenticationSucceeded(e: {
-    sessionId: string;
-    jid: string;
-    mechanism: string;
-    clientIp: string;
-    method: 'password' | 'fast';
-    clientId?: string;
-    userAgent?: { software?: string; device?: string; uri?: string };
-  }): void;
-  authenticationFailed(e: { sessionId: string; username?: string; mechanism: string; clientIp: string; condition: string; reason?: string }): void;
-  resourceBound(e: { sessionId: string; jid: string }): void;
-  sessionEnded(e: { sessionId: string; jid: string; reason: string; status?: string }): void;
-  streamClosed(e: { sessionId: string; reason: string; streamError?: string }): void;
+  authenticationFailed(e: SessionAuthenticationFailedData): void;
+  established(e: Omit<SessionEstablishedData, 'replica'>): void;
+  ended(e: SessionEndedData): void;
+}
+
+/** The session.established of a stream that has just bound its resource. */
+export function establishedOf(sessionId: string, bound: Bound): Omit<SessionEstablishedData, 'replica'> {
+  const { origin, login, fullJid, clientId, legacy } = bound;
+  return {
+    sessionId,
+    jid: fullJid,
+    transport: origin.transport,
+    clientIp: origin.clientIp,
+    openedAt: origin.openedAt,
+    mechanism: login.mechanism,
+    method: login.method,
+    clientId,
+    legacy,
+    ...(login.userAgent ? { userAgent: login.userAgent } : {}),
+  };
 }

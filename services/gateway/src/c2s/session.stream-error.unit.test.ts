@@ -28,7 +28,7 @@ function sessionOn(kind: Transport['kind'], unauthenticatedConnections = new Add
     limits: { preAuthStanzaBytes: 8192, stanzaBytes: 262_144, authTimeoutMs: 60_000, maxAuthFailures: 3 },
     logger,
     streamErrors,
-    events: { streamClosed: () => {} },
+    events: {},
     unauthenticatedConnections,
   } as unknown as SessionDeps;
   return { session: new C2sSession(transport, deps), lines, streamErrors, sent };

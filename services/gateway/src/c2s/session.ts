@@ -20,10 +20,11 @@ import { PresenceState } from './presence.ts';
 import { LoginGuard } from '../auth/login-guard.ts';
 import * as stream from './stream-state.ts';
 import { unreachable } from './unreachable.ts';
-import type { Authenticated, Authenticating, BeforeTls, Bound, Login, StreamState } from './stream-state.ts';
+import type { Authenticated, Authenticating, BeforeTls, Bound, StreamState } from './stream-state.ts';
 import { REFUSALS, authenticatedStep, authenticatingStep, beforeTlsStep, boundStep, type Refusal } from './stream-rules.ts';
 import { legacySaslHost, loginFailed, loginSucceeded, sasl2Host, type FailedStep, type LoginContext, type LoginOutcome, type LoginOwner } from './login-hosts.ts';
-import { claimResource, requestedResource, type BindRefusal } from './binding.ts';
+import { claimResource, nameClient, requestedResource, type BindRefusal } from './binding.ts';
+import { establishedOf } from './session-events.ts';
 import { tearDown } from './teardown.ts';
 
 export type { SessionDeps, SessionLimits } from './session-deps.ts';
@@ -43,7 +44,7 @@ export class C2sSession implements LocalSession, TransportHandler {
     private readonly deps: SessionDeps,
   ) {
     this.log = deps.logger.child({ session: this.id });
-    this.state = stream.initialState(transport.canStartTls);
+    this.state = stream.initialState(transport.canStartTls, { transport: transport.kind, clientIp: transport.remoteAddress, openedAt: new Date().toISOString() });
     this.authTimer = setTimeout(() => {
       if (!stream.authenticatedPart(this.state)) void this.terminate('connection-timeout', 'authentication not completed in time');
     }, deps.limits.authTimeoutMs);
@@ -64,9 +65,9 @@ export class C2sSession implements LocalSession, TransportHandler {
     return stream.boundPart(this.state)?.fullJid;
   }
 
-  /** How this stream authenticated; clients are listed and revoked by it. */
-  get login(): Login | undefined {
-    return stream.authenticatedPart(this.state)?.login;
+  /** The client this stream belongs to: as named at binding, or its `<user-agent id>` before. */
+  get clientId(): string | undefined {
+    return stream.boundPart(this.state)?.clientId ?? stream.authenticatedPart(this.state)?.login.clientId;
   }
 
   // --- TransportHandler -------------------------------------------------------------
@@ -74,11 +75,7 @@ export class C2sSession implements LocalSession, TransportHandler {
   streamStart(attrs: Record<string, string>): void {
     // §4.4: a closing stream answers nothing more.
     if (this.state.kind === 'closing') return;
-    const first = stream.headerOf(this.state) === 'new';
     this.openResponseHeader(attrs);
-    if (first) {
-      this.deps.events.streamOpened({ sessionId: this.id, transport: this.transport.kind, clientIp: this.transport.remoteAddress, to: attrs.to });
-    }
     const problem = headerProblem(attrs, this.deps.domain);
     if (problem) {
       void this.terminate(problem.condition, problem.text);
@@ -241,7 +238,7 @@ export class C2sSession implements LocalSession, TransportHandler {
     const step = boundStep(state, element);
     switch (step) {
       case 'route':
-        return routeOutbound(element, { fullJid: state.fullJid, bareJid: state.bareJid, clientId: state.login.clientId, reply: (stanza) => this.send(stanza) }, this.deps);
+        return routeOutbound(element, { fullJid: state.fullJid, bareJid: state.bareJid, clientId: state.clientId, reply: (stanza) => this.send(stanza) }, this.deps);
       case 'presence':
         return state.presence.fromClient(element);
       case 'rebind':
@@ -270,18 +267,21 @@ export class C2sSession implements LocalSession, TransportHandler {
     this.send(iqResult(iq, xml('bind', { xmlns: NS_BIND }, xml('jid', {}, bound.fullJid))));
   }
 
+  /** §7 and XEP-0386: claims the route, names the client, and the session is established. */
   private async bindResource(state: Authenticated, resource: string): Promise<{ fullJid: string } | BindRefusal> {
     const claimed = await claimResource(this.deps, { id: this.id, log: this.log }, state.bareJid, resource);
     if ('condition' in claimed) return claimed;
+    const client = await nameClient(this.deps, state.login, claimed.fullJid, this.log);
     const current = this.state;
-    if (current.kind !== 'authenticated') {
-      // The stream closed while the route was being claimed: nothing may keep it.
+    if (current.kind !== 'authenticated' || !client) {
+      // The stream closed while the route was being claimed, or its client has no name: nothing may keep the route.
       await this.deps.directory.release(claimed.fullJid, claimed.revision).catch(() => {});
       return { condition: 'internal-server-error' };
     }
-    this.state = stream.bound(current, claimed.fullJid, claimed.revision, new PresenceState(this, this.deps));
+    const bound = stream.bound(current, client, claimed.fullJid, claimed.revision, new PresenceState(this, this.deps));
+    this.state = bound;
     this.deps.router.local.set(this.id, this);
-    this.deps.events.resourceBound({ sessionId: this.id, jid: claimed.fullJid });
+    this.deps.events.established(establishedOf(this.id, bound));
     return { fullJid: claimed.fullJid };
   }
 
@@ -308,7 +308,7 @@ export class C2sSession implements LocalSession, TransportHandler {
     const login = { mechanism: outcome.mechanism, method: outcome.method, clientId: outcome.clientId, userAgent: outcome.userAgent };
     this.state = stream.authenticated(state, outcome.jid, login, restart);
     clearTimeout(this.authTimer);
-    loginSucceeded(this.loginContext, outcome.jid, login);
+    loginSucceeded(this.loginContext, outcome.jid);
   }
 
   /** Counts, reports and slows down a failed attempt; the caller sends the `<failure/>`. */

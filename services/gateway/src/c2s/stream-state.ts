@@ -6,6 +6,7 @@
  * written down; the functions below are the only transitions between states.
  */
 import type { UserAgent } from '../auth/token-client.ts';
+import type { TransportKind } from '../transports/transport.ts';
 import type { LegacySasl } from './legacy-sasl.ts';
 import type { PresenceState } from './presence.ts';
 import type { Sasl2Exchange } from './sasl2.ts';
@@ -18,9 +19,18 @@ import { unreachable } from './unreachable.ts';
  */
 export type Header = 'new' | 'restarting' | 'open';
 
+/** Where the connection came from and when: what session.established reports of it. */
+export interface Origin {
+  readonly transport: TransportKind;
+  readonly clientIp: string;
+  /** ISO time the client connected, right before its first stream header. */
+  readonly openedAt: string;
+}
+
 /** §5.3.1: TLS is mandatory here, and nothing else is negotiated before it. */
 export interface BeforeTls {
   readonly kind: 'before-tls';
+  readonly origin: Origin;
   header: 'new' | 'open';
   /** `<auth/>` sent in the clear counts as a failed attempt (§6.4.5). */
   failures: number;
@@ -28,6 +38,7 @@ export interface BeforeTls {
 
 export interface Authenticating {
   readonly kind: 'authenticating';
+  readonly origin: Origin;
   header: Header;
   failures: number;
   /** The exchange the client last started, legacy SASL (§6) or SASL2 (XEP-0388). */
@@ -38,20 +49,32 @@ export interface Authenticating {
 export interface Login {
   mechanism: string;
   method: 'password' | 'fast';
+  /** The SASL2 `<user-agent id>` (XEP-0388), when the client sent one. */
   clientId?: string;
   userAgent?: UserAgent;
+}
+
+/**
+ * The client a bound stream belongs to: its `<user-agent id>`, or for a client that sent
+ * none (`legacy`) the id its full JID was given on first sight.
+ */
+export interface BoundClient {
+  readonly clientId: string;
+  readonly legacy: boolean;
 }
 
 export interface Authenticated {
   readonly kind: 'authenticated';
   /** `restarting` after legacy SASL (§6.4.6); SASL2 goes on without a restart (XEP-0388 §2.6). */
   header: 'restarting' | 'open';
+  readonly origin: Origin;
   readonly bareJid: string;
   readonly login: Login;
 }
 
-export interface Bound {
+export interface Bound extends BoundClient {
   readonly kind: 'bound';
+  readonly origin: Origin;
   readonly bareJid: string;
   readonly login: Login;
   readonly fullJid: string;
@@ -69,25 +92,26 @@ export interface Closing {
 export type StreamState = BeforeTls | Authenticating | Authenticated | Bound | Closing;
 
 /** A TCP connection on the STARTTLS port starts before TLS; direct TLS and WebSocket do not (RFC 7395 §3.9). */
-export function initialState(canStartTls: boolean): BeforeTls | Authenticating {
+export function initialState(canStartTls: boolean, origin: Origin): BeforeTls | Authenticating {
   return canStartTls
-    ? { kind: 'before-tls', header: 'new', failures: 0 }
-    : { kind: 'authenticating', header: 'new', failures: 0, exchange: undefined };
+    ? { kind: 'before-tls', origin, header: 'new', failures: 0 }
+    : { kind: 'authenticating', origin, header: 'new', failures: 0, exchange: undefined };
 }
 
 /** §5.4.3.3: TLS is up and the client opens a new stream over it. */
 export function tlsEstablished(state: BeforeTls): Authenticating {
-  return { kind: 'authenticating', header: 'restarting', failures: state.failures, exchange: undefined };
+  return { kind: 'authenticating', origin: state.origin, header: 'restarting', failures: state.failures, exchange: undefined };
 }
 
 /** §6.4.6: legacy SASL success restarts the stream; SASL2 success does not (`restart: false`). */
-export function authenticated(_state: Authenticating, bareJid: string, login: Login, restart: boolean): Authenticated {
-  return { kind: 'authenticated', header: restart ? 'restarting' : 'open', bareJid, login };
+export function authenticated(state: Authenticating, bareJid: string, login: Login, restart: boolean): Authenticated {
+  return { kind: 'authenticated', header: restart ? 'restarting' : 'open', origin: state.origin, bareJid, login };
 }
 
-/** §7.6.1: the server has bound the resource; stanzas may flow. */
-export function bound(state: Authenticated, fullJid: string, routeRevision: number, presence: PresenceState): Bound {
-  return { kind: 'bound', bareJid: state.bareJid, login: state.login, fullJid, routeRevision, presence };
+/** §7.6.1: the server has bound the resource; stanzas may flow, and the session is established. */
+export function bound(state: Authenticated, client: BoundClient, fullJid: string, routeRevision: number, presence: PresenceState): Bound {
+  const { origin, bareJid, login } = state;
+  return { kind: 'bound', origin, bareJid, login, clientId: client.clientId, legacy: client.legacy, fullJid, routeRevision, presence };
 }
 
 /** §4.4: from any state; closing again keeps what the first close saw. */

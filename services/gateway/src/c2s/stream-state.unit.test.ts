@@ -8,10 +8,12 @@ import * as stream from './stream-state.ts';
 
 const login: stream.Login = { mechanism: 'SCRAM-SHA-256', method: 'password' };
 const presence = new PresenceState({} as never, {} as never);
-const beforeTls = () => stream.initialState(true) as stream.BeforeTls;
-const authenticating = () => stream.initialState(false) as stream.Authenticating;
+const origin: stream.Origin = { transport: 'tls', clientIp: '192.0.2.7', openedAt: '2026-12-07T10:00:00.000Z' };
+const client: stream.BoundClient = { clientId: 'Xy12-ab_CdEf', legacy: true };
+const beforeTls = () => stream.initialState(true, origin) as stream.BeforeTls;
+const authenticating = () => stream.initialState(false, origin) as stream.Authenticating;
 const authenticated = () => stream.authenticated(authenticating(), 'juliet@localhost', login, true);
-const bound = () => stream.bound(authenticated(), 'juliet@localhost/balcony', 7, presence);
+const bound = () => stream.bound(authenticated(), client, 'juliet@localhost/balcony', 7, presence);
 
 const message = (attrs: Record<string, string> = {}) => xml('message', { xmlns: NS_CLIENT, to: 'romeo@localhost', ...attrs }, xml('body', {}, 'hi'));
 const bindIq = () => xml('iq', { xmlns: NS_CLIENT, type: 'set', id: 'b1' }, xml('bind', { xmlns: NS_BIND }));
@@ -19,8 +21,8 @@ const starttls = () => xml('starttls', { xmlns: NS_TLS });
 
 describe('stream state: before TLS (RFC 6120 §5)', () => {
   it('is where a connection on the STARTTLS port starts; direct TLS and WebSocket start authenticating', () => {
-    assert.equal(stream.initialState(true).kind, 'before-tls');
-    assert.equal(stream.initialState(false).kind, 'authenticating');
+    assert.equal(stream.initialState(true, origin).kind, 'before-tls');
+    assert.equal(stream.initialState(false, origin).kind, 'authenticating');
   });
 
   it('allows STARTTLS, refuses SASL with encryption-required, and anything else ends the stream', () => {
@@ -104,6 +106,12 @@ describe('stream state: bound (RFC 6120 §8)', () => {
     assert.deepEqual({ fullJid: state.fullJid, bareJid: state.bareJid, routeRevision: state.routeRevision, login: state.login }, { fullJid: 'juliet@localhost/balcony', bareJid: 'juliet@localhost', routeRevision: 7, login });
     assert.equal(stream.headerOf(state), 'open');
   });
+
+  it('carries what session.established reports: where the stream came from, through TLS and SASL, and the client it was named', () => {
+    const state = stream.bound(stream.authenticated(stream.tlsEstablished(beforeTls()), 'juliet@localhost', login, true), client, 'juliet@localhost/balcony', 7, presence);
+    assert.equal(state.origin, origin);
+    assert.deepEqual({ clientId: state.clientId, legacy: state.legacy }, client);
+  });
 });
 
 describe('stream state: closing (RFC 6120 §4.4)', () => {
@@ -143,13 +151,13 @@ describe('stream state: transitions the types rule out', () => {
     // Checked by the compiler (npx tsc): each line below must fail to type-check.
     const impossible = [
       // @ts-expect-error a resource is bound only on an authenticated stream (§7.1)
-      () => stream.bound(authenticating(), 'juliet@localhost/balcony', 1, presence),
+      () => stream.bound(authenticating(), client, 'juliet@localhost/balcony', 1, presence),
       // @ts-expect-error SASL comes after TLS on the STARTTLS port (§5.3.1)
       () => stream.authenticated(beforeTls(), 'juliet@localhost', login, true),
       // @ts-expect-error STARTTLS only once (§5.4.2.2)
       () => stream.tlsEstablished(authenticating()),
       // @ts-expect-error a bound stream is not bound again
-      () => stream.bound(bound(), 'juliet@localhost/garden', 1, presence),
+      () => stream.bound(bound(), client, 'juliet@localhost/garden', 1, presence),
     ];
     assert.equal(impossible.length, 4);
   });

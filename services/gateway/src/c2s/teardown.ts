@@ -1,7 +1,8 @@
 /**
  * What a bound stream leaves behind when it closes (RFC 6120 §4.4): its local route, its
  * availability (RFC 6121 §4.5.2: the account's other resources and contacts learn it is
- * unavailable) and its route in the session directory, released by the revision it holds.
+ * unavailable), its route in the session directory, released by the revision it holds,
+ * and session.ended. A stream that never bound leaves nothing.
  */
 import type { Logger } from '@gatehouse/telemetry';
 import type { Router } from '../routing/router.ts';
@@ -12,7 +13,7 @@ import type { Bound } from './stream-state.ts';
 export interface TeardownDeps {
   router: Router;
   directory: SessionDirectory;
-  events: SessionEventSink;
+  events: Pick<SessionEventSink, 'ended'>;
 }
 
 export async function tearDown(
@@ -28,7 +29,6 @@ export async function tearDown(
     deps.router.local.delete(session.id);
     await presence.ended(reason).catch((error: unknown) => session.log.warn({ err: error }, 'could not broadcast unavailable presence'));
     await deps.directory.release(fullJid, routeRevision).catch((error: unknown) => session.log.warn({ err: error }, 'could not remove the route'));
-    deps.events.sessionEnded({ sessionId: session.id, jid: fullJid, reason, status: presence.lastStatus });
+    deps.events.ended({ sessionId: session.id, jid: fullJid, reason, status: presence.lastStatus, clientId: bound.clientId, streamError });
   }
-  deps.events.streamClosed({ sessionId: session.id, reason, streamError });
 }
