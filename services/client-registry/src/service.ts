@@ -1,6 +1,7 @@
 import {
   ServiceError,
   durableIntake,
+  legacyClientIds,
   ensureStreams,
   followStream,
   managerOf,
@@ -22,7 +23,6 @@ import { handleAccountEvent } from './intake/account-intake.ts';
 import { accountFactsFrom } from './intake/account-facts.ts';
 import type { IntakeDeps } from './intake/intake-deps.ts';
 import { KeyedLock } from './intake/keyed-lock.ts';
-import { kvLegacyIds } from './intake/legacy-ids.ts';
 import { SessionIntake } from './intake/session-intake.ts';
 import { LoginView } from './logins/login-view.ts';
 import { SessionReader } from './logins/session-reader.ts';
@@ -122,7 +122,7 @@ export function createClientRegistryService({
    * where its acks reached, which may be before: the view skips what it has folded, the
    * decisions are taken again (and store nothing twice).
    */
-  const foldLogins = async (legacyIds: ReturnType<typeof kvLegacyIds>) => {
+  const foldLogins = async (legacyIds: ReturnType<typeof legacyClientIds>) => {
     const reader = new SessionReader({ logins, legacyIds, enforceClientIds, nameLegacyClients: false });
     const fold = followStream(nc, { stream: names.streams.sessions, deliver: 'all', logger }, async (event, seq) => {
       logins.apply(await reader.read(event), seq);
@@ -134,7 +134,7 @@ export function createClientRegistryService({
   return {
     async start() {
       await ensureStreams(nc, ns);
-      const legacyIds = kvLegacyIds(await openKv(nc, names.buckets.legacyClients));
+      const legacyIds = legacyClientIds(await openKv(nc, names.buckets.legacyClients));
       follower = followStream(nc, { stream: names.streams.clients, deliver: 'all', logger }, (event, seq) => {
         if (isClientEvent(event)) view.apply(event as ClientFact, seq);
       });

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { appendEvent, openKv, serviceCaller, type NatsConnection } from '@gatehouse/bus';
+import { appendEvent, legacyClientIds, openKv, serviceCaller, type NatsConnection } from '@gatehouse/bus';
 import { createEvent, namesFor, type EventDataMap, type EventType } from '@gatehouse/events';
-import { kvLegacyIds } from './intake/legacy-ids.ts';
 
 type SessionType = Extract<EventType, `gatehouse.session.${string}`>;
 
@@ -28,7 +27,7 @@ export function testGateway(nc: NatsConnection, ns: string) {
     return (await appendEvent(nc, createEvent(type, { subject: names.subjects.session(sessionId), source: 'gatehouse/gateway/gw0', data }))).seq;
   };
   const token = serviceCaller(nc, ns, 'token');
-  const legacyIds = openKv(nc, names.buckets.legacyClients).then(kvLegacyIds);
+  const legacyIds = openKv(nc, names.buckets.legacyClients).then(legacyClientIds);
 
   return {
     emit,

@@ -17,7 +17,7 @@ import { outboxEventSink } from './c2s/outbox-event-sink.ts';
 import { tokenServiceCredentials } from './auth/credentials.ts';
 import { tokenServiceClient } from './auth/token-client.ts';
 import { LOGIN_THROTTLE_WINDOW_MS, LoginThrottle } from './auth/login-throttle.ts';
-import { kvFailureCounters, memoryFailureCounters, withLocalFallback } from './auth/failure-counters.ts';
+import { memoryFailureCounters, mirroredFailureCounters, withLocalFallback } from './auth/failure-counters.ts';
 import { AddressSlots } from './auth/address-slots.ts';
 import { startSessionControl } from './control/session-control.ts';
 import { clientServices } from './c2s/client-services.ts';
@@ -113,8 +113,14 @@ export function createGateway(deps: { nc: NatsConnection; settings: GatewaySetti
 
     const clients = clientServices(nc, names);
     const streamErrors = new LabelledCounter('stream_errors_total', 'condition');
+    const sharedFailureCounts = await mirroredFailureCounters(await openKv(nc, names.buckets.loginFailures, { maxAgeMs: LOGIN_THROTTLE_WINDOW_MS }), {
+      windowMs: LOGIN_THROTTLE_WINDOW_MS,
+      owner: replica,
+      logger,
+    });
+    stoppers.push(() => sharedFailureCounts.stop());
     const failureCounts = withLocalFallback(
-      kvFailureCounters(await openKv(nc, names.buckets.loginFailures, { maxAgeMs: LOGIN_THROTTLE_WINDOW_MS })),
+      sharedFailureCounts,
       memoryFailureCounters({ windowMs: LOGIN_THROTTLE_WINDOW_MS }),
       logger,
     );

@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { KV } from '@gatehouse/bus';
 import type { ClientFact } from '../client/client.ts';
 import { derivedEventId } from './event-id.ts';
 import { KeyedLock } from './keyed-lock.ts';
-import { kvLegacyIds, legacyKey, newLegacyId } from './legacy-ids.ts';
 
 describe('derivedEventId', () => {
   const fact = (clientId: string, type: ClientFact['type'] = 'gatehouse.client.password-changed.v1') =>
@@ -34,51 +32,5 @@ describe('KeyedLock', () => {
     await assert.rejects(first, /boom/);
     await second;
     assert.deepEqual(order, ['b1', 'a1', 'a2']);
-  });
-});
-
-describe('kvLegacyIds', () => {
-  function fakeKv() {
-    const entries = new Map<string, string>();
-    const kv = {
-      async get(key: string) {
-        const value = entries.get(key);
-        return value === undefined ? null : { operation: 'PUT', string: () => value };
-      },
-      async create(key: string, value: string) {
-        if (entries.has(key)) throw new Error('wrong last sequence');
-        entries.set(key, value);
-        return 1;
-      },
-    };
-    return { kv: kv as unknown as KV, entries };
-  }
-
-  it('makes 12 base64url characters', () => {
-    assert.match(newLegacyId(), /^[A-Za-z0-9_-]{12}$/);
-  });
-
-  it('keys a full JID of any length by 43 characters', () => {
-    assert.match(legacyKey(`a@b/${'r'.repeat(1023)}`), /^[A-Za-z0-9_-]{43}$/);
-  });
-
-  it('keeps the first id made for a full JID, keyed by its hash', async () => {
-    const { kv, entries } = fakeKv();
-    let n = 0;
-    const ids = kvLegacyIds(kv, () => `id${++n}`);
-    assert.equal(await ids.find('a@b/r'), undefined);
-    assert.equal(await ids.idFor('a@b/r'), 'id1');
-    assert.equal(await ids.idFor('a@b/r'), 'id1');
-    assert.equal(await ids.find('a@b/r'), 'id1');
-    assert.deepEqual([...entries.keys()], [legacyKey('a@b/r')]);
-  });
-
-  it('takes the id another replica made first', async () => {
-    const { kv, entries } = fakeKv();
-    const racing = kvLegacyIds(kv, () => {
-      entries.set(legacyKey('a@b/r'), 'theirs');
-      return 'mine';
-    });
-    assert.equal(await racing.idFor('a@b/r'), 'theirs');
   });
 });

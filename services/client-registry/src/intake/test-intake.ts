@@ -7,7 +7,7 @@ import { createClientHandler } from '../store/handler.ts';
 import { MemoryClientStream } from '../store/memory-client-stream.ts';
 import type { IntakeDeps } from './intake-deps.ts';
 import { KeyedLock } from './keyed-lock.ts';
-import type { LegacyIds } from './legacy-ids.ts';
+import type { LegacyClientIds } from '@gatehouse/bus';
 import { SessionIntake } from './session-intake.ts';
 
 const names = namesFor('unit');
@@ -23,7 +23,7 @@ export function testIntake(options: { enforceClientIds?: boolean; account?: Acco
   const histories = new Map<string, GatehouseEvent[]>();
   const legacy = new Map<string, string>();
   let next = 0;
-  const legacyIds: LegacyIds = {
+  const legacyIds: LegacyClientIds = {
     async idFor(fullJid) {
       if (!legacy.has(fullJid)) legacy.set(fullJid, `legacy${String(++next).padStart(6, '0')}`);
       return legacy.get(fullJid)!;

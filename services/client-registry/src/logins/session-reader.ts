@@ -1,7 +1,7 @@
+import type { LegacyClientIds } from '@gatehouse/bus';
 import type { GatehouseEvent, SessionAuthenticationSucceeded } from '@gatehouse/events';
 import type { ClientKey } from '../client/client.ts';
 import { cleanUserAgent } from '../intake/intake-deps.ts';
-import type { LegacyIds } from '../intake/legacy-ids.ts';
 import type { LoginView } from './login-view.ts';
 import type { SessionFact } from './session-fact.ts';
 
@@ -13,7 +13,7 @@ type OldLogin = SessionAuthenticationSucceeded['data'] & { at: string; sourceId:
 
 export interface SessionReaderDeps {
   logins: Pick<LoginView, 'clientOfSession'>;
-  legacyIds: LegacyIds;
+  legacyIds: LegacyClientIds;
   /** ENFORCE_CLIENT_IDS: a login without a client id makes no legacy client. */
   enforceClientIds: boolean;
   /** Every event of one session, oldest first; absent while folding at start, where the login came just before. */
