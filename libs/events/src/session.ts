@@ -11,6 +11,13 @@ import { bareJidSchema, clientIdSchema, clientIpSchema, fullJidSchema, replicaId
  * longer written; they stay in the catalog so that history written before v2 still reads.
  */
 
+/** As the gateway bounds it: 256 characters each (docs/protocol.md). */
+const sessionUserAgentSchema = z
+  .object({ software: z.string().max(256), device: z.string().max(256), uri: z.string().max(256) })
+  .partial()
+  .optional()
+  .describe('the <software>, <device> and <uri> of the SASL2 <user-agent>; never shown to other users (XEP-0388)');
+
 export const sessionEstablishedData = z
   .object({
     sessionId: sessionIdSchema,
@@ -25,11 +32,7 @@ export const sessionEstablishedData = z
       "the client: its XEP-0388 <user-agent id>, or for a client that sent none (legacy SASL) the id Gatehouse gave its full JID on first sight",
     ),
     legacy: z.boolean().describe('true: the client sent no <user-agent id>; it is known by its full JID (same resource, same client)'),
-    userAgent: z
-      .object({ software: z.string().max(256), device: z.string().max(256), uri: z.string().max(256) })
-      .partial()
-      .optional()
-      .describe('the <software>, <device> and <uri> of the SASL2 <user-agent>; never shown to other users (XEP-0388)'),
+    userAgent: sessionUserAgentSchema,
   })
   .meta({
     description:
@@ -61,11 +64,7 @@ export const sessionAuthenticationSucceededData = z
     clientIp: clientIpSchema,
     method: z.enum(['password', 'fast']).default('password').describe('what the client proved: the password, or a FAST token'),
     clientId: z.string().min(1).max(256).optional().describe("the SASL2 <user-agent id> (XEP-0388), when the client sent one"),
-    userAgent: z
-      .object({ software: z.string().max(256), device: z.string().max(256), uri: z.string().max(256) })
-      .partial()
-      .optional()
-      .describe('the <software>, <device> and <uri> of the SASL2 <user-agent>; never shown to other users (XEP-0388)'),
+    userAgent: sessionUserAgentSchema,
   })
   .meta({ description: 'Superseded by session.established (catalog v2), still readable: SASL or SASL2 authentication succeeded on the stream.' });
 export type SessionAuthenticationSucceededData = z.output<typeof sessionAuthenticationSucceededData>;

@@ -137,36 +137,34 @@ function update(state: KnownClientState, change: (record: ClientRecord) => Clien
   return { status: 'revoked', revokedAt: state.revokedAt, ...(state.revocation ? { revocation: state.revocation } : {}), ...record };
 }
 
+/** A login as client.authenticated (before catalog v2) and client.seen record it. */
+function loggedIn(
+  state: ClientState,
+  time: string,
+  { legacy, userAgent, mechanism, method }: { legacy: boolean; userAgent?: UserAgent; mechanism: string; method: 'password' | 'fast' },
+): Extract<ClientState, { status: 'known' }> {
+  const record = state.status === 'unknown' ? fresh(time, { legacy, sessionSeen: true, ...(userAgent ? { userAgent } : {}) }) : returned(recordOf(state), time);
+  return {
+    status: 'known',
+    ...seen(record, time),
+    ...(record.userAgent ?? userAgent ? { userAgent: record.userAgent ?? userAgent } : {}),
+    sessionSeen: true,
+    mechanisms: { ...record.mechanisms, [mechanism]: later(record.mechanisms[mechanism], time) },
+    ...(isPasswordMechanism(mechanism) ? { passwordUsedAt: later(record.passwordUsedAt, time) } : {}),
+    ...(method === 'fast' ? { fastUsedAt: later(record.fastUsedAt, time) } : {}),
+  };
+}
+
 export function evolve(state: ClientState, event: ClientFact): ClientState {
   const { time } = event;
   switch (event.type) {
     case 'gatehouse.client.authenticated.v1': {
-      const { legacy, userAgent, sessionId, mechanism, method } = event.data;
-      const record = state.status === 'unknown' ? fresh(time, { legacy, sessionSeen: true, ...(userAgent ? { userAgent } : {}) }) : returned(recordOf(state), time);
-      return {
-        status: 'known',
-        ...seen(record, time),
-        ...(record.userAgent ?? userAgent ? { userAgent: record.userAgent ?? userAgent } : {}),
-        sessionSeen: true,
-        mechanisms: { ...record.mechanisms, [mechanism]: later(record.mechanisms[mechanism], time) },
-        ...(isPasswordMechanism(mechanism) ? { passwordUsedAt: later(record.passwordUsedAt, time) } : {}),
-        ...(method === 'fast' ? { fastUsedAt: later(record.fastUsedAt, time) } : {}),
-        sessions: { ...record.sessions, [sessionId]: record.sessions[sessionId] ?? {} },
-      };
+      const known = loggedIn(state, time, event.data);
+      const { sessionId } = event.data;
+      return { ...known, sessions: { ...known.sessions, [sessionId]: known.sessions[sessionId] ?? {} } };
     }
-    case 'gatehouse.client.seen.v1': {
-      const { legacy, userAgent, mechanism, method } = event.data;
-      const record = state.status === 'unknown' ? fresh(time, { legacy, sessionSeen: true, ...(userAgent ? { userAgent } : {}) }) : returned(recordOf(state), time);
-      return {
-        status: 'known',
-        ...seen(record, time),
-        ...(record.userAgent ?? userAgent ? { userAgent: record.userAgent ?? userAgent } : {}),
-        sessionSeen: true,
-        mechanisms: { ...record.mechanisms, [mechanism]: later(record.mechanisms[mechanism], time) },
-        ...(isPasswordMechanism(mechanism) ? { passwordUsedAt: later(record.passwordUsedAt, time) } : {}),
-        ...(method === 'fast' ? { fastUsedAt: later(record.fastUsedAt, time) } : {}),
-      };
-    }
+    case 'gatehouse.client.seen.v1':
+      return loggedIn(state, time, event.data);
     case 'gatehouse.client.session-bound.v1': {
       if (state.status === 'unknown') return state;
       const { sessionId, fullJid } = event.data;
