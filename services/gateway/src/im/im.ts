@@ -23,6 +23,7 @@ import { LastActivityIq } from './last-activity-iq.ts';
 import { OfflineMessages } from './offline.ts';
 import { PresenceDirectory } from './presence-directory.ts';
 import { PresenceLifecycle } from './presence-lifecycle.ts';
+import { PresenceAudiences } from './audiences.ts';
 import { startPushes } from './pushes.ts';
 import { rosterSyncClient, type ExternalChanges, type RosterSyncClient } from './roster-sync-client.ts';
 import { RosterIq } from './roster-iq.ts';
@@ -77,11 +78,12 @@ export async function startIm(deps: ImDeps): Promise<Im> {
   const offline = new OfflineMessages(client, domain, logger);
   const contacts = new ContactPresence(router, directory.table, presences);
   const subscriptions = new Subscriptions(client, contacts, accounts, logger);
-  const lifecycle = new PresenceLifecycle({ client, contacts, presences, directed, offline, table: directory.table, router, logger });
+  const audiences = new PresenceAudiences();
+  const lifecycle = new PresenceLifecycle({ client, contacts, audiences, presences, directed, offline, table: directory.table, router, logger });
   const rosterIq = new RosterIq(client, interest, directory.table, subscriptions, contacts, domain);
   const blockingIq = new BlockingIq(client, interest, contacts);
   const lastActivityIq = new LastActivityIq(client, contacts);
-  const pushes = startPushes({ nc, stream: names.streams.rosters, interest, session: (id) => router.local.get(id), logger });
+  const pushes = startPushes({ nc, stream: names.streams.rosters, interest, session: (id) => router.local.get(id), audiences, logger });
   await pushes.caughtUp;
 
   return {

@@ -10,6 +10,7 @@ import type { Logger } from '@gatehouse/telemetry';
 import { tryParseJid } from '@gatehouse/xmpp';
 import type { Router } from '../routing/router.ts';
 import type { Route, RouteTable } from '../routing/route-table.ts';
+import type { PresenceAudiences } from './audiences.ts';
 import { unavailableXml, type ContactPresence } from './contact-presence.ts';
 import type { DirectedPresence } from './directed.ts';
 import type { OfflineMessages } from './offline.ts';
@@ -27,17 +28,11 @@ export interface PresenceSession {
 const NO_PEERS: PresencePeers = { broadcast: [], probe: [], pending: [] };
 
 export class PresenceLifecycle {
-  /**
-   * Whom each session's available presence last went to. When the account is deleted they
-   * are told it is gone (§4.5.2) even though roster-sync, reading the same event, may
-   * already have dropped the roster the subscribers would be read from.
-   */
-  private readonly audiences = new Map<string, string[]>();
-
   constructor(
     private readonly deps: {
       client: RosterSyncClient;
       contacts: ContactPresence;
+      audiences: PresenceAudiences;
       presences: PresenceDirectory;
       directed: DirectedPresence;
       offline: OfflineMessages;
@@ -51,7 +46,7 @@ export class PresenceLifecycle {
     const { contacts, presences, offline, router } = this.deps;
     await presences.put(session.fullJid, session.sessionId, presence).catch((error: unknown) => this.deps.logger.warn({ err: error }, 'could not record presence'));
     const peers = await this.peers(session.bareJid);
-    this.audiences.set(session.sessionId, peers.broadcast);
+    this.deps.audiences.told(session.bareJid, session.sessionId, peers.broadcast);
     await this.broadcast(peers.broadcast, (to) => withTo(presence, to));
     if (!initial) return;
     const route = this.deps.table.get(session.fullJid);
@@ -67,8 +62,8 @@ export class PresenceLifecycle {
   /** `presence` is the client's unavailable presence, or undefined when the session ended. */
   async unavailable(session: PresenceSession, presence: Element | undefined, accountDeleted = false): Promise<void> {
     await this.deps.presences.remove(session.fullJid).catch((error: unknown) => this.deps.logger.warn({ err: error }, 'could not remove presence'));
-    const told = accountDeleted ? (this.audiences.get(session.sessionId) ?? []) : [];
-    this.audiences.delete(session.sessionId);
+    const audience = this.deps.audiences.take(session.bareJid, session.sessionId);
+    const told = accountDeleted ? audience : [];
     const peers = await this.peers(session.bareJid);
     const targets = new Set([...told, ...peers.broadcast, ...this.deps.directed.take(session.sessionId)]);
     await this.broadcast([...targets], (to) => (presence ? withTo(presence, to) : unavailableXml(session.fullJid, to)));

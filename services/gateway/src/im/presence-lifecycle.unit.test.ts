@@ -1,15 +1,18 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import xml from '@xmpp/xml';
+import { createEvent, type EventDataMap, type EventType } from '@gatehouse/events';
 import { createLogger } from '@gatehouse/telemetry';
+import { PresenceAudiences, subscriberChange } from './audiences.ts';
 import { PresenceLifecycle } from './presence-lifecycle.ts';
 import type { PresencePeers } from './roster-sync-client.ts';
 
-function lifecycleWith(peersNow: () => PresencePeers) {
+function lifecycleWith(peersNow: () => PresencePeers, audiences = new PresenceAudiences()) {
   const sent: string[] = [];
   const lifecycle = new PresenceLifecycle({
     client: { peers: async () => peersNow() },
     contacts: { toAvailable: async (to: string) => void sent.push(to) },
+    audiences,
     presences: { put: async () => {}, remove: async () => {} },
     directed: { take: () => [] },
     offline: {},
@@ -40,6 +43,26 @@ describe('PresenceLifecycle: who hears that a session is unavailable (RFC 6121 Â
     peers = { broadcast: ['liam@x'], probe: [], pending: [] };
     sent.length = 0;
     await lifecycle.unavailable(session, undefined);
+    assert.deepEqual(sent, ['liam@x']);
+  });
+
+  it('tells a deleted account\'s subscribers who subscribed after its presence went out, and not those who left', async () => {
+    const audiences = new PresenceAudiences();
+    const { lifecycle, sent } = lifecycleWith(() => ({ broadcast: [], probe: [], pending: [] }), audiences);
+    const item = (jid: string, subscription: 'from' | 'none') => ({ jid, groups: [], subscription, ask: false, approved: false });
+    const event = <T extends EventType>(type: T, data: EventDataMap[T]) => createEvent(type, { subject: 's', source: 'test', data });
+    await lifecycle.available(session, xml('presence'), true);
+    const changed = { owner: 'kate@x', version: 1, direction: 'inbound' as const, presence: 'subscribed' as const, onRoster: true, itemChanged: true, pendingIn: false };
+    for (const change of [
+      subscriberChange(event('gatehouse.roster.subscription-changed.v1', { ...changed, item: item('liam@x', 'from') })),
+      subscriberChange(event('gatehouse.roster.subscription-changed.v1', { ...changed, item: item('gone@x', 'from') })),
+      subscriberChange(event('gatehouse.roster.subscription-changed.v1', { ...changed, item: item('gone@x', 'none') })),
+      subscriberChange(event('gatehouse.roster.cleared.v1', { owner: 'kate@x', version: 4, removed: ['liam@x'], reason: 'account-deleted' })),
+    ]) {
+      if (change) audiences.apply(change);
+    }
+    sent.length = 0;
+    await lifecycle.unavailable(session, undefined, true);
     assert.deepEqual(sent, ['liam@x']);
   });
 });

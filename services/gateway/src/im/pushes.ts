@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import xml, { type Element } from '@xmpp/xml';
 import { followStream, type NatsConnection } from '@gatehouse/bus';
+import { subscriberChange, type PresenceAudiences } from './audiences.ts';
 import type { GatehouseEvent, RosterItem } from '@gatehouse/events';
 import type { Logger } from '@gatehouse/telemetry';
 import { NS_CLIENT, NS_ROSTER } from '@gatehouse/xmpp';
@@ -56,9 +57,12 @@ export function startPushes(opts: {
   stream: string;
   interest: InterestRegistry;
   session(sessionId: string): PushTarget | undefined;
+  audiences: PresenceAudiences;
   logger: Logger;
 }): { caughtUp: Promise<void>; stop(): Promise<void> } {
   return followStream(opts.nc, { stream: opts.stream, deliver: 'new', logger: opts.logger }, (event) => {
+    const change = subscriberChange(event);
+    if (change) opts.audiences.apply(change);
     const pushes = pushesFor(event);
     if (!pushes) return;
     for (const sessionId of opts.interest.sessionsOf(pushes.owner, pushes.interest)) {
