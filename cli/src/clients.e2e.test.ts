@@ -43,17 +43,28 @@ describe('gatehouse user clients / revoke-client, projections rebuild (e2e: the 
 
   const ask = (subject: string, payload: unknown) => request(context.nc, subject, payload);
   const names = () => namesFor(context.ns);
-  const session = async <Type extends 'gatehouse.session.authentication-succeeded.v1' | 'gatehouse.session.resource-bound.v1'>(type: Type, data: EventDataMap[Type]) =>
-    appendEvent(context.nc, createEvent(type, { subject: names().subjects.session(data.sessionId), source: 'gatehouse/gateway/gw0', data }));
-  /** What a gateway does at a SASL2 login with Bind 2: the events, and the grant (and a token). */
+  const established = async (data: EventDataMap['gatehouse.session.established.v1']) =>
+    appendEvent(context.nc, createEvent('gatehouse.session.established.v1', { subject: names().subjects.session(data.sessionId), source: 'gatehouse/gateway/gw0', data }));
+  /** What a gateway does at a SASL2 login with Bind 2: the grant (and a token), and the session's one event at binding. */
   const login = async (clientId: string, method: 'password' | 'fast', software: string) => {
     const sessionId = randomBytes(16).toString('base64url').slice(0, 22);
     const jid = 'alice@localhost';
     const mechanism = method === 'fast' ? 'HT-SHA-256-NONE' : 'SCRAM-SHA-256';
-    await session('gatehouse.session.authentication-succeeded.v1', { sessionId, jid, mechanism, clientIp: '127.0.0.1', method, clientId, userAgent: { software, device: `${software} box` } });
     await ask(`${names().services.token}.fast.issue`, { jid, clientId, mechanism: 'HT-SHA-256-NONE', authenticatedBy: method });
     await ask(`${names().services.token}.grant.record`, { jid, clientId, authenticatedBy: method });
-    await session('gatehouse.session.resource-bound.v1', { sessionId, jid: `${jid}/${clientId}`, replica: 'gw0' });
+    await established({
+      sessionId,
+      replica: 'gw0',
+      jid: `${jid}/${clientId}`,
+      transport: 'tls',
+      clientIp: '127.0.0.1',
+      openedAt: new Date().toISOString(),
+      mechanism,
+      method,
+      clientId,
+      legacy: false,
+      userAgent: { software, device: `${software} box` },
+    });
   };
   const listed = async (jid: string) => (await call(context.nc, context.ns, 'projections.clients.list', { jid })).items;
 
