@@ -58,6 +58,8 @@ export interface ClientRegistryService {
 }
 
 export const clientRegistryVersion = '0.1.0';
+/** How long a revocation waits for the registry to read what was stored before it (ms). */
+const REVOKE_CATCH_UP_MS = 2_000;
 /** The durable consumer on each stream the registry reads. */
 const CONSUMER = 'client-registry';
 
@@ -95,8 +97,17 @@ export function createClientRegistryService({
   let follower: Follower | undefined;
   let api: RunningService | undefined;
 
-  const revoke = (revocation: RevokeRequest) =>
-    revokeClient(
+  const settled = async (timeoutMs = 5_000) => {
+    const jsm = await managerOf(nc);
+    const results = await Promise.all(intakes.map(async (intake) => intake.waitFor((await jsm.streams.info(intake.stream)).state.last_seq, timeoutMs)));
+    return results.every(Boolean);
+  };
+
+  const revoke = async (revocation: RevokeRequest) => {
+    // The listing reads logins straight from the sessions stream (catalog v2), so a user may
+    // revoke a client this registry has not read yet: decide on everything stored so far.
+    await settled(REVOKE_CATCH_UP_MS);
+    return revokeClient(
       {
         view,
         execute,
@@ -116,6 +127,7 @@ export function createClientRegistryService({
       },
       revocation,
     );
+  };
 
   /**
    * The login view as of every session event stored now. The sessions intake then resumes
@@ -183,12 +195,6 @@ export function createClientRegistryService({
       follower = undefined;
     },
     revoke,
-    async settled(timeoutMs = 5_000) {
-      const jsm = await managerOf(nc);
-      const results = await Promise.all(
-        intakes.map(async (intake) => intake.waitFor((await jsm.streams.info(intake.stream)).state.last_seq, timeoutMs)),
-      );
-      return results.every(Boolean);
-    },
+    settled,
   };
 }
