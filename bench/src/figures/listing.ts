@@ -1,7 +1,8 @@
 /**
  * Figure 6: the client listing. A login storm makes one account a thousand clients
  * (8 parallel password logins over the replicas, each a new client id). The projection
- * lag of each is the time from its first client event on the bus to its row in the
+ * lag of each is the time from the first event on the bus that makes it listed (a client
+ * event, or since catalog v2 its login's session.established) to its row in the
  * read model, which a poller asks every few ms; login → listed is reported beside it.
  * Then a session of the account lists the thousand clients (manage-clients `<list/>`)
  * again and again: the round trip of each.

@@ -1,6 +1,7 @@
 /**
- * What figure 6 watches on Gatehouse: the client events on the bus (the client
- * aggregate's subjects, `<ns>.client.<jid>.<client>`, docs/architecture.md) and the
+ * What figure 6 watches on Gatehouse: the events that make a client listed, on the bus
+ * (since catalog v2 a login's `session.established` on `<ns>.session.<id>`, and the client
+ * aggregate's events on `<ns>.client.<jid>.<client>`, docs/architecture.md) and the
  * client-listing read model in PostgreSQL (`clients`, one row per known client).
  */
 import type { NatsConnection } from '@nats-io/transport-node';
@@ -15,17 +16,23 @@ export function gatehouseClientHooks(nc: NatsConnection, ns: string, databaseUrl
   let pool: pg.Pool | undefined;
   return {
     async watchClientEvents(jid, onEvent) {
-      const subscription = nc.subscribe(`${ns}.client.>`, {
-        callback: (error, message) => {
-          // Consumers' deliveries of the same event carry a $JS.ACK reply: only the publish counts.
-          if (error || message.reply?.startsWith('$JS.ACK')) return;
-          const data = (message.json() as { data?: { jid?: unknown; clientId?: unknown } }).data;
-          if (data?.jid === jid && typeof data.clientId === 'string') onEvent(data.clientId, performance.now());
-        },
-      });
-      // The subscription is registered with the server before anything is measured.
+      const watch = (subject: string) =>
+        nc.subscribe(subject, {
+          callback: (error, message) => {
+            // Consumers' deliveries of the same event carry a $JS.ACK reply: only the publish counts.
+            if (error || message.reply?.startsWith('$JS.ACK')) return;
+            const data = (message.json() as { data?: { jid?: unknown; clientId?: unknown } }).data;
+            // session.established names the full JID, client events the bare one.
+            const account = typeof data?.jid === 'string' ? data.jid.split('/')[0] : undefined;
+            if (account === jid && typeof data?.clientId === 'string') onEvent(data.clientId, performance.now());
+          },
+        });
+      const subscriptions = [watch(`${ns}.client.>`), watch(`${ns}.session.>`)];
+      // The subscriptions are registered with the server before anything is measured.
       await nc.flush();
-      return async () => subscription.unsubscribe();
+      return async () => {
+        for (const subscription of subscriptions) subscription.unsubscribe();
+      };
     },
     async listed(jid, clientIds) {
       pool ??= new pg.Pool({ connectionString: databaseUrl, max: 1 });

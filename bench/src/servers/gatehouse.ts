@@ -77,6 +77,10 @@ export async function startGatehouse(options: GatehouseOptions): Promise<Gatehou
     C2S_MAX_PREAUTH_CONNECTIONS_PER_IP: '10000',
     // The memory figure holds up to 10,000 sessions over 100 accounts.
     C2S_MAX_RESOURCES_PER_ACCOUNT: '1000',
+    // Figure 6 lists 1,000 clients of one account; past the default 64 the token service and
+    // the registry would forget the least recently seen, and the figure would time that.
+    TOKEN_MAX_CLIENTS_PER_ACCOUNT: '2000',
+    CLIENT_REGISTRY_MAX_CLIENTS_PER_ACCOUNT: '2000',
     // Prosody runs here without mod_limits (prosody-config.ts), so neither server shapes its
     // input: the message figure's senders, 32 stanzas in flight each, could otherwise meet
     // the per-connection read rate on a fast machine and measure the shaper instead.
