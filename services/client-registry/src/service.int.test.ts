@@ -123,6 +123,15 @@ describe('client registry on NATS, with the token service', { timeout: 120_000 }
     assert.deepEqual(revoked?.data.fullJids, [`${alice}/home`]);
   });
 
+  it('revokes a client the listing may already show but the registry has not read yet', async () => {
+    // No grant: only the login's session.established makes this client known.
+    const session = await gateway.login({ jid: alice, mechanism: 'PLAIN' }, { bind: 'kiosk' });
+    await assert.rejects(revoke(`client/${session.clientId}`), code('password-reset-required'));
+    const revoked = (await eventsOf(session.clientId!)).find((event) => event.type === 'gatehouse.client.revoked.v1');
+    assert.deepEqual(revoked?.data.fullJids, [`${alice}/kiosk`]);
+    assert.ok((await accessCuts()).some((cut) => cut.clientId === session.clientId));
+  });
+
   it('revokes by grant id, closing the sessions that used the grant', async () => {
     await gateway.login({ jid: alice, clientId: 'desk', method: 'fast', mechanism: 'HT-SHA-256-NONE' }, { bind: 'desk.1' });
     await settle();

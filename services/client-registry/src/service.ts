@@ -27,7 +27,8 @@ import { SessionIntake } from './intake/session-intake.ts';
 import { LoginView } from './logins/login-view.ts';
 import { SessionReader } from './logins/session-reader.ts';
 import { handleTokenEvent } from './intake/token-intake.ts';
-import { revokeClient, type RevokeRequest } from './revoke/revoke.ts';
+import { ClientNotFoundError } from './client/decide.ts';
+import { revokeClient, type RevokeDeps, type RevokeRequest } from './revoke/revoke.ts';
 import { natsClientStream, registrySource } from './store/client-stream.ts';
 import { ClientView } from './store/client-view.ts';
 import { createClientHandler } from './store/handler.ts';
@@ -103,30 +104,33 @@ export function createClientRegistryService({
     return results.every(Boolean);
   };
 
+  const revokeDeps: RevokeDeps = {
+    view,
+    execute,
+    clock,
+    async refresh(key) {
+      // One read of the last sequence; the whole history only when the view lags it.
+      if ((await stream.lastSequence(key)) !== view.get(key).sequence) view.replace(key, await stream.load(key));
+      return view.state(key);
+    },
+    async revokeGrant({ jid, clientId }, reason) {
+      await token('grant.revoke', { jid, clientId, reason }).catch((error: unknown) => {
+        if (!(error instanceof ServiceError && error.code === 'grant-not-found')) throw error;
+      });
+    },
+    publishAccessCut: (notice) => publishAccessCut(nc, ns, notice, registrySource),
+    accountExists: async (jid) => (await token('account.exists', { jid })).exists,
+  };
+
   const revoke = async (revocation: RevokeRequest) => {
-    // The listing reads logins straight from the sessions stream (catalog v2), so a user may
-    // revoke a client this registry has not read yet: decide on everything stored so far.
-    await settled(REVOKE_CATCH_UP_MS);
-    return revokeClient(
-      {
-        view,
-        execute,
-        clock,
-        async refresh(key) {
-          // One read of the last sequence; the whole history only when the view lags it.
-          if ((await stream.lastSequence(key)) !== view.get(key).sequence) view.replace(key, await stream.load(key));
-          return view.state(key);
-        },
-        async revokeGrant({ jid, clientId }, reason) {
-          await token('grant.revoke', { jid, clientId, reason }).catch((error: unknown) => {
-            if (!(error instanceof ServiceError && error.code === 'grant-not-found')) throw error;
-          });
-        },
-        publishAccessCut: (notice) => publishAccessCut(nc, ns, notice, registrySource),
-        accountExists: async (jid) => (await token('account.exists', { jid })).exists,
-      },
-      revocation,
-    );
+    try {
+      return await revokeClient(revokeDeps, revocation);
+    } catch (error) {
+      // The listing reads logins straight from the sessions stream (catalog v2), so a user may
+      // revoke a client this registry has not read yet: read what was stored, then decide again.
+      if (!(error instanceof ClientNotFoundError) || !(await settled(REVOKE_CATCH_UP_MS))) throw error;
+      return revokeClient(revokeDeps, revocation);
+    }
   };
 
   /**
