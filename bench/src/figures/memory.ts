@@ -20,9 +20,13 @@ const MAX_ACCOUNTS = 100;
 /**
  * Left out of the memory sum: `gatehouse start`'s supervisor and tsx's transpiler hold
  * nothing per session (a Kubernetes deployment has neither), and the supervisor's RSS
- * swings by ~90 MB with its own garbage collection, which swamped the figure.
+ * swings by ~90 MB with its own garbage collection, which swamped the figure. PostgreSQL
+ * holds no more for an idle session than its row in the listing: its backends are one per
+ * pooled connection, opened by the setup logins and closed by the pools' idle timeout
+ * while the sessions open, which made the sum fall by ~40 MB (2026-12-07: -40 kB "per
+ * session" at 1,000, so Gatehouse seemed to need a third of Prosody's memory).
  */
-const NOT_PER_SESSION = new Set(['launcher', 'esbuild']);
+const NOT_PER_SESSION = new Set(['launcher', 'esbuild', 'postgres']);
 const OPENERS = 20;
 
 export interface MemoryLevel {
