@@ -1,6 +1,6 @@
 /**
  * XEP-0388 SASL2, XEP-0386 Bind 2 and XEP-0484 FAST on the wire, one test per
- * server-side MUST (numbered 388-xx / 386-xx / 484-xx in order of the XEPs' sections), on raw sockets.
+ * server-side MUST (cited by XEP and section: XEP-0388 1.0.4, XEP-0386 1.1.0, XEP-0484 0.2.0), on raw sockets.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -30,20 +30,20 @@ async function account(): Promise<string> {
 }
 
 describe('SASL2 advertisement (XEP-0388)', () => {
-  it('388-01: is not offered before TLS', async () => {
+  it('is not offered before TLS (XEP-0388 §3)', async () => {
     const client = await RawXmppClient.connect(port);
     client.open();
     assert.doesNotMatch(await client.expect(FEATURES), /urn:xmpp:sasl:2/);
     client.close();
   });
 
-  it('388-02, 386-01, 484-01: lists mechanisms, inline Bind 2 and FAST after TLS', async () => {
+  it('lists mechanisms, inline Bind 2 and FAST after TLS (XEP-0388 §2.1, XEP-0386 §3.1, XEP-0484 §3.1)', async () => {
     const { client, features } = await securedClient(port);
     assert.match(features, /<authentication xmlns='urn:xmpp:sasl:2'><mechanism>SCRAM-SHA-256<\/mechanism><mechanism>SCRAM-SHA-1<\/mechanism><mechanism>PLAIN<\/mechanism><inline><bind xmlns='urn:xmpp:bind:0'\/><fast xmlns='urn:xmpp:fast:0'><mechanism>HT-SHA-256-NONE<\/mechanism><mechanism>HT-SHA-256-ENDP<\/mechanism><\/fast><\/inline><\/authentication>/);
     client.close();
   });
 
-  it('388-03: offers the same list whatever the header from says', async () => {
+  it('offers the same list whatever the header from says (XEP-0388 §2.1, §3)', async () => {
     const user = await account();
     const strip = (features: string) => features.replace(/id='[^']*'/, '').replace(/ to='[^']*'/, '');
     const lists = [];
@@ -56,7 +56,7 @@ describe('SASL2 advertisement (XEP-0388)', () => {
     assert.equal(lists[1], lists[2]);
   });
 
-  it('388-04: refuses a header from another domain with invalid-from', async () => {
+  it('refuses a header from another domain with invalid-from (XEP-0388 §2.1)', async () => {
     const client = await RawXmppClient.connect(port);
     client.open('localhost', " from='someone@other.example'");
     assert.match(await client.expect(/<\/stream:stream>/), /<invalid-from xmlns='urn:ietf:params:xml:ns:xmpp-streams'\/>/);
@@ -64,14 +64,14 @@ describe('SASL2 advertisement (XEP-0388)', () => {
 });
 
 describe('SASL2 exchange (XEP-0388)', () => {
-  it('388-05: fails an unadvertised mechanism with invalid-mechanism', async () => {
+  it('fails an unadvertised mechanism with invalid-mechanism (XEP-0388 §2.3)', async () => {
     const { client } = await securedClient(port);
     client.send("<authenticate xmlns='urn:xmpp:sasl:2' mechanism='X-DOES-NOT-EXIST'/>");
     assert.match(await client.expect(/<\/failure>/), new RegExp(FAILURE('invalid-mechanism')));
     client.close();
   });
 
-  it('388-06: fails PLAIN with an authzid that is not the user', async () => {
+  it('fails PLAIN with an authzid that is not the user (XEP-0388 §2.3, §4.4)', async () => {
     const user = await account();
     const { client } = await securedClient(port, ` from='${user}@localhost'`);
     client.send(`<authenticate xmlns='urn:xmpp:sasl:2' mechanism='PLAIN'><initial-response>${plainResponse(user, 'pw', 'not-alice@localhost')}</initial-response></authenticate>`);
@@ -79,7 +79,7 @@ describe('SASL2 exchange (XEP-0388)', () => {
     client.close();
   });
 
-  it('388-08: disconnects on whitespace while a challenge is outstanding', async () => {
+  it('disconnects on whitespace while a challenge is outstanding (XEP-0388 §2.4)', async () => {
     const { client } = await securedClient(port);
     client.send("<authenticate xmlns='urn:xmpp:sasl:2' mechanism='PLAIN'/>");
     await client.expect(/<challenge/);
@@ -87,7 +87,7 @@ describe('SASL2 exchange (XEP-0388)', () => {
     await client.waitClosed();
   });
 
-  it('388-08: disconnects on a stanza while a challenge is outstanding', async () => {
+  it('disconnects on a stanza while a challenge is outstanding (XEP-0388 §2.4)', async () => {
     const { client } = await securedClient(port);
     client.send("<authenticate xmlns='urn:xmpp:sasl:2' mechanism='SCRAM-SHA-256'><initial-response>biwsbj11c2VyLHI9YWJjZGVm</initial-response></authenticate>");
     await client.expect(/<challenge/);
@@ -95,7 +95,7 @@ describe('SASL2 exchange (XEP-0388)', () => {
     await client.waitClosed();
   });
 
-  it('388-10, 388-11: success names the bare JID and is followed at once by features, with no restart', async () => {
+  it('success names the bare JID and is followed at once by features, with no restart (XEP-0388 §2.6.1)', async () => {
     const user = await account();
     const { client } = await securedClient(port);
     client.send(plainAuthenticate(user, 'pw'));
@@ -106,7 +106,7 @@ describe('SASL2 exchange (XEP-0388)', () => {
     client.close();
   });
 
-  it('388-12: SCRAM server-final comes in additional-data', async () => {
+  it('SCRAM server-final comes in additional-data (XEP-0388 §2.6.1)', async () => {
     const user = await account();
     const { client } = await securedClient(port);
     const { outcome, serverSignature } = await scramExchange(client, user, 'pw', 'sasl2');
@@ -115,7 +115,7 @@ describe('SASL2 exchange (XEP-0388)', () => {
     client.close();
   });
 
-  it('388-13, 388-15: a wrong password fails with one RFC 6120 condition and the stream stays usable', async () => {
+  it('a wrong password fails with one RFC 6120 condition and the stream stays usable (XEP-0388 §2.6, §2.6.2)', async () => {
     const user = await account();
     const { client } = await securedClient(port);
     client.send(plainAuthenticate(user, 'wrong'));
@@ -125,7 +125,7 @@ describe('SASL2 exchange (XEP-0388)', () => {
     client.close();
   });
 
-  it('388-14, 386-05, 484-05: a failed attempt binds nothing and issues no token', async () => {
+  it('a failed attempt binds nothing and issues no token (XEP-0388 §2.6.2, XEP-0386 §3.2, XEP-0484 §3.3)', async () => {
     const user = await account();
     const { client } = await securedClient(port);
     const inline = `${userAgent(randomUUID())}<bind xmlns='urn:xmpp:bind:0'><tag>phone</tag></bind><request-token xmlns='urn:xmpp:fast:0' mechanism='HT-SHA-256-NONE'/>`;
@@ -139,7 +139,7 @@ describe('SASL2 exchange (XEP-0388)', () => {
     client.close();
   });
 
-  it('388-16: another <authenticate/> after success is a stream error', async () => {
+  it('another <authenticate/> after success is a stream error (XEP-0388 §4.8)', async () => {
     const user = await account();
     const { client } = await securedClient(port);
     client.send(plainAuthenticate(user, 'pw'));
@@ -148,7 +148,7 @@ describe('SASL2 exchange (XEP-0388)', () => {
     assert.match(await client.expect(/<\/stream:stream>/), /<stream:error>/);
   });
 
-  it('388-17: <abort/> ends the attempt with aborted', async () => {
+  it('<abort/> ends the attempt with aborted (XEP-0388 §4.5)', async () => {
     const { client } = await securedClient(port);
     client.send("<authenticate xmlns='urn:xmpp:sasl:2' mechanism='PLAIN'/>");
     await client.expect(/<challenge/);
@@ -159,7 +159,7 @@ describe('SASL2 exchange (XEP-0388)', () => {
 });
 
 describe('Bind 2 (XEP-0386)', () => {
-  it('386-04, 386-09, 386-10: binds before success, as tag~hash, the same for the same client, never the client id', async () => {
+  it('binds before success, as tag~hash, the same for the same client, never the client id (XEP-0386 §3.2, §3.2.1)', async () => {
     const user = await account();
     const clientId = randomUUID();
     const resources: string[] = [];
@@ -179,7 +179,7 @@ describe('Bind 2 (XEP-0386)', () => {
     assert.ok(!resources[0]!.includes(clientId));
   });
 
-  it('386-08: a second login of the same client replaces the first session', async () => {
+  it('a second login of the same client replaces the first session (XEP-0386 §3.2)', async () => {
     const user = await account();
     const clientId = randomUUID();
     const inline = `${userAgent(clientId)}<bind xmlns='urn:xmpp:bind:0'><tag>t</tag></bind>`;
@@ -213,7 +213,7 @@ describe('FAST (XEP-0484)', () => {
     return { client, reply };
   }
 
-  it('484-06: issues a token with token and expiry attributes inside <success>', async () => {
+  it('issues a token with token and expiry attributes inside <success> (XEP-0484 §3.3)', async () => {
     const user = await account();
     const { token, expiry } = await passwordLoginWithToken(user, randomUUID());
     assert.ok(token.length >= 32);
@@ -244,7 +244,7 @@ describe('FAST (XEP-0484)', () => {
     ok.client.close();
   });
 
-  it('484-07: refuses a token under another mechanism', async () => {
+  it('refuses a token under another mechanism (XEP-0484 §3.4)', async () => {
     const user = await account();
     const clientId = randomUUID();
     const { token } = await passwordLoginWithToken(user, clientId, 'HT-SHA-256-ENDP');
@@ -253,7 +253,7 @@ describe('FAST (XEP-0484)', () => {
     client.close();
   });
 
-  it('484-10, 484-11: invalidate issues nothing, and the token then fails with credentials-expired on a usable stream', async () => {
+  it('invalidate issues nothing, and the token then fails with credentials-expired on a usable stream (XEP-0484 §3.6, §4.2)', async () => {
     const user = await account();
     const clientId = randomUUID();
     const { token } = await passwordLoginWithToken(user, clientId);
@@ -287,7 +287,7 @@ describe('FAST (XEP-0484)', () => {
     client.close();
   });
 
-  it('484-15: a FAST attempt without a client id is malformed', async () => {
+  it('a FAST attempt without a client id is malformed (XEP-0484 §4.1)', async () => {
     const user = await account();
     const { client } = await securedClient(port);
     client.send(`<authenticate xmlns='urn:xmpp:sasl:2' mechanism='HT-SHA-256-NONE'><initial-response>${htInitialResponse(user, 'x')}</initial-response><fast xmlns='urn:xmpp:fast:0'/></authenticate>`);

@@ -9,7 +9,7 @@
  * schema) say so; Prosody's code emits `<bearer-token/>` instead (spec §1.5, §8.4), an
  * undocumented slip a client written to either document would not recognise.
  *
- * Only the account itself may use this (CM-01, XEP-0494 §5 "protected from unauthorized
+ * Only the account itself may use this (XEP-0494 §5 "protected from unauthorized
  * access by third parties"): the caller hands over IQs with no 'to' or its own bare JID,
  * and answers those to another account with {@link refuseForeignClientManagement}.
  */
@@ -53,7 +53,7 @@ export function isClientManagementIq(iq: Element): boolean {
   return (iq.attrs.type === 'get' || iq.attrs.type === 'set') && payloadOf(iq) !== undefined;
 }
 
-/** The answer to a list or revoke addressed to another account's bare JID: `forbidden` (CM-06). */
+/** The answer to a list or revoke addressed to another account's bare JID: `forbidden`, as Prosody's mod_client_management answers (XEP-0494 §5). */
 export function refuseForeignClientManagement(iq: Element): Element | undefined {
   return isClientManagementIq(iq) ? stanzaError(iq, 'forbidden', { text: 'only the account itself may manage its clients' }) : undefined;
 }

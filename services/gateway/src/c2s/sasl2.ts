@@ -1,10 +1,10 @@
 /**
  * XEP-0388 SASL2 on one stream, with the inline features it carries: XEP-0386 Bind 2 and
- * XEP-0484 FAST. Rules are cited as 388-xx / 386-xx / 484-xx: the
- * server-side MUSTs of those XEPs, numbered in order of the XEP's sections.
+ * XEP-0484 FAST. Rules are cited by XEP and section, as numbered in XEP-0388 1.0.4,
+ * XEP-0386 1.1.0 and XEP-0484 0.2.0 (https://xmpp.org/extensions/).
  *
  * Inline requests are read from `<authenticate>` but acted on only after success
- * (388-14): a failed attempt binds nothing and issues no token.
+ * (XEP-0388 §2.6.2): a failed attempt binds nothing and issues no token.
  */
 import xml, { escapeXML, escapeXMLText, type Element } from '@xmpp/xml';
 import { NS_BIND2, NS_FAST, NS_SASL, NS_SASL2, NS_STANZAS, defaultErrorType, type SaslFailure, type StanzaErrorCondition } from '@gatehouse/xmpp';
@@ -35,7 +35,7 @@ export interface Sasl2Host {
   readonly log: Logger;
   channelBinding(): Buffer | undefined;
   send(xml: string): void;
-  /** Marks the stream authenticated (no restart: 388-11). */
+  /** Marks the stream authenticated (no restart: XEP-0388 §2.6.1). */
   authenticated(outcome: { jid: string; mechanism: string; method: 'password' | 'fast'; clientId?: string; userAgent?: UserAgent }): void;
   failed(step: { condition: SaslFailure['condition']; username?: string; mechanism: string; reason?: string; text?: string }): Promise<void>;
   /** Takes one of the address's concurrent-attempt slots; false when none is free. */
@@ -62,7 +62,7 @@ export class Sasl2Exchange {
 
   constructor(private readonly host: Sasl2Host) {}
 
-  /** True while a challenge waits for its `<response/>`: nothing else may arrive (388-08). */
+  /** True while a challenge waits for its `<response/>`: nothing else may arrive (XEP-0388 §2.4). */
   get awaitingResponse(): boolean {
     return this.attempt?.negotiation?.inProgress === true;
   }
@@ -70,7 +70,7 @@ export class Sasl2Exchange {
   static advertisement(passwordMechanisms: readonly string[], fastMechanisms: readonly string[]): string {
     const mechanisms = passwordMechanisms.map((m) => `<mechanism>${m}</mechanism>`).join('');
     const fast = fastMechanisms.length ? `<fast xmlns='${NS_FAST}'>${fastMechanisms.map((m) => `<mechanism>${m}</mechanism>`).join('')}</fast>` : '';
-    // Bind 2 lists no inline features: carbons, CSI and SM are not offered yet (386-02).
+    // Bind 2 lists no inline features: carbons, CSI and SM are not offered yet (XEP-0386 §3.1).
     return `<authentication xmlns='${NS_SASL2}'>${mechanisms}<inline><bind xmlns='${NS_BIND2}'/>${fast}</inline></authentication>`;
   }
 
@@ -113,7 +113,7 @@ export class Sasl2Exchange {
 
     if (isFastMechanism(mechanism)) {
       if (!this.host.fastMechanisms.includes(mechanism)) return this.finish({ kind: 'failure', condition: 'invalid-mechanism' });
-      // Tokens belong to a client (484-15): without its id there is nothing to look up.
+      // Tokens belong to a client (XEP-0484 §4.1): without its id there is nothing to look up.
       if (!clientId) return this.finish({ kind: 'failure', condition: 'malformed-request', text: 'FAST needs a user-agent id', reason: 'client-id-required' });
       attempt.fast ??= { invalidate: false };
       const count = fastElement?.attrs.count === undefined ? undefined : Number.parseInt(fastElement.attrs.count, 10);
@@ -143,7 +143,7 @@ export class Sasl2Exchange {
     if (step.kind === 'failure') {
       await this.host.failed({ condition: step.condition, username: step.username, mechanism, reason: step.reason, text: step.text });
       const text = step.text ? `<text>${escapeXMLText(step.text)}</text>` : '';
-      // 388-13: one RFC 6120 condition, in the SASL namespace.
+      // XEP-0388 §2.6.2: one RFC 6120 condition, in the SASL namespace.
       this.host.send(`<failure xmlns='${NS_SASL2}'><${step.condition} xmlns='${NS_SASL}'/>${text}</failure>`);
       return;
     }
@@ -177,7 +177,7 @@ export class Sasl2Exchange {
     this.host.send(`<success xmlns='${NS_SASL2}'>${parts.join('')}</success>${this.host.featuresAfterAuthentication()}`);
   }
 
-  /** 484-08/-10: a token when asked for, or when the one used is due for rotation; none after invalidate. */
+  /** XEP-0484 §3.5, §3.6: a token when asked for, or when the one used is due for rotation; none after invalidate. */
   private async fastToken(jid: string, attempt: Attempt, rotate: boolean, granted: Promise<unknown>): Promise<{ token: string; expiry: string } | undefined> {
     const { clientId } = attempt;
     if (!clientId) {

@@ -11,7 +11,7 @@ export function headerProblem(attrs: Record<string, string>, domain: string): { 
   if (attrs.to?.toLowerCase() !== domain) return { condition: 'host-unknown', text: `this server does not serve ${attrs.to ?? 'an unnamed domain'}` };
   if (!attrs.version || !/^1\.\d+$/.test(attrs.version)) return { condition: 'unsupported-version', text: 'XMPP 1.0 streams only' };
   if (attrs.from !== undefined) {
-    // XEP-0388 §Initiation (388-04): a `from` of another domain is not one of our users.
+    // XEP-0388 §2.1 (SHOULD invalid-from): a `from` of another domain is not one of our users.
     const from = tryParseJid(attrs.from);
     if (!from || from.domain !== domain) return { condition: 'invalid-from', text: 'from must be an address of this domain' };
   }

@@ -13,7 +13,7 @@ export type Refusal = 'sasl2-pending' | 'tls-required' | 'auth-required' | 'not-
 
 /** The stream error each refusal ends the stream with. */
 export const REFUSALS: Readonly<Record<Refusal, { condition: StreamErrorCondition; text: (element: Element) => string }>> = {
-  // XEP-0388 §2.6 (388-08): during an exchange only <response/> or <abort/>; anything else disconnects.
+  // XEP-0388 §2.4: during an exchange only <response/> or <abort/>; anything else disconnects.
   'sasl2-pending': { condition: 'policy-violation', text: () => 'only <response/> or <abort/> during SASL2 authentication' },
   // §5.3.1: STARTTLS is mandatory-to-negotiate on this port.
   'tls-required': { condition: 'not-authorized', text: () => 'STARTTLS is required first' },

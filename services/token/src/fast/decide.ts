@@ -75,7 +75,7 @@ function invalidated({ jid, clientId }: { jid: string; clientId: string }, token
 function issue(command: IssueFastToken, state: FastTokenState, now: Date): FastTokenFact[] {
   const time = now.toISOString();
   const facts: FastTokenFact[] = [];
-  // XEP-0484 484-09 SHOULD: a newer token replaces one never used.
+  // XEP-0484 §3.5 SHOULD: a newer token replaces one never used.
   if (state.next) {
     facts.push(invalidated(command, state.next.tokenId, voidReason(state.next, command.facts, now) ?? 'replaced-unused', time));
   }
@@ -88,7 +88,7 @@ function issue(command: IssueFastToken, state: FastTokenState, now: Date): FastT
   const { jid, clientId, tokenId, tokenHash, mechanism } = command;
   const expiresAt = new Date(now.getTime() + command.lifetimeMs).toISOString();
   const token = { jid, clientId, tokenId, tokenHash, mechanism, grantId: command.facts.grantId, expiresAt };
-  // 484-08: the current token stays valid until the new one is used.
+  // XEP-0484 §3.5: the current token stays valid until the new one is used.
   facts.push(
     current
       ? { type: 'gatehouse.fast-token.rotated.v1', time, data: { ...token, replacesTokenId: current.tokenId } }
@@ -99,7 +99,7 @@ function issue(command: IssueFastToken, state: FastTokenState, now: Date): FastT
 
 function use(command: UseFastToken, state: FastTokenState, now: Date): FastTokenFact[] {
   const time = now.toISOString();
-  // 484-07: a token only ever matches under the mechanism it was issued for.
+  // XEP-0484 §3.4: a token only ever matches under the mechanism it was issued for.
   const candidates = [state.next, state.current].filter((slot): slot is FastTokenSlot => slot?.mechanism === command.mechanism);
   const used = candidates.find((slot) => command.matches(slot.tokenId));
   if (!used) {
@@ -113,21 +113,21 @@ function use(command: UseFastToken, state: FastTokenState, now: Date): FastToken
   const reason = voidReason(used, command.facts, now);
   if (reason === 'expired') throw new FastCredentialsExpiredError('token-expired', 'the FAST token has expired');
   if (reason) throw new FastCredentialsExpiredError('token-revoked', `the FAST token is void (${reason})`);
-  // 484-14: a count must grow. A repeat is a replayed message, not a stale token, so it is
+  // XEP-0484 §3.4: a count must grow. A repeat is a replayed message, not a stale token, so it is
   // not-authorized (RFC 6120 §6.5.10, improper credentials for this attempt) rather than
   // credentials-expired, which tells the genuine client to throw away a token that is
-  // still good (484-11). The token is left as it was.
+  // still good (XEP-0484 §4.2). The token is left as it was.
   if (command.count !== undefined && used.lastCount !== undefined && command.count <= used.lastCount) {
     throw new FastNotAuthorizedError('token-replayed', `count ${command.count} is not above the last one processed`);
   }
   const facts: FastTokenFact[] = [];
-  // 484-09 MUST: using a token invalidates those of the client with an earlier expiry: the old current.
+  // XEP-0484 §3.5 MUST: using a token invalidates those of the client with an earlier expiry: the old current.
   if (used === state.next && state.current) facts.push(invalidated(command, state.current.tokenId, 'superseded', time));
   const { jid, clientId, mechanism, count } = command;
   // Catalog v2: a routine FAST login (the current token again, no count) changes nothing
   // here and stores nothing; the login is session.established. A use is stored when it
   // changes the tokens: the next token taking over, a count to check the next against
-  // (484-14, on every replica and after a restart), or the token `<fast invalidate>` means.
+  // (XEP-0484 §3.4, on every replica and after a restart), or the token `<fast invalidate>` means.
   const changes = used === state.next || count !== undefined || state.lastUsedTokenId !== used.tokenId;
   if (!changes) return facts;
   facts.push({

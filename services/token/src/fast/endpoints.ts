@@ -74,7 +74,7 @@ export function fastEndpoints(access: Access) {
       return { token, expiry: made.data.expiresAt };
     },
     // Only the token of the last successful FAST login, not both slots: a token the same
-    // <authenticate> requested may already be in `next`, and must survive (484-10).
+    // <authenticate> requested may already be in `next`, and must survive (XEP-0484 §3.6).
     'fast.invalidate': async (request) => {
       await access.executeToken({ type: 'InvalidateUsedFastToken', jid: accountJid(request.jid, domain), clientId: request.clientId });
       return {};

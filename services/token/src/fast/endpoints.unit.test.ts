@@ -79,7 +79,7 @@ describe('fast.verify', () => {
     assert.equal(forged, 'not-authorized');
   });
 
-  it('refuses a token under another mechanism (484-07)', async () => {
+  it('refuses a token under another mechanism (XEP-0484 §3.4)', async () => {
     const t = setup();
     const { token } = await t.issue(ENDP);
     await rejectsWithCode(t.verify(token), 'not-authorized', 'token-unknown');
@@ -108,7 +108,7 @@ describe('fast.verify', () => {
     await rejectsWithCode(t.verify(token), 'credentials-expired', 'token-expired');
   });
 
-  it('keeps the old token valid until the rotated one is used, then refuses it (484-08, 484-09)', async () => {
+  it('keeps the old token valid until the rotated one is used, then refuses it (XEP-0484 §3.5)', async () => {
     const t = setup();
     const first = await t.issue();
     t.advance(2 * DAY_MS);
@@ -151,7 +151,7 @@ describe('fast.verify', () => {
 });
 
 describe('fast.invalidate', () => {
-  it("invalidates the token just used; using it again is credentials-expired (484-10, 484-11)", async () => {
+  it("invalidates the token just used; using it again is credentials-expired (XEP-0484 §3.6, §4.2)", async () => {
     const t = setup();
     const { token } = await t.issue();
     await t.verify(token);

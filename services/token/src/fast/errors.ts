@@ -18,7 +18,7 @@ export class FastNotAuthorizedError extends Error {
 
 /**
  * RFC 6120 §6.5.2 credentials-expired: the proof matches a token the server no longer
- * trusts. XEP-0484 (484-11) asks for exactly this, so the client drops the token and
+ * trusts. XEP-0484 §4.2 asks for exactly this, so the client drops the token and
  * logs in with its password on the same stream.
  */
 export class FastCredentialsExpiredError extends Error {

@@ -14,7 +14,7 @@ export interface FastTokenSlot {
   lastCount?: number;
 }
 
-/** An invalidated token, remembered so that presenting it says credentials-expired (484-11). */
+/** An invalidated token, remembered so that presenting it says credentials-expired (XEP-0484 §4.2). */
 export interface RetiredFastToken {
   tokenId: string;
   mechanism: string;

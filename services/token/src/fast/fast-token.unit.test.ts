@@ -93,11 +93,11 @@ describe('FAST token: issuing', () => {
     specAt(0).given([]).when(issue(1)).then([issued(1)]);
   });
 
-  it('puts a token in next when a current one is valid: rotated, replacing it only once used (484-08)', () => {
+  it('puts a token in next when a current one is valid: rotated, replacing it only once used (XEP-0484 §3.5)', () => {
     specAt(2 * DAY).given([issued(1)]).when(issue(2)).then([rotated(2, 1, 2 * DAY)]);
   });
 
-  it('replaces an unused next token, invalidating it (484-09 SHOULD)', () => {
+  it('replaces an unused next token, invalidating it (XEP-0484 §3.5 SHOULD)', () => {
     specAt(3 * DAY)
       .given([issued(1), rotated(2, 1, 2 * DAY)])
       .when(issue(3))
@@ -130,11 +130,11 @@ describe('FAST token: logging in', () => {
     specAt(HOUR).given([issued(1)]).when(use(1)).then([used(1, HOUR)]);
   });
 
-  it('succeeds with the old current token while the next one is unused (484-08)', () => {
+  it('succeeds with the old current token while the next one is unused (XEP-0484 §3.5)', () => {
     specAt(3 * DAY).given([issued(1), rotated(2, 1, 2 * DAY)]).when(use(1)).then([used(1, 3 * DAY)]);
   });
 
-  it('promotes the next token when it is used, invalidating the earlier current one (484-09)', () => {
+  it('promotes the next token when it is used, invalidating the earlier current one (XEP-0484 §3.5)', () => {
     const history = [issued(1), rotated(2, 1, 2 * DAY)];
     specAt(3 * DAY).given(history).when(use(2)).then([invalidated(1, 'superseded', 3 * DAY), used(2, 3 * DAY)]);
     specAt(4 * DAY)
@@ -151,7 +151,7 @@ describe('FAST token: logging in', () => {
     specAt(2 * HOUR).given([issued(1), used(1, HOUR)]).when(use(1, { count: 2 })).then([used(1, 2 * HOUR, 2)]);
   });
 
-  it('refuses a token under another mechanism than its own (484-07)', () => {
+  it('refuses a token under another mechanism than its own (XEP-0484 §3.4)', () => {
     specAt(HOUR).given([issued(1, 0, ENDP)]).when(use(1, { mechanism: NONE })).thenThrows(FastNotAuthorizedError, refused('token-unknown'));
     specAt(HOUR).given([issued(1, 0, ENDP)]).when(use(1, { mechanism: ENDP })).then([used(1, HOUR, undefined, ENDP)]);
   });
@@ -182,13 +182,13 @@ describe('FAST token: logging in', () => {
     specAt(HOUR).given([issued(1)]).when(use(1, { facts: { grantId } })).thenThrows(FastCredentialsExpiredError, expired('token-revoked'));
   });
 
-  it('refuses an invalidated token as credentials-expired (484-11), and an expired retired one as expired', () => {
+  it('refuses an invalidated token as credentials-expired (XEP-0484 §4.2), and an expired retired one as expired', () => {
     const history = [issued(1), invalidated(1, 'client-request', HOUR)];
     specAt(2 * HOUR).given(history).when(use(1)).thenThrows(FastCredentialsExpiredError, expired('token-revoked'));
     specAt(2 * HOUR).given([issued(2), invalidated(2, 'expired', HOUR)]).when(use(2)).thenThrows(FastCredentialsExpiredError, expired('token-expired'));
   });
 
-  it('records the count and refuses one not above the last processed as a replay (484-14)', () => {
+  it('records the count and refuses one not above the last processed as a replay (XEP-0484 §3.4)', () => {
     specAt(HOUR).given([issued(1)]).when(use(1, { count: 1 })).then([used(1, HOUR, 1)]);
     const history = [issued(1), used(1, HOUR, 5)];
     for (const count of [5, 4, 0]) {
@@ -205,7 +205,7 @@ describe('FAST token: logging in', () => {
 });
 
 describe('FAST token: invalidation', () => {
-  it("invalidates the token of the last login on <fast invalidate='1'> (484-10)", () => {
+  it("invalidates the token of the last login on <fast invalidate='1'> (XEP-0484 §3.6)", () => {
     specAt(2 * HOUR)
       .given([issued(1), used(1, HOUR)])
       .when({ type: 'InvalidateUsedFastToken', jid, clientId })

@@ -37,7 +37,7 @@ export function htProof(token: string, role: 'Initiator' | 'Responder', cbData: 
   return createHmac('sha256', Buffer.from(token, 'utf8')).update(role, 'utf8').update(cbData).digest();
 }
 
-/** Constant-time comparison (XEP-0484 484-13); only the fixed length is compared openly. */
+/** Constant-time comparison (XEP-0484 §6, §5.1); only the fixed length is compared openly. */
 export function sameProof(expected: Uint8Array, given: Uint8Array): boolean {
   return expected.length === given.length && timingSafeEqual(expected, given);
 }
