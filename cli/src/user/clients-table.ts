@@ -6,7 +6,7 @@ export type ListedClient = Pick<ClientListing, 'id' | 'type' | 'connected' | 'fi
 const DAY_MS = 86_400_000;
 const pad = (n: number) => String(n).padStart(2, '0');
 
-/** Prosody's shell (spec §1.8): the local date when a day or more away, else the local time. */
+/** As Prosody's shell command `user:clients` shows times: the local date when a day or more away, else the local time. */
 export function formatWhen(iso: string, now: Date): string {
   const when = new Date(iso);
   return Math.abs(now.getTime() - when.getTime()) >= DAY_MS

@@ -20,7 +20,7 @@ export async function runClientCommand(command: ClientCommand, services: ClientS
   return ['Client access revoked'];
 }
 
-/** One line for stderr: the protocol's error texts (spec §1.8), or what to do. */
+/** One line for stderr: the protocol's error texts (as Prosody's shell command `user:revoke_client` prints them), or what to do. */
 export function describeClientFailure(error: unknown, { natsUrl, command }: { natsUrl: string; command: ClientCommand }): string {
   if (error instanceof BusUnavailableError) return `cannot reach NATS at ${natsUrl}: start the stack with \`npm start\` or set NATS_URL`;
   if (error instanceof ServiceUnavailableError) {

@@ -25,13 +25,13 @@ export function clientAccess(record: ClientRecord, now: Date): ClientAccess {
   };
 }
 
-/** Listed at all: a client with no access left is not shown and cannot be revoked (§1.3, §1.6 TS). */
+/** Listed at all: a client with no access left is not shown and cannot be revoked (docs/client-management.md, "For users"). */
 export function isActive(state: ClientState, now: Date): boolean {
   if (state.status === 'unknown') return false;
   return Object.values(clientAccess(state, now)).some(Boolean);
 }
 
-/** A client of the account that is listed, with its listing id (§1.4). */
+/** A client of the account that is listed, with its listing id (`client/…` or `grant/…`). */
 export interface ActiveClient extends ClientKey {
   /** `client/<id>` for a client seen on a session, `grant/<grant id>` for one only granted access. */
   id: string;
@@ -44,7 +44,7 @@ export function listingId(clientId: string, record: ClientRecord): string {
 }
 
 /**
- * The listed clients in §1.4 order: oldest last use first, then first seen, then id
+ * The listed clients in mod_client_management's order: oldest last use first, then first seen, then id
  * (every entry here has both times, so the "no last_seen first" rule never applies).
  */
 export function activeClients(jid: string, clients: Iterable<[clientId: string, state: ClientState]>, now: Date): ActiveClient[] {

@@ -30,7 +30,7 @@ describe('client state', () => {
     assert.deepEqual(state.mechanisms, { 'SCRAM-SHA-1': t(10), PLAIN: t(20) });
   });
 
-  it('counts every mechanism but OAUTHBEARER and HT-* as a password (§1.3)', () => {
+  it('counts every mechanism but OAUTHBEARER and HT-* as a password, as mod_client_management does', () => {
     assert.deepEqual(['PLAIN', 'SCRAM-SHA-256-PLUS', 'OAUTHBEARER', 'HT-SHA-256-NONE'].map(isPasswordMechanism), [true, true, false, false]);
     const state = known([login(t(1), 'HT-SHA-256-NONE')]);
     assert.equal(state.passwordUsedAt, undefined);
@@ -88,7 +88,7 @@ describe('clientAccess (docs/client-management.md: what gives access)', () => {
   });
 });
 
-describe('activeClients (§1.4)', () => {
+describe('activeClients: the listing, as mod_client_management builds it', () => {
   const client = (clientId: string, facts: ClientFact[]): [string, ClientState] => [
     clientId,
     facts.map((fact) => ({ ...fact, data: { ...fact.data, clientId } }) as ClientFact).reduce(evolve, initialState()),

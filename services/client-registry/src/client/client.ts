@@ -15,21 +15,21 @@ export interface ClientKey {
 
 /** What mod_client_management keeps per client (docs/client-management.md), as of the events so far. */
 export interface ClientRecord {
-  /** Known by its full JID: it sent no SASL2 `<user-agent id>` (§1.2). */
+  /** Known by its full JID: it sent no SASL2 `<user-agent id>` (docs/client-management.md, "For operators"). */
   legacy: boolean;
   firstSeen: string;
   lastSeen: string;
   /** It has logged in on an XMPP stream ("session" in listings), not only been granted access ("access"). */
   sessionSeen: boolean;
   /**
-   * Frozen once known, as Prosody freezes it at first sight (§1.2, §1.11). A fact without
+   * Frozen once known, as mod_client_management freezes it at first sight. A fact without
    * one is no sight: a grant made by a token request carries none, and may be read before
    * the login that does.
    */
   userAgent?: UserAgent;
-  /** SASL mechanism → its last use, as Prosody's `mechanisms` (§1.1). */
+  /** SASL mechanism → its last use, as the `mechanisms` of mod_client_management's records. */
   mechanisms: Readonly<Record<string, string>>;
-  /** Last login with a password mechanism (§1.3: anything but OAUTHBEARER and HT-*). */
+  /** Last login with a password mechanism (anything but OAUTHBEARER and HT-*). */
   passwordUsedAt?: string;
   /** Last login with a FAST token. */
   fastUsedAt?: string;
@@ -82,7 +82,7 @@ export function initialState(): ClientState {
   return { status: 'unknown' };
 }
 
-/** §1.3: every SASL mechanism is a password mechanism except OAUTHBEARER and the HT-* (FAST) family. */
+/** As Prosody's mod_client_management counts them: every SASL mechanism is a password mechanism except OAUTHBEARER and the HT-* (FAST) family. */
 export function isPasswordMechanism(mechanism: string): boolean {
   return mechanism !== 'OAUTHBEARER' && !mechanism.startsWith('HT-');
 }

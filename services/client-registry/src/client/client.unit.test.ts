@@ -232,7 +232,7 @@ describe('client decider: revoking', () => {
     spec.given([authenticated(), bound(), revoked([fullJid])]).when(revoke()).then([revoked([])]);
   });
 
-  it('finds nothing to revoke once no access is left: item-not-found (§1.6 TS, not a crash)', () => {
+  it('finds nothing to revoke once no access is left: item-not-found, not a crash', () => {
     spec.given([granted(), tokenIssued(), revoked([], { grantId })]).when(revoke()).thenThrows(ClientNotFoundError);
     spec.given([authenticated(), passwordChanged(t(5))]).when(revoke()).thenThrows(ClientNotFoundError);
     spec.given([granted(), tokenIssued(t(0), t(30))]).when(revoke()).then([revoked([], { grantId })]);

@@ -94,7 +94,7 @@ export type ClientCommand =
   | ForgetClient
   | RevokeClient;
 
-/** The account has no listed client of that id (§1.6: unknown, and also known but without access). */
+/** The account has no listed client of that id: unknown, and also known but without access left (docs/client-management.md, "For users"). */
 export class ClientNotFoundError extends Error {
   readonly code = 'item-not-found';
   constructor(
@@ -181,7 +181,7 @@ export function decide(command: ClientCommand, state: ClientState, now: Date): C
       if (!known) return [];
       return [{ type: 'gatehouse.client.forgotten.v1', time: command.at, data: { jid, clientId, reason: command.reason } }];
     case 'RevokeClient': {
-      // §1.6 TS: a record without access is "not found", not a crash.
+      // A record without access is "not found", not a crash.
       if (!known || !isActive(known, now)) throw new ClientNotFoundError(jid, clientId);
       const grantId = command.grantId ?? known.grant?.grantId;
       const fullJids = new Set(Object.values(known.sessions).flatMap((session) => (session.fullJid ? [session.fullJid] : [])));

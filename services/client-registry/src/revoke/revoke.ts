@@ -88,7 +88,7 @@ function resolve(deps: RevokeDeps, jid: string, selector: Selector): ClientKey |
       return found && { jid, clientId: found[0] };
     }
     case 'software': {
-      // §1.6: the first match in listing order, one client only.
+      // As mod_client_management does: the first match in listing order, one client only.
       const found = activeClients(jid, deps.view.statesOf(jid), deps.clock()).find((entry) => softwareMatches(selector.software, entry.record.userAgent));
       return found && { jid, clientId: found.clientId };
     }

@@ -23,7 +23,7 @@ export function parseSelector(id: string): Selector | undefined {
   }
 }
 
-/** `software/<rest>` matches the name alone, or `name/version` when a version is known (§1.6). */
+/** `software/<rest>` matches the name alone, or `name/version` when a version is known (docs/client-management.md, "For users"). */
 export function softwareMatches(rest: string, userAgent: { software?: string; version?: string } | undefined): boolean {
   if (!userAgent?.software) return false;
   return rest === userAgent.software || (userAgent.version !== undefined && rest === `${userAgent.software}/${userAgent.version}`);

@@ -5,9 +5,10 @@
  * XEP-0494 Client Access Management 0.1.0 (`urn:xmpp:cam:0`). Both share the ids
  * (`client/…`, `grant/…`), which XEP-0494 §3.1 calls "an opaque reference".
  *
- * `<auth>` names a grant `<grant/>` in both: the seed README and XEP-0494 (text and
- * schema) say so; Prosody's code emits `<bearer-token/>` instead (spec §1.5, §8.4), an
- * undocumented slip a client written to either document would not recognise.
+ * `<auth>` names a grant `<grant/>` in both: mod_client_management's README and XEP-0494
+ * (text and schema) say so; the module's code emits `<bearer-token/>` instead
+ * (docs/client-management.md, "Wire format"), an undocumented slip a client written to
+ * either document would not recognise.
  *
  * Only the account itself may use this (XEP-0494 §5 "protected from unauthorized
  * access by third parties"): the caller hands over IQs with no 'to' or its own bare JID,
@@ -117,7 +118,7 @@ function clientElement(client: ClientEntry, ns: string): Element {
     { id: client.id, connected: String(client.connected), type: client.type },
     xml('first-seen', {}, dateTime(client.firstSeen)),
     xml('last-seen', {}, dateTime(client.lastSeen)),
-    // Prosody's order (§1.5): password, grant, fast.
+    // In the order mod_client_management emits them: password, grant, fast.
     xml('auth', {}, ...(['password', 'grant', 'fast'] as const).filter((method) => client.auth.includes(method)).map((method) => xml(method))),
     // Every session here has the account's full rights: no scopes or roles restrict it yet.
     ...(ns === NS_CAM ? [xml('permission', { status: 'unrestricted' })] : []),
@@ -125,7 +126,7 @@ function clientElement(client: ClientEntry, ns: string): Element {
   );
 }
 
-/** The error registry of spec §1.6, in the namespace the request came in. */
+/** mod_client_management's revoke errors (docs/client-management.md, "Wire format"), in the namespace the request came in. */
 function revokeError(iq: Element, ns: string, error: unknown): Element {
   const code = error instanceof Error ? (error as Error & { code?: unknown }).code : undefined;
   switch (code) {

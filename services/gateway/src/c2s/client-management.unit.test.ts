@@ -142,7 +142,7 @@ describe('client management: revoking', () => {
     assert.deepEqual(calls, [`revoke ${me} grant/HjEEr45_LQr`]);
   });
 
-  it('maps the registry refusals as spec §1.6 does', async () => {
+  it('maps the registry refusals to the errors mod_client_management answers', async () => {
     const cases: [string, { type: string; condition: string; text: string }][] = [
       ['item-not-found', { type: 'cancel', condition: 'item-not-found', text: 'Client not found' }],
       ['password-reset-required', { type: 'cancel', condition: 'service-unavailable', text: 'Password reset required' }],

@@ -85,7 +85,7 @@ describe('client-listing projection (NATS + PostgreSQL)', () => {
     await fixture?.cleanup();
   });
 
-  it('lists what has access now, in §1.4 order, with the §1.3 rules', async () => {
+  it('lists what has access now, in the order and by the rules of mod_client_management', async () => {
     const listed = await service.listClients(jid);
     assert.deepEqual(
       listed.map(({ id, type, connected, auth, revoked, legacy }) => ({ id, type, connected, auth, revoked, legacy })),

@@ -23,7 +23,7 @@ export interface UpsertOptions {
   seenUntil?: RawBuilder<unknown>;
 }
 
-/** §1.3: every SASL mechanism is a password mechanism except OAUTHBEARER and the HT-* (FAST) family. */
+/** As Prosody's mod_client_management counts them: every SASL mechanism is a password mechanism except OAUTHBEARER and the HT-* (FAST) family. */
 const PASSWORD_FREE = /^(OAUTHBEARER|HT-.*)$/;
 
 /**

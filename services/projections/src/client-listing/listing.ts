@@ -27,7 +27,8 @@ const notBefore = (time: Date, changedAt: Date | null) => changedAt === null || 
  * The rules of docs/client-management.md: a password login counts only since the
  * last password change; a grant while it is live; FAST while the client holds a valid
  * token (used yet or not); connected while a session is bound. A client with none of
- * them is not listed. Sorted as §1.4: oldest last use first, then first seen, then id.
+ * them is not listed. Sorted as mod_client_management lists them: oldest last use first,
+ * then first seen, then id.
  */
 export function toListing(clients: ClientRow[], sessions: ClientSessionRow[], tokens: ClientFastTokenRow[], now: Date): ClientListing[] {
   const sessionsOf = byClient(sessions);
