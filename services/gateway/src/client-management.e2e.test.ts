@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { Element } from '@xmpp/xml';
+import { waitFor } from '@gatehouse/testing';
 import { connectClient, xml, type ConnectedClient } from './test-support/xmpp-client.ts';
 import { startStack, uniqueUser, type TestStack } from './test-support/stack.ts';
 
@@ -44,16 +45,6 @@ function closedWith(client: ConnectedClient): Promise<{ condition: string; at: n
   });
 }
 
-async function until<T>(probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
 describe('client management across replicas', () => {
   it('lists the second client, revokes it from the first, cuts its session on the other replica, and its FAST token then fails', async () => {
     const user = uniqueUser();
@@ -64,7 +55,7 @@ describe('client management across replicas', () => {
     const token = phone.fastToken();
     assert.ok(token, 'the phone holds a FAST token');
 
-    const entry = await until(async () => {
+    const entry = await waitFor(async () => {
       const clients = await list(laptop);
       return clients.getChildren('client').find((client) => client.attrs.id === `client/${phoneId}` && client.attrs.connected === 'true');
     });
@@ -93,7 +84,7 @@ describe('client management across replicas', () => {
     await stack.createAccount(user, 'pw');
     const clientId = randomUUID();
     const client = await login(1, user, { clientId });
-    const entry = await until(async () => (await list(client, CAM)).getChildren('client').find((c) => c.attrs.id?.endsWith(clientId)));
+    const entry = await waitFor(async () => (await list(client, CAM)).getChildren('client').find((c) => c.attrs.id?.endsWith(clientId)));
     assert.equal(entry.attrs.connected, 'true');
   });
 
@@ -127,7 +118,7 @@ describe('admin API', () => {
     const closed = closedWith(phone);
 
     assert.equal((await fetch(`${base()}/${jid}/clients`)).status, 401);
-    const listed = await until(async () => {
+    const listed = await waitFor(async () => {
       const body = (await (await fetch(`${base()}/${encodeURIComponent(jid)}/clients`, { headers: auth })).json()) as { clients: { id: string }[] };
       return body.clients.find((c) => c.id === `client/${clientId}`);
     });
