@@ -58,61 +58,66 @@ export async function mirroredFailureCounters(
   kv: KV,
   options: { windowMs: number; owner: string; logger: Logger; maxEntries?: number; clock?: () => number },
 ): Promise<FailureCounters & { stop(): void }> {
-  const entries = new Map<string, { count: number; at: number }>();
-  const maxEntries = options.maxEntries ?? 50_000;
-  const clock = options.clock ?? Date.now;
-  const remember = (key: string, count: number, at: number) => {
-    entries.delete(key);
-    if (count <= 0) return;
-    entries.set(key, { count, at });
-    if (entries.size > maxEntries) entries.delete(entries.keys().next().value as string);
-  };
+  const counts = recentCounts(options);
   const watch = await watchKv(kv, {
     owner: options.owner,
     logger: options.logger,
-    onEntry: (entry: KvEntry) => remember(entry.key, entry.operation === 'PUT' ? Number.parseInt(entry.string(), 10) || 0 : 0, entry.created.getTime()),
+    onEntry: (entry: KvEntry) => counts.set(entry.key, entry.operation === 'PUT' ? Number.parseInt(entry.string(), 10) || 0 : 0, entry.created.getTime()),
   });
   const shared = kvFailureCounters(kv);
   return {
-    async get(key) {
-      const entry = entries.get(key);
-      return entry && clock() - entry.at < options.windowMs ? entry.count : 0;
-    },
+    get: async (key) => counts.get(key),
     async increment(key) {
       const count = await shared.increment(key);
-      remember(key, count, clock());
+      counts.set(key, count);
       return count;
     },
     async reset(key) {
       await shared.reset(key);
-      entries.delete(key);
+      counts.delete(key);
     },
     stop: () => watch.stop(),
   };
 }
 
 export function memoryFailureCounters(options: { windowMs: number; maxEntries?: number; clock?: () => number }): FailureCounters {
-  const entries = new Map<string, { count: number; last: number }>();
-  const maxEntries = options.maxEntries ?? 50_000;
-  const clock = options.clock ?? Date.now;
-  const live = (key: string) => {
-    const entry = entries.get(key);
-    return entry && clock() - entry.last < options.windowMs ? entry : undefined;
-  };
+  const counts = recentCounts(options);
   return {
-    get: async (key) => live(key)?.count ?? 0,
+    get: async (key) => counts.get(key),
     async increment(key) {
-      const count = (live(key)?.count ?? 0) + 1;
-      // Re-insert so Map order is least-recently-failed first, and evict from the front.
-      entries.delete(key);
-      entries.set(key, { count, last: clock() });
-      if (entries.size > maxEntries) {
-        const oldest = entries.keys().next().value;
-        if (oldest !== undefined) entries.delete(oldest);
-      }
+      const count = counts.get(key) + 1;
+      counts.set(key, count);
       return count;
     },
     async reset(key) {
+      counts.delete(key);
+    },
+  };
+}
+
+/**
+ * Counts by key, each forgotten `windowMs` after it was last set, at most `maxEntries` of
+ * them: the mirror's and the local fallback's bookkeeping.
+ */
+function recentCounts(options: { windowMs: number; maxEntries?: number; clock?: () => number }) {
+  const entries = new Map<string, { count: number; at: number }>();
+  const maxEntries = options.maxEntries ?? 50_000;
+  const clock = options.clock ?? Date.now;
+  return {
+    /** The key's count inside the window; 0 when none. */
+    get(key: string): number {
+      const entry = entries.get(key);
+      return entry && clock() - entry.at < options.windowMs ? entry.count : 0;
+    },
+    /** A count of 0 or less forgets the key. */
+    set(key: string, count: number, at = clock()): void {
+      // Re-insert so Map order is least-recently-set first, and evict from the front.
+      entries.delete(key);
+      if (count <= 0) return;
+      entries.set(key, { count, at });
+      if (entries.size > maxEntries) entries.delete(entries.keys().next().value as string);
+    },
+    delete(key: string): void {
       entries.delete(key);
     },
   };
