@@ -2,7 +2,7 @@
 import { after, afterEach, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { appendEvent, ensureStreams, openKv, readAggregate, request, serviceCaller, ServiceError, type ServiceCaller } from '@gatehouse/bus';
-import { createEvent, namesFor, subjectToken, type RosterItem } from '@gatehouse/events';
+import { createEvent, namesFor, subjectToken } from '@gatehouse/events';
 import { createLogger } from '@gatehouse/telemetry';
 import { setupNats, startRosterWebApp, waitFor, type NatsTestContext, type RosterWebApp } from '@gatehouse/testing';
 import { jetstreamManager } from '@nats-io/jetstream';
