@@ -78,9 +78,9 @@ async function main(mode: string): Promise<number> {
     const transactionsAfter = await transactions();
     const out = (line: string) => process.stdout.write(`${line}\n`);
     out(`per ${mode} login (TLS, SASL2, Bind 2, close), mean of ${LOGINS}:`);
-    for (const [name, n] of [...counts].sort((a, b) => b[1] - a[1])) out(`  ${(n / LOGINS).toFixed(1).padStart(5)}  ${name}`);
-    out(`  ${([...counts.values()].reduce((a, b) => a + b, 0) / LOGINS).toFixed(1).padStart(5)}  NATS messages in all`);
     const perLogin = (n: number) => (n / LOGINS).toFixed(1).padStart(5);
+    for (const [name, n] of [...counts].sort((a, b) => b[1] - a[1])) out(`  ${perLogin(n)}  ${name}`);
+    out(`  ${perLogin([...counts.values()].reduce((a, b) => a + b, 0))}  NATS messages in all`);
     let rows = 0;
     for (const [table, written] of [...rowsAfter].sort()) {
       const delta = written - (rowsBefore.get(table) ?? 0);

@@ -2,9 +2,9 @@
 import { after, afterEach, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { appendEvent, ensureStreams, openKv, readAggregate, request, serviceCaller, ServiceError, type ServiceCaller } from '@gatehouse/bus';
-import { createEvent, namesFor, subjectToken, type RosterItem } from '@gatehouse/events';
+import { createEvent, namesFor, subjectToken } from '@gatehouse/events';
 import { createLogger } from '@gatehouse/telemetry';
-import { setupNats, startRosterWebApp, type NatsTestContext, type RosterWebApp } from '@gatehouse/testing';
+import { setupNats, startRosterWebApp, waitFor, type NatsTestContext, type RosterWebApp } from '@gatehouse/testing';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { LAST_ACTIVITY_CONSUMER } from './activity/last-activity.ts';
 import { httpRosterSource } from './external/http-roster-source.ts';
@@ -13,15 +13,8 @@ import type { SubscriptionPresence } from './roster/subscription-states.ts';
 
 const logger = createLogger('roster-sync-test', 'silent');
 
-async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 5_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+/** The bound this file always waited with (the shared default is 10 s). */
+const WAIT_MS = 5_000;
 
 describe('roster-sync service', () => {
   let ctx: NatsTestContext;
@@ -101,7 +94,7 @@ describe('roster-sync service', () => {
     await start();
     const contacts = Array.from({ length: 12 }, (_, i) => `c${i}@localhost`);
     await Promise.all(contacts.map((jid) => ask('roster.set', { jid: 'gina@localhost', item: { jid, groups: [] } })));
-    await waitFor(async () => ((await items('gina@localhost')).items.length === 12 ? true : undefined));
+    await waitFor(async () => ((await items('gina@localhost')).items.length === 12 ? true : undefined), WAIT_MS);
     const { version } = await items('gina@localhost');
     assert.equal(version, 12);
   });
@@ -148,7 +141,7 @@ describe('roster-sync service', () => {
     const seen = await waitFor(async () => {
       const answer = await ask('activity.last', { jid: 'kim@localhost', requester: 'kim@localhost' });
       return answer.lastLogout === undefined ? undefined : answer;
-    });
+    }, WAIT_MS);
     assert.deepEqual(seen, { lastLogout: '2025-03-01T10:00:00.000Z', status: 'off to bed' });
     await assert.rejects(ask('activity.last', { jid: 'kim@localhost', requester: 'lee@localhost' }), (error: ServiceError) => error.code === 'forbidden');
   });
@@ -179,20 +172,20 @@ describe('roster-sync service', () => {
       data: { sessionId: 'BBBBBBBBBBBBBBBBBBBBBB', jid: 'mia@localhost/phone', reason: 'closed-by-client' },
     });
     await appendEvent(ctx.nc, ended);
-    await waitFor(async () => (await ask('activity.last', { jid: 'mia@localhost', requester: 'mia@localhost' })).lastLogout);
+    await waitFor(async () => (await ask('activity.last', { jid: 'mia@localhost', requester: 'mia@localhost' })).lastLogout, WAIT_MS);
     assert.equal((await items('mia@localhost')).items.length, 2);
 
     const deleted = (time: string) => createEvent('gatehouse.account.deleted.v1', { subject: names.subjects.account('mia@localhost'), source: 'test', time, data: { jid: 'mia@localhost' } });
     await appendEvent(ctx.nc, deleted(at(0)));
-    await waitFor(async () => ((await items('mia@localhost')).items.length === 0 ? true : undefined));
+    await waitFor(async () => ((await items('mia@localhost')).items.length === 0 ? true : undefined), WAIT_MS);
     // Each contact heard unsubscribe and unsubscribed: no subscription, no request left either way.
     assert.deepEqual((await items('ned@localhost')).items, [{ jid: 'mia@localhost', groups: [], subscription: 'none', ask: false, approved: false }]);
     assert.deepEqual(await ask('presence.peers', { jid: 'olga@localhost' }), { broadcast: [], probe: [], pending: [] });
     assert.deepEqual((await items('pat@localhost')).items, [{ jid: 'mia@localhost', groups: [], subscription: 'none', ask: false, approved: false }]);
     assert.deepEqual(await ask('presence.peers', { jid: 'mia@localhost' }), { broadcast: [], probe: [], pending: [] });
-    await waitFor(async () => ((await ask('block.list', { jid: 'mia@localhost' })).items.length === 0 ? true : undefined));
-    await waitFor(async () => ((await ask('offline.fetch', { jid: 'mia@localhost' })).items.length === 0 ? true : undefined));
-    await waitFor(async () => ((await ask('activity.last', { jid: 'mia@localhost', requester: 'mia@localhost' })).lastLogout === undefined ? true : undefined));
+    await waitFor(async () => ((await ask('block.list', { jid: 'mia@localhost' })).items.length === 0 ? true : undefined), WAIT_MS);
+    await waitFor(async () => ((await ask('offline.fetch', { jid: 'mia@localhost' })).items.length === 0 ? true : undefined), WAIT_MS);
+    await waitFor(async () => ((await ask('activity.last', { jid: 'mia@localhost', requester: 'mia@localhost' })).lastLogout === undefined ? true : undefined), WAIT_MS);
     const { events } = await readAggregate(ctx.nc, names.streams.rosters, names.subjects.roster('mia@localhost'));
     assert.equal(events.at(-1)?.type, 'gatehouse.roster.cleared.v1');
     // The deletion cut mia's session after it was decided; that ending is not a new account's last activity.
@@ -204,7 +197,7 @@ describe('roster-sync service', () => {
     });
     const { seq: cutSeq } = await appendEvent(ctx.nc, cut);
     const jsm = await jetstreamManager(ctx.nc);
-    await waitFor(async () => ((await jsm.consumers.info(names.streams.sessions, LAST_ACTIVITY_CONSUMER)).ack_floor.stream_seq >= cutSeq ? true : undefined));
+    await waitFor(async () => ((await jsm.consumers.info(names.streams.sessions, LAST_ACTIVITY_CONSUMER)).ack_floor.stream_seq >= cutSeq ? true : undefined), WAIT_MS);
     assert.equal((await ask('activity.last', { jid: 'mia@localhost', requester: 'mia@localhost' })).lastLogout, undefined);
 
     // A new account of that name adds a contact; a late copy of the old deletion leaves it alone.

@@ -1,25 +1,15 @@
+import type { ClientListing } from '@gatehouse/events';
 import type { ClientFastTokenRow, ClientRow, ClientSessionRow } from './client-listing.table.ts';
 
-/** How a client has access, in the order the XMPP `<auth>` lists them. */
-export type AuthMethod = 'password' | 'grant' | 'fast';
+/**
+ * One client with access to the account, as `clients.list` reports it
+ * (docs/client-management.md): the catalog's reply item, so what this builds is what the
+ * endpoint's reply schema checks and its callers read.
+ */
+export type { ClientListing };
 
-/** One client with access to the account, as `clients.list` reports it (docs/client-management.md). */
-export interface ClientListing {
-  /** `client/<client id>` (type session) or `grant/<grant id>` (type access): what a revoke names. */
-  id: string;
-  clientId: string;
-  type: 'session' | 'access';
-  /** A session of the client is bound now. */
-  connected: boolean;
-  firstSeen: string;
-  lastSeen: string;
-  auth: AuthMethod[];
-  userAgent: { software?: string; device?: string; uri?: string };
-  /** Known by its full JID only (no SASL2 `<user-agent id>`). */
-  legacy: boolean;
-  /** Revoked since its last login (it still knows the password, or it would not be listed). */
-  revoked: boolean;
-}
+/** How a client has access, in the order the XMPP `<auth>` lists them. */
+export type AuthMethod = ClientListing['auth'][number];
 
 const notBefore = (time: Date, changedAt: Date | null) => changedAt === null || time.getTime() >= changedAt.getTime();
 
