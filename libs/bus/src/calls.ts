@@ -38,8 +38,14 @@ export async function call<Name extends RequestName>(
   payload: RequestOf<Name>,
   options: CallOptions = {},
 ): Promise<ReplyOf<Name>> {
+  const { subject, parse } = endpoint(ns, name);
+  return parse(await request(nc, subject, payload, options));
+}
+
+/** `<ns>.<name>` and the check of what it answers. */
+function endpoint<Name extends RequestName>(ns: string, name: Name): { subject: string; parse: (reply: unknown) => ReplyOf<Name> } {
   const subject = requestSubject(ns, name);
-  return parseReply(name, subject, await request(nc, subject, payload, options));
+  return { subject, parse: (reply) => parseReply(name, subject, reply) };
 }
 
 /** What a paged endpoint's caller sends: the pager adds the cursor. */
@@ -53,9 +59,9 @@ export function callPages<Name extends PagedRequestName>(
   payload: PagedPayload<Name>,
   options: PagedRequestOptions = {},
 ): AsyncGenerator<ReplyOf<Name>> {
-  const subject = requestSubject(ns, name);
+  const { subject, parse } = endpoint(ns, name);
   // The catalog marks these paged; the compiler cannot see it through a generic name.
-  return requestPages(nc, subject, payload, (reply) => parseReply(name, subject, reply) as ReplyOf<Name> & Paged, options);
+  return requestPages(nc, subject, payload, parse as (reply: unknown) => ReplyOf<Name> & Paged, options);
 }
 
 /** Every item of a paged list endpoint as one page (requestAll); each page validated once, the whole not again. */
@@ -66,8 +72,8 @@ export function callAll<Name extends ListRequestName>(
   payload: PagedPayload<Name>,
   options: PagedRequestOptions = {},
 ): Promise<Omit<ReplyOf<Name> & Page<unknown>, 'next'>> {
-  const subject = requestSubject(ns, name);
-  return requestAll(nc, subject, payload, (reply) => parseReply(name, subject, reply) as ReplyOf<Name> & Page<unknown>, options);
+  const { subject, parse } = endpoint(ns, name);
+  return requestAll(nc, subject, payload, parse as (reply: unknown) => ReplyOf<Name> & Page<unknown>, options);
 }
 
 /** Checks a result against the catalog; zod's messages name fields and expectations, never the values. */

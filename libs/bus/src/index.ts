@@ -19,4 +19,4 @@ export { durableIntake, type DurableIntake, type DurableIntakeOptions } from './
 export { fillPage, jsonBytes, pageBudget, pageOf, requestAll, requestPages, retryExpired, PageExpiredError, type Page, type Paged, type PageRequest, type PagedRequestOptions } from './paging.ts';
 export { call, callAll, callPages, serviceCaller, parseReply, InvalidReplyError, type CallOptions, type ServiceCaller, type PagedPayload } from './calls.ts';
 export { catalogEndpoints, type Handler, type Handlers, type HandlerReplyOf } from './handlers.ts';
-export { accessCutId, publishAccessCut } from './control.ts';
+export { publishAccessCut } from './control.ts';

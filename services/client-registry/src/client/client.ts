@@ -49,17 +49,7 @@ export interface ClientRecord {
   revokedSince?: string;
   /** The last full JID a session of the client bound: a legacy client's identity. */
   lastFullJid?: string;
-  /**
-   * Sessions that ended lately, newest last (at most RECENTLY_ENDED): a login or binding
-   * of one, handled again (redelivered, or replayed from the start), is not a new session.
-   */
-  recentlyEnded: readonly string[];
 }
-
-export const RECENTLY_ENDED = 32;
-
-const ending = (record: ClientRecord, sessionIds: string[]): readonly string[] =>
-  [...record.recentlyEnded.filter((id) => !sessionIds.includes(id)), ...sessionIds].slice(-RECENTLY_ENDED);
 
 /** The client.revoked event as stored: a retried revocation publishes its notice again under the same cause. */
 export interface Revocation {
@@ -100,7 +90,6 @@ function fresh(time: string, init: { legacy: boolean; sessionSeen: boolean; user
     mechanisms: {},
     fastTokens: {},
     sessions: {},
-    recentlyEnded: [],
   };
 }
 
@@ -172,11 +161,7 @@ export function evolve(state: ClientState, event: ClientFact): ClientState {
     }
     case 'gatehouse.client.session-ended.v1':
       if (state.status === 'unknown') return state;
-      return update(state, (record) => ({
-        ...seen(record, time),
-        sessions: without(record.sessions, event.data.sessionId),
-        recentlyEnded: ending(record, [event.data.sessionId]),
-      }));
+      return update(state, (record) => ({ ...seen(record, time), sessions: without(record.sessions, event.data.sessionId) }));
     case 'gatehouse.client.granted.v1': {
       const { grantId, userAgent } = event.data;
       const record = state.status === 'unknown' ? fresh(time, { legacy: false, sessionSeen: false, ...(userAgent ? { userAgent } : {}) }) : recordOf(state);
@@ -212,7 +197,7 @@ export function evolve(state: ClientState, event: ClientFact): ClientState {
       // Its sessions are being closed and the token service voids its grant and every token.
       const kept = grant && grant.grantId !== event.data.grantId ? { grant } : {};
       const revocation = event.id === undefined ? {} : { revocation: { id: event.id, fullJids: event.data.fullJids } };
-      return { status: 'revoked', revokedAt: time, ...revocation, ...record, revokedSince: time, ...kept, sessions: {}, fastTokens: {}, recentlyEnded: ending(record, Object.keys(record.sessions)) };
+      return { status: 'revoked', revokedAt: time, ...revocation, ...record, revokedSince: time, ...kept, sessions: {}, fastTokens: {} };
     }
     default: {
       const unexpected: never = event;

@@ -31,11 +31,6 @@ export class LoginView {
   readonly #forgotten = new Map<string, string>();
   #folded = 0;
 
-  /** The stream sequence of the last event folded in. */
-  get folded(): number {
-    return this.#folded;
-  }
-
   /** Folds what the event at `seq` said; false when that event is already in. */
   apply(fact: SessionFact | undefined, seq: number): boolean {
     if (seq <= this.#folded) return false;
