@@ -4,7 +4,9 @@
  * while a wildcard subscription counts every NATS message by kind (event publishes,
  * consumer deliveries, KV operations, service requests, replies) and PostgreSQL's own
  * statistics count transactions and rows. Each message is a socket write or two in some
- * process, which is where the profiles say the CPU goes.
+ * process, which is where the profiles say the CPU goes. NATS messages are counted from
+ * the first login to a moment after the last (DRAIN_MS); what the idle stack sends anyway
+ * (heartbeats, consumer idle checks) is measured apart and printed per second.
  */
 import { connect, type Msg } from '@nats-io/transport-node';
 import pg from 'pg';
@@ -14,6 +16,10 @@ import { sleep } from '../concurrency.ts';
 import { startGatehouse } from '../servers/gatehouse.ts';
 
 const LOGINS = 20;
+/** After the last login: time for the consumers' deliveries and acks to go out. */
+const DRAIN_MS = 1_000;
+/** The quiet window that measures what the idle stack sends. */
+const IDLE_MS = 5_000;
 /**
  * PostgreSQL 15 publishes a backend's row counts when the backend has been idle for 10 s
  * (PGSTAT_IDLE_INTERVAL) unless a second has passed since its last flush: a reading taken
@@ -57,14 +63,18 @@ async function main(mode: string): Promise<number> {
     const transactions = async () =>
       (await db.query<{ n: number }>('select xact_commit::int as n from pg_stat_database where datname = current_database()')).rows[0]!.n;
     const counts = new Map<string, number>();
+    let counting = true;
     nc.subscribe('>', {
       callback: (error, message) => {
-        if (error) return;
+        if (error || !counting) return;
         const name = kind(message, server.ns);
         counts.set(name, (counts.get(name) ?? 0) + 1);
       },
     });
-    await sleep(PG_STATS_SETTLE_MS);
+    await sleep(PG_STATS_SETTLE_MS - IDLE_MS);
+    counts.clear();
+    await sleep(IDLE_MS);
+    const idlePerSecond = ([...counts.values()].reduce((a, b) => a + b, 0) * 1000) / IDLE_MS;
     counts.clear();
     const rowsBefore = await rowsWritten(db);
     const transactionsBefore = await transactions();
@@ -73,7 +83,9 @@ async function main(mode: string): Promise<number> {
       const session = mode === 'fast' ? await fastLogin(request, first.token!) : await passwordLogin(request, cache);
       await session.conn.close();
     }
-    await sleep(PG_STATS_SETTLE_MS);
+    await sleep(DRAIN_MS);
+    counting = false;
+    await sleep(PG_STATS_SETTLE_MS - DRAIN_MS);
     const rowsAfter = await rowsWritten(db);
     const transactionsAfter = await transactions();
     const out = (line: string) => process.stdout.write(`${line}\n`);
@@ -81,6 +93,7 @@ async function main(mode: string): Promise<number> {
     const perLogin = (n: number) => (n / LOGINS).toFixed(1).padStart(5);
     for (const [name, n] of [...counts].sort((a, b) => b[1] - a[1])) out(`  ${perLogin(n)}  ${name}`);
     out(`  ${perLogin([...counts.values()].reduce((a, b) => a + b, 0))}  NATS messages in all`);
+    out(`  (the idle stack sends ${idlePerSecond.toFixed(1)} messages/s of its own: heartbeats and consumer checks, not counted above)`);
     let rows = 0;
     for (const [table, written] of [...rowsAfter].sort()) {
       const delta = written - (rowsBefore.get(table) ?? 0);

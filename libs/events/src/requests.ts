@@ -136,11 +136,13 @@ export const requests = {
     errors: accountErrors,
   }),
   'token.auth.credentials': endpoint({
-    summary: "the account's SCRAM credential; for an unknown account a stable decoy (RFC 5802 §9) with exists false",
-    request: z.object({ jid, mechanism: scramMechanism }),
+    summary:
+      "the account's SCRAM credential; for an unknown account a stable decoy (RFC 5802 §9) with exists false. With a client id, when that client's live grant was last used, so a login need not record it again",
+    request: z.object({ jid, mechanism: scramMechanism, clientId: clientIdSchema.optional() }),
     reply: z.object({
       exists: z.boolean(),
       credential: z.object({ salt: z.string(), iterations: z.number(), storedKey: z.string(), serverKey: z.string() }),
+      grantUsedAt: z.string().optional(),
     }),
     errors: accountErrors,
   }),

@@ -146,6 +146,32 @@ describe('roster-sync service', () => {
     await assert.rejects(ask('activity.last', { jid: 'kim@localhost', requester: 'lee@localhost' }), (error: ServiceError) => error.code === 'forbidden');
   });
 
+  it('keeps the newest ending when two replicas read endings out of order, and after that each new one', async () => {
+    await start();
+    await start();
+    const names = namesFor(ctx.ns);
+    const end = (n: number, second: number) =>
+      appendEvent(
+        ctx.nc,
+        createEvent('gatehouse.session.ended.v1', {
+          subject: names.subjects.session(`session${String(n).padStart(15, '0')}`),
+          source: 'test',
+          time: `2025-03-01T10:00:${String(second).padStart(2, '0')}.000Z`,
+          data: { sessionId: `session${String(n).padStart(15, '0')}`, jid: `noa@localhost/r${n}`, reason: 'closed-by-client', status: `at ${second}` },
+        }),
+      );
+    const seconds = [5, 1, 9, 3, 7, 2, 8, 4, 6, 0];
+    for (const [n, second] of seconds.entries()) await end(n, second);
+    const last = async () => (await ask('activity.last', { jid: 'noa@localhost', requester: 'noa@localhost' })).lastLogout;
+    await waitFor(async () => ((await last()) === '2025-03-01T10:00:09.000Z' ? true : undefined), WAIT_MS);
+    await end(10, 11);
+    await waitFor(async () => ((await last()) === '2025-03-01T10:00:11.000Z' ? true : undefined), WAIT_MS);
+    await end(11, 10);
+    await end(12, 12);
+    await waitFor(async () => ((await last()) === '2025-03-01T10:00:12.000Z' ? true : undefined), WAIT_MS);
+    assert.deepEqual(await ask('activity.last', { jid: 'noa@localhost', requester: 'noa@localhost' }), { lastLogout: '2025-03-01T10:00:12.000Z', status: 'at 12' });
+  });
+
   it("clears a deleted account's roster, block list, offline messages and last activity, and ends its contacts' subscriptions", async () => {
     await start();
     const names = namesFor(ctx.ns);

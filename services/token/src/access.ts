@@ -44,6 +44,12 @@ export function requireAccount(access: Access, jid: string): string {
   return changedAt;
 }
 
+/** When the client's live grant was last used, as far as this replica knows; undefined when it has none. */
+export function grantLastUsedAt(access: Access, key: ClientKey): string | undefined {
+  const grant = liveGrant(access.grants.get(key).state, passwordChangedAt(access, key.jid));
+  return grant && access.uses.lastUse(key.jid, key.clientId, grant).lastUsedAt;
+}
+
 /** What a client's tokens depend on outside their aggregate. */
 export function tokenFacts(access: Access, key: ClientKey): FastTokenFacts {
   const changedAt = passwordChangedAt(access, key.jid);

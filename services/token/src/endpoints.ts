@@ -22,6 +22,8 @@ export interface EndpointDeps {
   revokeAccess: (jid: string, reason: 'password-changed' | 'account-deleted', cause: AccessCause) => Promise<void>;
   /** Bytes of JSON one page of `account.list` may take (pageBudget of the connection). */
   pageBytes: number;
+  /** When the client's live grant was last used (access.ts grantLastUsedAt); undefined when it has none. */
+  grantUsedAt: (jid: string, clientId: string) => string | undefined;
 }
 
 /** The account event that decides an access cut: its type, id and time. */
@@ -32,7 +34,7 @@ export interface AccessCause {
 }
 
 /** The token service's account endpoints (docs/architecture.md), pure of NATS. */
-export function accountEndpoints({ domain, iterations, view, execute, fakeSecret, revokeAccess, pageBytes }: EndpointDeps) {
+export function accountEndpoints({ domain, iterations, view, execute, fakeSecret, revokeAccess, pageBytes, grantUsedAt }: EndpointDeps) {
   return catalogEndpoints('token', {
     'account.create': async (request) => {
       const account = accountJid(request.jid, domain);
@@ -65,9 +67,9 @@ export function accountEndpoints({ domain, iterations, view, execute, fakeSecret
     'auth.credentials': async (request) => {
       const account = accountJid(request.jid, domain);
       const { state } = view.get(account);
-      return state.status === 'active'
-        ? { exists: true, credential: state.credentials[request.mechanism] }
-        : { exists: false, credential: fakeCredential(fakeSecret, request.mechanism, account, iterations) };
+      if (state.status !== 'active') return { exists: false, credential: fakeCredential(fakeSecret, request.mechanism, account, iterations) };
+      const usedAt = request.clientId === undefined ? undefined : grantUsedAt(account, request.clientId);
+      return { exists: true, credential: state.credentials[request.mechanism], ...(usedAt === undefined ? {} : { grantUsedAt: usedAt }) };
     },
   });
 }

@@ -28,16 +28,19 @@ function memoryStream(): AccountsStream {
 
 type Revocation = [jid: string, reason: string, cause: AccessCause];
 
+const grantUses = new Map<string, string>([['alice@localhost\u0000conversations', '2026-12-07T10:00:00.000Z']]);
+
 function setup(secret = new Uint8Array(32).fill(7), revocations: Revocation[] = [], pageBytes = 64 * 1024) {
   const view = new AccountsView();
   const execute = createCommandHandler({ view, stream: memoryStream(), clock: () => new Date() });
   const revokeAccess = async (...revocation: Revocation) => {
     revocations.push(revocation);
   };
-  return accountEndpoints({ domain: 'localhost', iterations: 4096, view, execute, fakeSecret: secret, revokeAccess, pageBytes });
+  const grantUsedAt = (jid: string, clientId: string) => grantUses.get(`${jid}\u0000${clientId}`);
+  return accountEndpoints({ domain: 'localhost', iterations: 4096, view, execute, fakeSecret: secret, revokeAccess, pageBytes, grantUsedAt });
 }
 
-type CredentialsReply = { exists: boolean; credential: ScramCredential };
+type CredentialsReply = { exists: boolean; credential: ScramCredential; grantUsedAt?: string };
 
 async function rejectsWithCode(promise: Promise<unknown>, code: string, check?: (message: string) => void) {
   await assert.rejects(promise, (error: Error & { code?: string }) => {
@@ -148,6 +151,19 @@ describe('account endpoints', () => {
     assert.notEqual((await ask('other@localhost', 'SCRAM-SHA-256')).credential.salt, first.credential.salt);
     const otherDeployment = (await setup(new Uint8Array(32).fill(8))['auth.credentials']!({ jid: 'nobody@localhost', mechanism: 'SCRAM-SHA-256' })) as CredentialsReply;
     assert.notEqual(otherDeployment.credential.salt, first.credential.salt);
+  });
+
+  it("tells, for the client named, when its live grant was last used; never for an unknown account", async () => {
+    const endpoints = setup();
+    const ask = async (clientId?: string) =>
+      (await endpoints['auth.credentials']!({ jid: 'alice@localhost', mechanism: 'SCRAM-SHA-256', ...(clientId ? { clientId } : {}) })) as CredentialsReply;
+    const unknown = await ask('conversations');
+    assert.equal(unknown.exists, false);
+    assert.equal('grantUsedAt' in unknown, false);
+    await endpoints['account.create']!({ jid: 'alice@localhost', password: 'pw' });
+    assert.equal((await ask('conversations')).grantUsedAt, '2026-12-07T10:00:00.000Z');
+    assert.equal('grantUsedAt' in (await ask('dino')), false);
+    assert.equal('grantUsedAt' in (await ask()), false);
   });
 
   it('answers a deleted account like one that never existed', async () => {

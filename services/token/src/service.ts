@@ -1,7 +1,7 @@
 import { followStream, pageBudget, publishAccessCut, startService, type Follower, type NatsConnection, type RunningService } from '@gatehouse/bus';
 import { isAccountEvent, namesFor, type EndpointOf } from '@gatehouse/events';
 import type { Logger } from '@gatehouse/telemetry';
-import { revokeAccountAccess } from './access.ts';
+import { grantLastUsedAt, revokeAccountAccess } from './access.ts';
 import { natsAccountsStream, tokenSource } from './account/accounts-stream.ts';
 import { AccountsView } from './account/accounts-view.ts';
 import { createCommandHandler } from './account/command-handler.ts';
@@ -98,7 +98,7 @@ export function createTokenService({
           group: names.services.token,
         },
         {
-          ...accountEndpoints({ domain, iterations, view, execute, fakeSecret, revokeAccess, pageBytes: pageBudget(nc) }),
+          ...accountEndpoints({ domain, iterations, view, execute, fakeSecret, revokeAccess, pageBytes: pageBudget(nc), grantUsedAt: (jid, clientId) => grantLastUsedAt(access, { jid, clientId }) }),
           ...grantEndpoints(access),
           ...fastEndpoints(access),
         } satisfies Record<EndpointOf<'token'>, unknown>,

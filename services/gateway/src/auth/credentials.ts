@@ -7,12 +7,13 @@ import type { ScramMechanism } from '@gatehouse/xmpp';
 export type CredentialAnswer = ReplyOf<'token.auth.credentials'>;
 
 export interface CredentialLookup {
-  lookup(jid: string, mechanism: ScramMechanism): Promise<CredentialAnswer>;
+  /** With the client's id, the answer also tells when that client's live grant was last used. */
+  lookup(jid: string, mechanism: ScramMechanism, clientId?: string): Promise<CredentialAnswer>;
 }
 
 /** The token service owns credentials; the gateway asks for them per login and keeps none. */
 export function tokenServiceCredentials(nc: NatsConnection, ns: string, timeoutMs = 3_000): CredentialLookup {
   return {
-    lookup: (jid, mechanism) => call(nc, ns, 'token.auth.credentials', { jid, mechanism }, { timeoutMs }),
+    lookup: (jid, mechanism, clientId) => call(nc, ns, 'token.auth.credentials', { jid, mechanism, ...(clientId === undefined ? {} : { clientId }) }, { timeoutMs }),
   };
 }

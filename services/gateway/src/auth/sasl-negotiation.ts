@@ -8,11 +8,12 @@ import type { CredentialLookup } from './credentials.ts';
 
 export type SaslStep =
   | { kind: 'challenge'; data: Buffer }
-  | { kind: 'success'; jid: string; data?: Buffer }
+  /** `grantUsedAt`: when the client's live grant was last used (the credential lookup's answer). */
+  | { kind: 'success'; jid: string; data?: Buffer; grantUsedAt?: string }
   | { kind: 'failure'; condition: SaslFailure['condition']; username?: string; text?: string; reason?: string };
 
 type Pending =
-  | { mechanism: ScramMechanism; exchange: ScramServerExchange; jid: string; username: string; exists: boolean; credential: ScramCredential }
+  | { mechanism: ScramMechanism; exchange: ScramServerExchange; jid: string; username: string; exists: boolean; credential: ScramCredential; grantUsedAt?: string }
   | { mechanism: 'PLAIN' };
 
 export class SaslNegotiation {
@@ -23,6 +24,8 @@ export class SaslNegotiation {
     private readonly domain: string,
     private readonly credentials: CredentialLookup,
     private readonly offered: readonly string[],
+    /** The SASL2 user-agent id (XEP-0388 §2.2), when the client sent one. */
+    private readonly clientId?: string,
   ) {}
 
   get inProgress(): boolean {
@@ -61,7 +64,7 @@ export class SaslNegotiation {
     try {
       const serverFinal = pending.exchange.clientFinal(data, pending.credential);
       if (!pending.exists) return { kind: 'failure', condition: 'not-authorized', username: pending.username, reason: 'unknown-account' };
-      return { kind: 'success', jid: pending.jid, data: serverFinal };
+      return { kind: 'success', jid: pending.jid, data: serverFinal, ...grantUse(pending.grantUsedAt) };
     } catch (error) {
       const step = this.fail(error, pending.username);
       if (step.kind === 'failure' && step.condition === 'not-authorized') step.reason = pending.exists ? 'wrong-password' : 'unknown-account';
@@ -79,8 +82,8 @@ export class SaslNegotiation {
     const { username } = exchange.clientFirst(clientFirst);
     const jid = this.accountJid(username);
     if (!jid) return { kind: 'failure', condition: 'not-authorized', username };
-    const { exists, credential } = await this.credentials.lookup(jid, mechanism);
-    this.pending = { mechanism, exchange, jid, username, exists, credential };
+    const { exists, credential, grantUsedAt } = await this.credentials.lookup(jid, mechanism, this.clientId);
+    this.pending = { mechanism, exchange, jid, username, exists, credential, ...grantUse(grantUsedAt) };
     return { kind: 'challenge', data: exchange.serverFirst(credential) };
   }
 
@@ -89,11 +92,11 @@ export class SaslNegotiation {
     const jid = this.accountJid(username);
     if (!jid) return { kind: 'failure', condition: 'not-authorized', username };
     if (authzid && authzid !== jid) return { kind: 'failure', condition: 'invalid-authzid', username };
-    const { exists, credential } = await this.credentials.lookup(jid, 'SCRAM-SHA-256');
+    const { exists, credential, grantUsedAt } = await this.credentials.lookup(jid, 'SCRAM-SHA-256', this.clientId);
     // Verify even for an unknown account so both answers cost the same.
     const valid = await verifyPlain(password, credential, 'SCRAM-SHA-256');
     if (!exists || !valid) return { kind: 'failure', condition: 'not-authorized', username, reason: exists ? 'wrong-password' : 'unknown-account' };
-    return { kind: 'success', jid };
+    return { kind: 'success', jid, ...grantUse(grantUsedAt) };
   }
 
   private accountJid(username: string): string | undefined {
@@ -114,4 +117,8 @@ export class SaslNegotiation {
 
 function isUnavailable(error: unknown): boolean {
   return typeof error === 'object' && error !== null && 'code' in error && (error as { code: unknown }).code === 'unavailable';
+}
+
+function grantUse(grantUsedAt: string | undefined): { grantUsedAt?: string } {
+  return grantUsedAt === undefined ? {} : { grantUsedAt };
 }

@@ -14,6 +14,7 @@ import { authenticateFast, isFastMechanism, type FastStep } from '../auth/fast-n
 import type { CredentialLookup } from '../auth/credentials.ts';
 import type { FastMechanism, TokenClient, UserAgent } from '../auth/token-client.ts';
 import { bind2Resource } from './bind2.ts';
+import { grantNeedsRecording } from './grant-use.ts';
 import { decodeSaslPayload } from './base64.ts';
 
 export const CLIENT_ID_REQUIRED = 'Client identifier required but not supplied';
@@ -127,7 +128,7 @@ export class Sasl2Exchange {
       return this.finish(step);
     }
     attempt.fast = undefined; // <fast/> only means something with an HT mechanism
-    attempt.negotiation = new SaslNegotiation(this.host.domain, this.host.credentials, this.host.passwordMechanisms);
+    attempt.negotiation = new SaslNegotiation(this.host.domain, this.host.credentials, this.host.passwordMechanisms, clientId);
     return this.finish(await attempt.negotiation.start(mechanism, initial));
   }
 
@@ -166,7 +167,8 @@ export class Sasl2Exchange {
     }
     // Bookkeeping, so <success> does not wait for it, unless a token is issued: the grant
     // carries the user agent, which issuing a token first would leave out.
-    const granted = attempt.clientId
+    const login = { clientId: attempt.clientId, fast: attempt.fast !== undefined, grantUsedAt: 'grantUsedAt' in step ? step.grantUsedAt : undefined };
+    const granted = attempt.clientId && grantNeedsRecording(login, Date.now())
       ? this.host.tokens
           .recordGrant({ jid: step.jid, clientId: attempt.clientId, authenticatedBy: method, userAgent: attempt.userAgent })
           .catch((error: unknown) => this.host.log.warn({ err: error }, 'could not record the grant'))

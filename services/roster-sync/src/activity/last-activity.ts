@@ -17,8 +17,18 @@ export interface LastLogout {
   status?: string;
 }
 
+/** Revisions remembered for the accounts that ended a session most recently. */
+const REMEMBERED_ENDINGS = 10_000;
+
+/** A key's revision and the ending it holds (none for a deleted key). */
+interface WrittenEnding {
+  revision: number;
+  at: string | undefined;
+}
+
 export class LastActivity {
   private kv: KV | undefined;
+  private readonly written = new Map<string, WrittenEnding>();
   private intake: DurableIntake | undefined;
 
   constructor(
@@ -53,25 +63,38 @@ export class LastActivity {
 
   /** The account was deleted: a new account of that name has no last activity yet. */
   async forget(bareJid: string): Promise<void> {
+    this.written.delete(subjectToken(bareJid));
     await this.kv?.purge(subjectToken(bareJid));
   }
 
-  /** Newest wins: replicas and redeliveries may hand endings over out of order. */
+  /**
+   * Newest wins: replicas and redeliveries may hand endings over out of order, so each write
+   * is checked against the revision it replaces. The revision this replica wrote last is
+   * remembered, so an account that keeps logging in costs one write per ending, not a read
+   * and a write; a revision someone else moved on costs the read after all.
+   */
   private async record(bareJid: string, ending: LastLogout): Promise<void> {
     const kv = this.kv!;
     const key = subjectToken(bareJid);
+    const value = JSON.stringify(ending);
+    let current = this.written.get(key);
     for (let attempt = 0; attempt < 5; attempt++) {
-      const entry = await kv.get(key);
-      const current = entry && entry.operation === 'PUT' ? entry.json<LastLogout>() : undefined;
-      if (current && Date.parse(current.at) >= Date.parse(ending.at)) return;
+      if (current?.at !== undefined && Date.parse(current.at) >= Date.parse(ending.at)) return;
       try {
-        const value = JSON.stringify(ending);
-        if (entry) await kv.update(key, value, entry.revision);
-        else await kv.create(key, value);
+        const revision = current ? await kv.update(key, value, current.revision) : await kv.create(key, value);
+        this.remember(key, { revision, at: ending.at });
         return;
       } catch (error) {
         if (!/wrong last sequence|key exists|10071/i.test(String((error as Error).message))) throw error;
       }
+      const entry = await kv.get(key);
+      current = entry ? { revision: entry.revision, at: entry.operation === 'PUT' ? entry.json<LastLogout>().at : undefined } : undefined;
     }
+  }
+
+  private remember(key: string, written: WrittenEnding): void {
+    this.written.delete(key);
+    this.written.set(key, written);
+    if (this.written.size > REMEMBERED_ENDINGS) this.written.delete(this.written.keys().next().value as string);
   }
 }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { grantLastUsedAt } from '../access.ts';
 import { clientProof, testAccess } from '../test-access.ts';
 import type { GrantListing } from '@gatehouse/events';
 
@@ -33,6 +34,22 @@ describe('grant.record', () => {
     );
     const [listed] = await t.list();
     assert.deepEqual([listed?.lastUsedAt, listed?.lastUsedBy], [t.now().toISOString(), 'fast']);
+  });
+
+  it("gives the live grant's last use to the credential lookup, and nothing once it is revoked or the password changed", async () => {
+    const t = setup();
+    const lastUse = (clientId: string) => grantLastUsedAt(t.access, { jid, clientId });
+    assert.equal(lastUse('phone'), undefined);
+    await t.record('phone');
+    const recordedAt = t.now().toISOString();
+    assert.equal(lastUse('phone'), recordedAt);
+    t.advance(60_000);
+    await t.record('laptop');
+    await t.call('grant.revoke', { jid, clientId: 'laptop', reason: 'revoked-by-user' });
+    assert.equal(lastUse('laptop'), undefined);
+    t.advance(60_000);
+    await t.changePassword(jid);
+    assert.equal(lastUse('phone'), undefined);
   });
 
   it('refuses a login for an account that does not exist, and malformed requests', async () => {
