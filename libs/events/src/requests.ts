@@ -217,6 +217,12 @@ export const requests = {
     errors: ['jid-malformed', 'account-not-found', 'page-expired'],
     paged: true,
   }),
+  'projections.activity.last': endpoint({
+    summary: "when the account's last session ended and the status it ended with (XEP-0012), from the client listing's rows; {} when none is known",
+    request: z.object({ jid }).strict(),
+    reply: z.object({ lastLogout: z.string().optional(), status: z.string().optional() }),
+    errors: ['jid-malformed'],
+  }),
   'projections.rebuild': endpoint({
     summary: 'replays a projection from the start of its stream; { applied, total } goes to `progress` meanwhile',
     request: z

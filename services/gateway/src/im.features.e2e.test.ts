@@ -15,7 +15,7 @@ const isBlocklistPush = (name: 'block' | 'unblock') => (s: Element) => s.is('iq'
 describe('offline messages, blocking and last activity across replicas', () => {
   let stack: TestStack;
   before(async () => {
-    stack = await startStack({ gateways: 2 });
+    stack = await startStack({ gateways: 2, clients: true });
   });
   after(() => stack.stop());
 
@@ -105,7 +105,7 @@ describe('offline messages, blocking and last activity across replicas', () => {
       try {
         return (await last(e))?.attrs.seconds as string | undefined;
       } catch {
-        return undefined; // the session's end is still on its way to roster-sync
+        return undefined; // the session's end is still on its way to the client listing
       }
     });
     assert.ok(Number(seconds) >= 0 && Number(seconds) < 60, seconds);

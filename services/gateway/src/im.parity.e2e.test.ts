@@ -17,7 +17,7 @@ const NS_LAST = 'jabber:iq:last';
 describe('Prosody-parity details', () => {
   let stack: TestStack;
   before(async () => {
-    stack = await startStack({ gateways: 2 });
+    stack = await startStack({ gateways: 2, clients: true });
   });
   after(() => stack.stop());
 

@@ -30,6 +30,7 @@ export interface EndpointDeps {
   nc: NatsConnection;
   listAccounts(domain?: string, range?: AccountRange): Promise<string[]>;
   listClients(jid: string): Promise<ClientListing[]>;
+  lastActivity(jid: string): Promise<{ lastLogout?: string; status?: string }>;
   rebuild(name: string, onProgress: (progress: RebuildProgress) => void): Promise<RebuildProgress>;
   logger: Logger;
 }
@@ -43,7 +44,7 @@ const LOG_EVERY = 1_000;
 const PROGRESS_STEPS = 100;
 
 /** The `projections` service API (docs/architecture.md): requests and replies are JSON. */
-export function projectionEndpoints({ nc, listAccounts, listClients, rebuild, logger }: EndpointDeps) {
+export function projectionEndpoints({ nc, listAccounts, listClients, lastActivity, rebuild, logger }: EndpointDeps) {
   return catalogEndpoints('projections', {
     'accounts.list': async (request) => {
       const { domain, cursor } = request ?? {};
@@ -60,6 +61,7 @@ export function projectionEndpoints({ nc, listAccounts, listClients, rebuild, lo
       // has no version; its size stands in, so a client added or removed between pages restarts.
       return pageOf(clients, { version: clients.length, cursor, budget: pageBudget(nc) });
     },
+    'activity.last': async ({ jid }) => lastActivity(accountJid(jid)),
     rebuild: async ({ name, progress }) => {
       return rebuild(name, ({ applied, total }) => {
         if (applied % LOG_EVERY === 0 || applied === total) logger.info({ projection: name, applied, total }, 'rebuilding');

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { callAll, request, serviceCaller, ServiceError, type ServiceCaller } from '@gatehouse/bus';
 import { createProjectionsService, type ProjectionsService } from './service.ts';
+import { eventWriters, sid } from './client-listing/test-events.ts';
 import { credentials, setupFixture, testLogger, type Fixture } from './test-fixture.ts';
 
 describe('projections service API over NATS', () => {
@@ -38,6 +39,16 @@ describe('projections service API over NATS', () => {
     const first = ask('rebuild', { name: 'account-listing' });
     await assert.rejects(ask('rebuild', { name: 'account-listing' }), (error: unknown) => error instanceof ServiceError && error.code === 'rebuild-in-progress');
     assert.deepEqual(await first, { applied: 3, total: 3 });
+  });
+
+  it('activity.last answers with a session end appended just before the request, and refuses a full JID', async () => {
+    const { session } = eventWriters(fixture);
+    assert.deepEqual(await ask('activity.last', { jid: 'kim@localhost' }), {});
+    const at = '2025-03-01T10:00:00.000Z';
+    await session('gatehouse.session.established.v1', { sessionId: sid(1), replica: 'gw-1', jid: 'kim@localhost/phone', transport: 'tls', clientIp: '192.0.2.7', openedAt: at, mechanism: 'SCRAM-SHA-256', method: 'password', clientId: 'phone', legacy: false }, at);
+    await session('gatehouse.session.ended.v1', { sessionId: sid(1), jid: 'kim@localhost/phone', reason: 'closed-by-client', clientId: 'phone', status: 'off to bed' }, '2025-03-01T10:05:00.000Z');
+    assert.deepEqual(await ask('activity.last', { jid: 'Kim@localhost' }), { lastLogout: '2025-03-01T10:05:00.000Z', status: 'off to bed' });
+    await assert.rejects(ask('activity.last', { jid: 'kim@localhost/phone' }), (error: unknown) => error instanceof ServiceError && error.code === 'jid-malformed');
   });
 
   it('refuses malformed requests and unknown projections with codes', async () => {

@@ -7,7 +7,7 @@ import { accountListing } from './account-listing/projection.ts';
 import { listAccounts, type AccountRange } from './account-listing/queries.ts';
 import { clientActivity } from './client-listing/activity.ts';
 import { clientListing } from './client-listing/projection.ts';
-import { accountExists, listClients } from './client-listing/queries.ts';
+import { accountExists, lastActivity, listClients } from './client-listing/queries.ts';
 import type { ClientListing } from './client-listing/listing.ts';
 import type { Database } from './database.ts';
 import { projectionEndpoints } from './endpoints.ts';
@@ -67,6 +67,8 @@ export interface ProjectionsService {
    * their streams as of this call.
    */
   listClients(jid: string): Promise<ClientListing[]>;
+  /** XEP-0012: the account's last session end and its status, after the client listing has caught up with its streams. */
+  lastActivity(jid: string): Promise<{ lastLogout?: string; status?: string }>;
   /** Replays a projection, and with it every projection sharing its rows (client-listing and client-activity). */
   rebuild(name: string, onProgress?: (progress: RebuildProgress) => void): Promise<RebuildProgress>;
 }
@@ -113,6 +115,7 @@ export function createProjectionsService(deps: ProjectionsServiceDeps): Projecti
           nc,
           listAccounts: (domain, range) => service.listAccounts(domain, range),
           listClients: (jid) => service.listClients(jid),
+          lastActivity: (jid) => service.lastActivity(jid),
           rebuild: (name, onProgress) => service.rebuild(name, onProgress),
           logger,
         }),
@@ -132,6 +135,10 @@ export function createProjectionsService(deps: ProjectionsServiceDeps): Projecti
       await Promise.all([...groupOf(clientListing.name).map(catchUp), catchUp(runnerNamed(accountListing.name))]);
       if (!(await accountExists(db, jid))) throw new AccountNotFoundError(jid);
       return listClients(db, jid, clock());
+    },
+    async lastActivity(jid) {
+      await Promise.all(groupOf(clientListing.name).map(catchUp));
+      return lastActivity(db, jid);
     },
     async rebuild(name, onProgress) {
       // Rows shared by several projections are rebuilt from all their streams.

@@ -60,7 +60,7 @@ export function createRosterSyncService(deps: RosterSyncServiceDeps): RosterSync
   const names = namesFor(ns);
   const rosters = new AggregateView(roster.initialState, roster.evolve);
   const blocklists = new AggregateView(blocklist.initialState, blocklist.evolve);
-  const activity = new LastActivity(nc, names, logger);
+  const activity = new LastActivity(nc, ns, names, logger);
   let follower: Follower | undefined;
   let deletions: DurableIntake | undefined;
   let service: RunningService | undefined;
@@ -130,7 +130,6 @@ export function createRosterSyncService(deps: RosterSyncServiceDeps): RosterSync
     async stop() {
       await service?.stop();
       await deletions?.stop();
-      await activity.stop();
       await follower?.stop();
     },
   };

@@ -43,7 +43,7 @@ export interface StackOptions {
   gateways?: number;
   env?: Record<string, string>;
   natsUrl?: string;
-  /** Also run client-registry and projections (on a fresh test database): client management. */
+  /** Also run client-registry and projections (on a fresh test database): client management, and XEP-0012 last activity, which the client listing answers. */
   clients?: boolean;
 }
 

@@ -5,6 +5,7 @@ import { applyMessage, type ApplyOutcome } from '../apply.ts';
 import type { Projection } from '../projection.ts';
 import { setupFixture, testLogger, type Fixture } from '../test-fixture.ts';
 import { clientActivity } from './activity.ts';
+import { lastActivity } from './queries.ts';
 import { toListing, type ClientListing } from './listing.ts';
 import { clientListing } from './projection.ts';
 import { sid } from './test-events.ts';
@@ -43,8 +44,8 @@ describe('client-activity with client-listing, in either order (PostgreSQL)', ()
       { sessionId: sid(n), replica: 'gw-1', jid: `${jid}/${clientId}`, transport: 'tls', clientIp: ip, openedAt: at, mechanism: 'SCRAM-SHA-256', method: 'password', clientId, legacy: false, ...over },
       at,
     );
-  const ended = (n: number, clientId: string, at: string) =>
-    session('gatehouse.session.ended.v1', { sessionId: sid(n), jid: `${jid}/${clientId}`, reason: 'closed-by-client', clientId }, at);
+  const ended = (n: number, clientId: string, at: string, over: { reason?: string; status?: string } = {}) =>
+    session('gatehouse.session.ended.v1', { sessionId: sid(n), jid: `${jid}/${clientId}`, reason: 'closed-by-client', clientId, ...over }, at);
   const list = async (): Promise<ClientListing[]> => {
     const [clients, sessions, tokens] = await Promise.all(
       (['clients', 'client_sessions', 'client_fast_tokens'] as const).map((table) => fixture.db.selectFrom(table).selectAll().where('jid', '=', jid).execute()),
@@ -164,6 +165,23 @@ describe('client-activity with client-listing, in either order (PostgreSQL)', ()
     ];
     assert.deepEqual(outcomes, ['ignored', 'ignored', 'ignored', 'ignored']);
     assert.deepEqual(await rows(), [[], [], []]);
+  });
+
+  it("gives the account's last activity (XEP-0012): the latest end of any of its clients, with that end's status", async () => {
+    jid = `user${++accounts}@localhost`;
+    assert.deepEqual(await lastActivity(fixture.db, jid), {}, 'no client yet');
+    await established(1, 'phone', t(1))();
+    assert.deepEqual(await lastActivity(fixture.db, jid), {}, 'online, never ended');
+    await established(2, 'laptop', t(2))();
+    await ended(2, 'laptop', t(5), { status: 'lunch' })();
+    await ended(1, 'phone', t(4), { status: 'older' })();
+    assert.deepEqual(await lastActivity(fixture.db, jid), { lastLogout: t(5), status: 'lunch' });
+    await established(3, 'laptop', t(6))();
+    await ended(3, 'laptop', t(7))();
+    assert.deepEqual(await lastActivity(fixture.db, jid), { lastLogout: t(7) }, 'an end without a status has none');
+    await established(4, 'phone', t(8))();
+    await ended(4, 'phone', t(9), { reason: 'account-deleted', status: 'cut' })();
+    assert.deepEqual(await lastActivity(fixture.db, jid), { lastLogout: t(7) }, 'the end the deletion made is no activity');
   });
 
   it('a redelivered session.established changes nothing', async () => {

@@ -37,9 +37,16 @@ export const clientActivity = defineProjection({
     'gatehouse.session.ended.v1': async (trx, { data, time }) => {
       const jid = bareOf(data.jid);
       const clientId = data.clientId ?? null;
+      // The end of a session the account's deletion cut is no last activity: a new account
+      // of the same name has none (XEP-0012 §3 is about the account's own last logout).
+      const lastActivity = data.reason === 'account-deleted' ? null : time;
       await sql`
         with gone as (delete from client_sessions where jid = ${jid} and session_id = ${data.sessionId} returning 1),
-        seen as (update clients set last_seen = greatest(last_seen, ${time}::timestamptz) where jid = ${jid} and client_id = ${clientId})
+        seen as (
+          update clients set last_seen = greatest(last_seen, ${time}::timestamptz),
+            last_status = case when ${lastActivity}::timestamptz >= coalesce(last_ended_at, '-infinity') then ${data.status ?? null}::text else last_status end,
+            last_ended_at = greatest(last_ended_at, ${lastActivity}::timestamptz)
+          where jid = ${jid} and client_id = ${clientId})
         insert into ended_client_sessions (session_id, ended_at)
         select ${data.sessionId}, ${time}::timestamptz where ${clientId}::text is not null and not exists (select from gone)
         on conflict (session_id) do nothing`.execute(trx);

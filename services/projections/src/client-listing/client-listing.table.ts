@@ -32,6 +32,9 @@ export interface ClientsTable {
   grant_created_at: Timestamp | null;
   /** Set by a revocation, cleared by the next login or grant. */
   revoked_at: Timestamp | null;
+  /** When the client's last session ended (XEP-0012 last activity), and its last unavailable presence's status. */
+  last_ended_at: Timestamp | null;
+  last_status: string | null;
 }
 
 /** Live sessions of a client: authenticated, and bound once `full_jid` is set. */

@@ -23,6 +23,8 @@ const row = (client_id: string, over: Partial<ClientRow> = {}): ClientRow => ({
   grant_id: null,
   grant_created_at: null,
   revoked_at: null,
+  last_ended_at: null,
+  last_status: null,
   ...over,
 });
 const session = (client_id: string, full_jid: string | null): ClientSessionRow => ({ jid, client_id, session_id: `s-${client_id}`, full_jid, established_at: null });

@@ -17,3 +17,17 @@ export async function accountExists(db: Kysely<Database>, jid: string): Promise<
   const row = await db.selectFrom('accounts').select('jid').where('jid', '=', jid).where('deleted_at', 'is', null).executeTakeFirst();
   return row !== undefined;
 }
+
+/** XEP-0012: the latest end of a session of any client of the account, with its status. */
+export async function lastActivity(db: Kysely<Database>, jid: string): Promise<{ lastLogout?: string; status?: string }> {
+  const row = await db
+    .selectFrom('clients')
+    .select(['last_ended_at', 'last_status'])
+    .where('jid', '=', jid)
+    .where('last_ended_at', 'is not', null)
+    .orderBy('last_ended_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  if (!row?.last_ended_at) return {};
+  return { lastLogout: new Date(row.last_ended_at).toISOString(), ...(row.last_status === null ? {} : { status: row.last_status }) };
+}
