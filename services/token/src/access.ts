@@ -20,6 +20,8 @@ export interface Access {
   /** Uses of grants this replica served, in memory (catalog v2: none is stored). */
   uses: GrantUses;
   executeGrant: ClientHandler<GrantCommand, GrantFact, GrantState>;
+  /** Re-reads one grant from its stream: this replica's view may not have seen it made elsewhere. */
+  refreshGrant: (key: ClientKey) => Promise<void>;
   executeToken: ClientHandler<FastTokenCommand, FastTokenFact, FastTokenState>;
   /** The key FAST tokens are derived with (token-crypto.ts). */
   tokenKey: Uint8Array;

@@ -1,7 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Endpoints } from '@gatehouse/bus';
 import type { ScramCredentials } from '@gatehouse/events';
-import { revokeAccountAccess } from './access.ts';
+import { revokeAccountAccess, type Access } from './access.ts';
 import { AccountsView } from './account/accounts-view.ts';
 import { MemoryClientStream } from './aggregate/memory-client-stream.ts';
 import { fastEndpoints } from './fast/endpoints.ts';
@@ -27,8 +27,10 @@ export function testAccess({ lifetimeMs = 21 * DAY_MS, rotateAfterMs = DAY_MS, m
     tokens: new MemoryClientStream<FastTokenFact, FastTokenState>(evolveFastToken, noFastToken),
   };
   const tokenKey = randomBytes(32);
-  const access = createAccess(streams, { domain: 'localhost', accounts, tokenKey, clock: () => now, lifetimeMs, rotateAfterMs, maxClientsPerAccount });
-  const endpoints: Endpoints = { ...grantEndpoints(access), ...fastEndpoints(access) };
+  const replicaAccess = () => createAccess(streams, { domain: 'localhost', accounts, tokenKey, clock: () => now, lifetimeMs, rotateAfterMs, maxClientsPerAccount });
+  const endpointsOf = (of: Access): Endpoints => ({ ...grantEndpoints(of), ...fastEndpoints(of) });
+  const access = replicaAccess();
+  const endpoints = endpointsOf(access);
   const time = () => now.toISOString();
   return {
     access,
@@ -39,6 +41,11 @@ export function testAccess({ lifetimeMs = 21 * DAY_MS, rotateAfterMs = DAY_MS, m
       now = new Date(now.getTime() + ms);
     },
     call: <T = unknown>(endpoint: string, payload: unknown) => endpoints[endpoint]!(payload) as Promise<T>,
+    /** The endpoints of another replica over the same streams, whose views have read nothing yet. */
+    replica() {
+      const other = endpointsOf(replicaAccess());
+      return <T = unknown>(endpoint: string, payload: unknown) => other[endpoint]!(payload) as Promise<T>;
+    },
     createAccount(jid: string) {
       accounts.apply({ type: 'gatehouse.account.created.v1', time: time(), data: { jid, credentials } }, (sequence += 1));
     },

@@ -37,6 +37,7 @@ export function createAccess(streams: TokenStreams, options: AccessOptions): Acc
     grants,
     tokens,
     uses: new GrantUses(),
+    refreshGrant: async (key) => grants.replace(key, await streams.grants.load(key)),
     executeGrant: createClientHandler<GrantCommand, GrantFact, GrantState>({
       view: grants,
       stream: streams.grants,

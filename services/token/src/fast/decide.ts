@@ -112,7 +112,7 @@ function use(command: UseFastToken, state: FastTokenState, now: Date): FastToken
   }
   const reason = voidReason(used, command.facts, now);
   if (reason === 'expired') throw new FastCredentialsExpiredError('token-expired', 'the FAST token has expired');
-  if (reason) throw new FastCredentialsExpiredError('token-revoked', `the FAST token is void (${reason})`);
+  if (reason) throw new FastCredentialsExpiredError('token-revoked', `the FAST token is void (${reason})`, reason);
   // XEP-0484 §3.4: a count must grow. A repeat is a replayed message, not a stale token, so it is
   // not-authorized (RFC 6120 §6.5.10, improper credentials for this attempt) rather than
   // credentials-expired, which tells the genuine client to throw away a token that is

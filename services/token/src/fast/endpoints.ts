@@ -7,6 +7,7 @@
 import { catalogEndpoints } from '@gatehouse/bus';
 import type { ParsedRequestOf } from '@gatehouse/events';
 import { recordGrant, requireAccount, tokenFacts, type Access } from '../access.ts';
+import { FastCredentialsExpiredError } from './errors.ts';
 import { BadRequestError } from '@gatehouse/bus';
 import { liveGrant } from '../grant/grant.ts';
 import { accountJid } from '@gatehouse/xmpp';
@@ -35,13 +36,21 @@ export function fastEndpoints(access: Access) {
       const proof = Buffer.from(request.initiatorProof, 'base64');
       if (proof.length !== PROOF_BYTES) throw new BadRequestError(`initiatorProof: an HMAC-SHA-256 is ${PROOF_BYTES} bytes`);
       const cbData = channelBinding(request);
-      const { state } = await access.executeToken({
-        type: 'UseFastToken',
-        ...key,
-        mechanism: request.mechanism,
-        ...(request.count === undefined ? {} : { count: request.count }),
-        matches: (tokenId) => sameProof(htProof(fastTokenFor(tokenKey, tokenId), 'Initiator', cbData), proof),
-        facts: tokenFacts(access, key),
+      const use = () =>
+        access.executeToken({
+          type: 'UseFastToken',
+          ...key,
+          mechanism: request.mechanism,
+          ...(request.count === undefined ? {} : { count: request.count }),
+          matches: (tokenId) => sameProof(htProof(fastTokenFor(tokenKey, tokenId), 'Initiator', cbData), proof),
+          facts: tokenFacts(access, key),
+        });
+      // A token issued on another replica a moment ago comes with a grant this replica's
+      // view may not have yet: its token read from the stream would look revoked.
+      const { state } = await use().catch(async (error: unknown) => {
+        if (!(error instanceof FastCredentialsExpiredError && error.voidedBy === 'grant-revoked')) throw error;
+        await access.refreshGrant(key);
+        return use();
       });
       const token = [state.current, state.next].find((slot) => slot?.tokenId === state.lastUsedTokenId);
       if (!token) throw new Error('a FAST login succeeded without a used token');

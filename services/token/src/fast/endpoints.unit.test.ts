@@ -62,6 +62,14 @@ describe('fast.verify', () => {
     assert.deepEqual(await t.verify(token), { responderProof: clientProof(token, 'Responder'), rotate: false });
   });
 
+  it('accepts on a replica that has read neither the token nor its grant, issued elsewhere a moment ago', async () => {
+    const t = setup();
+    const { token } = await t.issue();
+    const elsewhere = t.replica();
+    const verified = await elsewhere<Verified>('fast.verify', { jid, clientId, mechanism: NONE, initiatorProof: clientProof(token, 'Initiator') });
+    assert.deepEqual(verified, { responderProof: clientProof(token, 'Responder'), rotate: false });
+  });
+
   it('binds -ENDP proofs to the channel-binding data', async () => {
     const t = setup();
     const { token } = await t.issue(ENDP);

@@ -26,6 +26,8 @@ export class FastCredentialsExpiredError extends Error {
   constructor(
     readonly reason: Extract<FastFailureReason, 'token-expired' | 'token-revoked'>,
     detail: string,
+    /** For a token still in its slot: what voids it (fast-token.ts voidReason). */
+    readonly voidedBy?: string,
   ) {
     super(`${reason}: ${detail}`);
     this.name = 'FastCredentialsExpiredError';
