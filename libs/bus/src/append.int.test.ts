@@ -28,15 +28,18 @@ describe('ensureStreams', () => {
       assert.equal(config.storage, 'file');
       assert.equal(config.discard, 'old');
       assert.equal(config.duplicate_window, 120_000_000_000);
+      assert.equal(config.allow_direct, true);
     }
   });
 
   it('brings a stream with an outdated configuration up to date', async () => {
     const jsm = await jetstreamManager(ctx.nc);
     const names = namesFor(ctx.ns);
-    await jsm.streams.update(names.streams.sessions, { duplicate_window: 1_000_000_000 });
+    await jsm.streams.update(names.streams.sessions, { duplicate_window: 1_000_000_000, allow_direct: false });
     await ensureStreams(ctx.nc, ctx.ns);
-    assert.equal((await jsm.streams.info(names.streams.sessions)).config.duplicate_window, 120_000_000_000);
+    const { config } = await jsm.streams.info(names.streams.sessions);
+    assert.equal(config.duplicate_window, 120_000_000_000);
+    assert.equal(config.allow_direct, true);
   });
 });
 
@@ -110,7 +113,22 @@ describe('appendEvent and readAggregate', () => {
     });
   });
 
-  it('skips a malformed message but counts its sequence for the next append', async () => {
+  it('reads an aggregate from a start sequence on, that one included', async () => {
+    const subject = names.subjects.account('tybalt@capulet.lit');
+    const stored = [];
+    for (let i = 0; i < 4; i += 1) {
+      const event = deleted(subject, 'tybalt@capulet.lit');
+      stored.push({ event, seq: (await appendEvent(ctx.nc, event)).seq });
+      await appendEvent(ctx.nc, deleted(names.subjects.account('noise@capulet.lit')));
+    }
+    const read = await readAggregate(ctx.nc, names.streams.accounts, subject, { startSequence: stored[2]!.seq });
+    assert.deepEqual(read.events.map((e) => e.id), [stored[2]!.event.id, stored[3]!.event.id]);
+    assert.equal(read.lastSequence, stored[3]!.seq);
+    const past = await readAggregate(ctx.nc, names.streams.accounts, subject, { startSequence: stored[3]!.seq + 1 });
+    assert.deepEqual(past, { events: [], lastSequence: 0, skipped: [] });
+  });
+
+    it('skips a malformed message but counts its sequence for the next append', async () => {
     const subject = names.subjects.account('mercutio@capulet.lit');
     const first = deleted(subject, 'mercutio@capulet.lit');
     await appendEvent(ctx.nc, first);

@@ -2,7 +2,7 @@ export { connectBus, type BusOptions } from './connect.ts';
 export { ensureStreams, type StreamLimits, type EnsureStreamsOptions } from './streams.ts';
 export { appendEvent, type AppendOptions } from './append.ts';
 export { EventOutbox } from './outbox.ts';
-export { readAggregate } from './read.ts';
+export { readAggregate, type ReadAggregateOptions } from './read.ts';
 export { followStream, type FollowOptions, type EventHandler, type Follower } from './follow.ts';
 export { openKv, type KvOptions } from './kv.ts';
 export { legacyClientIds, legacyClientKey, newLegacyClientId, type LegacyClientIds } from './legacy-client-ids.ts';

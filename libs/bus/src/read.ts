@@ -4,9 +4,15 @@ import { decodeEvent, MalformedEventError, type GatehouseEvent } from '@gatehous
 
 const BATCH = 256;
 
+export interface ReadAggregateOptions {
+  /** First stream sequence to read (inclusive): what a cached state or snapshot already covers is skipped. Default 1. */
+  startSequence?: number;
+}
+
 /**
- * Every event stored on one subject, in order, and the stream sequence of the last
- * one (0 when there is none): what a decider folds, and what the next append expects.
+ * Every event stored on one subject, in order (from `startSequence` on), and the stream
+ * sequence of the last one read (0 when there is none): what a decider folds, and what
+ * the next append expects.
  * A malformed message cannot have come from a Gatehouse producer (they validate what
  * they publish), so, as everywhere on the bus, it is skipped; its sequence still counts
  * for the next append and is reported in `skipped` for the caller to log.
@@ -15,8 +21,9 @@ export async function readAggregate(
   nc: NatsConnection,
   streamName: string,
   subject: string,
+  { startSequence = 1 }: ReadAggregateOptions = {},
 ): Promise<{ events: GatehouseEvent[]; lastSequence: number; skipped: number[] }> {
-  const consumer = await jetstream(nc).consumers.get(streamName, { filter_subjects: subject });
+  const consumer = await jetstream(nc).consumers.get(streamName, { filter_subjects: subject, opt_start_seq: startSequence });
   try {
     const events: GatehouseEvent[] = [];
     const skipped: number[] = [];

@@ -49,6 +49,9 @@ export async function ensureStreams(nc: NatsConnection, ns: string, { limits, lo
       retention: RetentionPolicy.Limits,
       // Long enough for the outbox to re-send with the same Nats-Msg-Id after a NATS restart.
       duplicate_window: nanos(2 * 60_000),
+      // Lets a service find an aggregate's last sequence with one DIRECT.GET (last_by_subj)
+      // instead of a consumer (@gatehouse/event-store loads aggregates on demand that way).
+      allow_direct: true,
     };
     const limitsOf = name === sessions ? sessionLimits : name === control ? controlLimits : aggregateLimits;
     await ensureStream(jsm, base, limits && limitsOf(limits), logger);
