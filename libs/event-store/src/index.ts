@@ -15,3 +15,4 @@ export type { EventStoreOptions } from './store.ts';
 export { createNatsEventStore, type NatsEventStoreOptions } from './nats-store.ts';
 export { createMemoryEventStore, MemoryEventLog } from './memory-store.ts';
 export { snapshotKey } from './snapshots.ts';
+export { KeyedQueue } from './keyed-queue.ts';

@@ -22,7 +22,7 @@ import { clientEndpoints } from './endpoints.ts';
 import { handleAccountEvent } from './intake/account-intake.ts';
 import { accountFactsFrom } from './intake/account-facts.ts';
 import type { IntakeDeps } from './intake/intake-deps.ts';
-import { KeyedLock } from './intake/keyed-lock.ts';
+import { KeyedQueue } from '@gatehouse/event-store';
 import { SessionIntake } from './intake/session-intake.ts';
 import { LoginView } from './logins/login-view.ts';
 import { SessionReader } from './logins/session-reader.ts';
@@ -161,7 +161,7 @@ export function createClientRegistryService({
         execute,
         view,
         maxClientsPerAccount,
-        lock: new KeyedLock(),
+        lock: new KeyedQueue(),
         accountFacts: async (jid) => accountFactsFrom((await readAggregate(nc, names.streams.accounts, names.subjects.account(jid))).events),
       };
       const reader = new SessionReader({

@@ -4,7 +4,7 @@ import type { AccountFacts, ClientCommand } from '../client/decide.ts';
 import type { ClientView } from '../store/client-view.ts';
 import type { ClientHandler } from '../store/handler.ts';
 import { derivedEventId } from './event-id.ts';
-import type { KeyedLock } from './keyed-lock.ts';
+import type { KeyedQueue } from '@gatehouse/event-store';
 
 /** What turning other services' events into client commands needs; fakes in unit tests. */
 export interface IntakeDeps {
@@ -12,7 +12,12 @@ export interface IntakeDeps {
   view: Pick<ClientView, 'get' | 'state' | 'clientsOf'>;
   /** The account's own events folded (accounts stream): read only when a client would be created. */
   accountFacts(jid: string): Promise<AccountFacts>;
-  lock: KeyedLock;
+  /**
+   * Per account, one command at a time: the sessions, tokens and accounts streams are read
+   * by three consumers at once, and interleaved commands could create a client from history
+   * fetched just before a password change was told to the clients the view knew of.
+   */
+  lock: KeyedQueue;
   /** CLIENT_REGISTRY_MAX_CLIENTS_PER_ACCOUNT: past it, idle clients are forgotten (client-limit.ts). */
   maxClientsPerAccount: number;
 }

@@ -6,7 +6,7 @@ import { ClientView } from '../store/client-view.ts';
 import { createClientHandler } from '../store/handler.ts';
 import { MemoryClientStream } from '../store/memory-client-stream.ts';
 import type { IntakeDeps } from './intake-deps.ts';
-import { KeyedLock } from './keyed-lock.ts';
+import { KeyedQueue } from '@gatehouse/event-store';
 import type { LegacyClientIds } from '@gatehouse/bus';
 import { SessionIntake } from './session-intake.ts';
 
@@ -35,7 +35,7 @@ export function testIntake(options: { enforceClientIds?: boolean; account?: Acco
     view,
     accountFacts: async () => options.account ?? {},
     maxClientsPerAccount: options.maxClientsPerAccount ?? 64,
-    lock: new KeyedLock(),
+    lock: new KeyedQueue(),
   };
   const reader = new SessionReader({
     logins,
