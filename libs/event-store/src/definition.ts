@@ -110,4 +110,14 @@ export interface EventStore<Key, Command, State, E> {
   read(key: Key): Promise<Known<State>>;
   /** The state as stored now: the subject's last sequence is looked up, and only events the cache lacks are read. */
   load(key: Key): Promise<Known<State>>;
+  /**
+   * Tells the store that `subject` holds an event at stream sequence `sequence`, as a
+   * follower of the stream (deliver policy `new`) sees each append: a cached entry older
+   * than that is dropped, so the next `read` loads the aggregate again instead of answering
+   * from a state another replica has since changed. An entry at or past it (this store's
+   * own append) stays. Runs after the commands and loads of the subject already under way,
+   * so a load that read the stream just before the event cannot put the older state back.
+   * Any subject may be given: one this store does not cache is ignored.
+   */
+  observe(subject: string, sequence: number): Promise<void>;
 }

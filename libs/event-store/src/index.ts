@@ -11,7 +11,7 @@ export {
   type StateJson,
   type Stored,
 } from './definition.ts';
-export type { EventStoreOptions } from './store.ts';
+export type { EventStoreHooks, EventStoreOptions } from './store.ts';
 export { createNatsEventStore, type NatsEventStoreOptions } from './nats-store.ts';
 export { createMemoryEventStore, MemoryEventLog } from './memory-store.ts';
 export { snapshotKey } from './snapshots.ts';

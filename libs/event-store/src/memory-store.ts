@@ -2,7 +2,7 @@ import { WrongExpectedSequenceError } from '@gatehouse/bus';
 import type { GatehouseEvent } from '@gatehouse/events';
 import type { AggregateDefinition, EventStore } from './definition.ts';
 import type { EventLog, Position, ReadResult } from './log.ts';
-import { createEventStore, type EventStoreOptions } from './store.ts';
+import { createEventStore, type EventStoreHooks, type EventStoreOptions } from './store.ts';
 
 /**
  * One JetStream stream held in memory, for unit tests: sequences shared by every subject,
@@ -48,7 +48,7 @@ export class MemoryEventLog implements EventLog {
 /** The same store over a MemoryEventLog (a new one unless given); no snapshots. */
 export function createMemoryEventStore<Key, Command, State, E extends GatehouseEvent>(
   definition: AggregateDefinition<Key, Command, State, E>,
-  { log = new MemoryEventLog(), ...options }: EventStoreOptions & { log?: MemoryEventLog },
+  { log = new MemoryEventLog(), ...options }: EventStoreOptions & EventStoreHooks<Key, State> & { log?: MemoryEventLog },
 ): EventStore<Key, Command, State, E> {
   return createEventStore(log, definition, options);
 }

@@ -4,7 +4,7 @@ import { pino } from 'pino';
 import { plainStateJson, type AggregateDefinition, type EventStore } from './definition.ts';
 import type { EventLog } from './log.ts';
 import { KvSnapshots } from './snapshots.ts';
-import { createEventStore, type EventStoreOptions } from './store.ts';
+import { createEventStore, type EventStoreHooks, type EventStoreOptions } from './store.ts';
 
 export interface NatsEventStoreOptions extends EventStoreOptions {
   /** The JetStream stream holding the aggregates, e.g. `namesFor(ns).streams.tokens`; it must allow direct get (ensureStreams does). */
@@ -22,7 +22,7 @@ export interface NatsEventStoreOptions extends EventStoreOptions {
 export async function createNatsEventStore<Key, Command, State, E extends GatehouseEvent>(
   nc: NatsConnection,
   definition: AggregateDefinition<Key, Command, State, E>,
-  options: NatsEventStoreOptions,
+  options: NatsEventStoreOptions & EventStoreHooks<Key, State>,
 ): Promise<EventStore<Key, Command, State, E>> {
   const { stream, snapshots } = options;
   if (snapshots && !(Number.isInteger(snapshots.every) && snapshots.every > 0)) throw new RangeError(`snapshots.every must be a positive integer, not ${snapshots.every}`);

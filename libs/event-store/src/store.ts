@@ -4,7 +4,7 @@ import { WrongExpectedSequenceError } from '@gatehouse/bus';
 import { createEvent, type GatehouseEvent } from '@gatehouse/events';
 import type { Logger } from '@gatehouse/telemetry';
 import { ByteLru } from './cache.ts';
-import { asFact, isRefusal, plainStateJson, type AggregateDefinition, type EventStore, type Fact, type Stored } from './definition.ts';
+import { asFact, isRefusal, plainStateJson, type AggregateDefinition, type EventStore, type Fact, type Known, type Stored } from './definition.ts';
 import { KeyedQueue } from './keyed-queue.ts';
 import { Loader, type Entry } from './loader.ts';
 import type { EventLog } from './log.ts';
@@ -25,6 +25,15 @@ export interface EventStoreOptions {
   logger?: Logger;
 }
 
+export interface EventStoreHooks<Key, State> {
+  /**
+   * Awaited after each load of an aggregate from the stream (never for an answer from the
+   * cache), e.g. to bring up to date a projection that the aggregate's last append may have
+   * missed when its replica died before writing it. A throw fails the command or read.
+   */
+  onLoad?: (key: Key, loaded: Known<State>) => Promise<void>;
+}
+
 export interface SnapshotPolicy<State> {
   store: KvSnapshots<State>;
   /** Events folded after which a snapshot is written. */
@@ -37,9 +46,9 @@ const DEFAULT_CACHE_BYTES = 32 * 1024 * 1024;
 export function createEventStore<Key, Command, State, E extends GatehouseEvent>(
   log: EventLog,
   definition: AggregateDefinition<Key, Command, State, E>,
-  options: EventStoreOptions & { snapshots?: SnapshotPolicy<State> | undefined },
+  options: EventStoreOptions & EventStoreHooks<Key, State> & { snapshots?: SnapshotPolicy<State> | undefined },
 ): EventStore<Key, Command, State, E> {
-  const { source, clock = () => new Date(), maxAttempts = 5, retryJitterMs = 10, cacheBytes = DEFAULT_CACHE_BYTES, snapshots } = options;
+  const { source, clock = () => new Date(), maxAttempts = 5, retryJitterMs = 10, cacheBytes = DEFAULT_CACHE_BYTES, snapshots, onLoad } = options;
   const stateJson = definition.stateJson ?? plainStateJson<State>();
   const logger = options.logger ?? pino({ enabled: false });
   const cache = new ByteLru<Entry<State>>(cacheBytes);
@@ -63,11 +72,15 @@ export function createEventStore<Key, Command, State, E extends GatehouseEvent>(
     cache.set(subject, kept, sizeOf(kept.state));
     return kept;
   };
-  const load = async (subject: string) => remember(subject, await loader.load(subject, cache.get(subject)));
+  const load = async (key: Key, subject: string) => {
+    const entry = await remember(subject, await loader.load(subject, cache.get(subject)));
+    await onLoad?.(key, known(entry));
+    return entry;
+  };
 
-  const execute = async (subject: string, command: Command, eventId: ((fact: Fact<E>) => string) | undefined) => {
+  const execute = async (key: Key, subject: string, command: Command, eventId: ((fact: Fact<E>) => string) | undefined) => {
     const cached = cache.get(subject);
-    let entry = cached ?? (await load(subject));
+    let entry = cached ?? (await load(key, subject));
     // Fresh: loaded during this command, so an answer that appends nothing needs no confirming.
     let fresh = cached === undefined;
     const stored: Stored<E>[] = [];
@@ -77,12 +90,12 @@ export function createEventStore<Key, Command, State, E extends GatehouseEvent>(
         facts = definition.decide(command, entry.state, clock());
       } catch (error) {
         if (fresh || !isRefusal(error) || !(definition.confirmRefusal?.(error, command) ?? true)) throw error;
-        entry = await load(subject);
+        entry = await load(key, subject);
         fresh = true;
         continue;
       }
       if (facts.length === 0 && !fresh && definition.confirmNoop?.(command, entry.state)) {
-        entry = await load(subject);
+        entry = await load(key, subject);
         fresh = true;
         continue;
       }
@@ -103,7 +116,7 @@ export function createEventStore<Key, Command, State, E extends GatehouseEvent>(
         logger.debug({ aggregate: definition.name, subject, attempt }, 'conflict: aggregate loaded again, command decided again');
         if (retryJitterMs > 0) await sleep(Math.random() * retryJitterMs * attempt);
         attempt += 1;
-        entry = await load(subject);
+        entry = await load(key, subject);
         fresh = true;
       }
     }
@@ -112,15 +125,23 @@ export function createEventStore<Key, Command, State, E extends GatehouseEvent>(
   return {
     execute(key, command, { eventId } = {}) {
       const subject = definition.subject(key);
-      return queue.run(subject, () => execute(subject, command, eventId));
+      return queue.run(subject, () => execute(key, subject, command, eventId));
     },
     read(key) {
       const subject = definition.subject(key);
-      return queue.run(subject, async () => known(cache.get(subject) ?? (await load(subject))));
+      return queue.run(subject, async () => known(cache.get(subject) ?? (await load(key, subject))));
     },
     load(key) {
       const subject = definition.subject(key);
-      return queue.run(subject, async () => known(await load(subject)));
+      return queue.run(subject, async () => known(await load(key, subject)));
+    },
+    observe(subject, sequence) {
+      // Dropped rather than advanced: the event alone cannot show that nothing else came
+      // between the entry and it, and the next load reads only what a snapshot lacks.
+      return queue.run(subject, async () => {
+        const cached = cache.peek(subject);
+        if (cached && cached.sequence < sequence) cache.delete(subject);
+      });
     },
   };
 }

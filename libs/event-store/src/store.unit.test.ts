@@ -174,3 +174,68 @@ describe('memory event store: cache bounded by bytes', () => {
     assert.deepEqual((await a.read(owner)).state.log, ['+x1', '+x2']);
   });
 });
+
+describe('memory event store: following the stream (observe)', () => {
+  const subject = namesFor(ns).subjects.blocklist(owner);
+
+  it("drops an entry another replica's append made stale, so the next read loads the aggregate again", async () => {
+    const { log, a, b } = replicas();
+    await a.execute(owner, increment('a1'));
+    const { sequence } = await b.execute(owner, increment('b1'));
+    assert.deepEqual((await a.read(owner)).state.log, ['+a1'], 'without observe the cache answers');
+    await a.observe(subject, sequence);
+    const loads = log.loads;
+    assert.deepEqual(await a.read(owner), { state: { count: 2, log: ['+a1', '+b1'] }, sequence });
+    assert.equal(log.loads - loads, 1);
+  });
+
+  it('keeps an entry at or past the observed sequence (its own append), and ignores subjects it does not cache', async () => {
+    const { log, a } = replicas();
+    const { sequence } = await a.execute(owner, increment('a1'));
+    await a.observe(subject, sequence);
+    await a.observe(namesFor(ns).subjects.blocklist('nobody@localhost'), 7);
+    const loads = log.loads;
+    assert.deepEqual((await a.read(owner)).state.log, ['+a1']);
+    assert.equal(log.loads, loads);
+  });
+
+  it('waits for a load under way, so a state read just before the event is not kept', async () => {
+    let rival: (() => Promise<unknown>) | undefined;
+    /** The rival appends right after a look-up of the subject's last sequence. */
+    class RacingLog extends MemoryEventLog {
+      override async last(key: string) {
+        const position = await super.last(key);
+        const append = rival;
+        rival = undefined;
+        await append?.();
+        return position;
+      }
+    }
+    const log = new RacingLog();
+    const a = createMemoryEventStore(counter(ns), { log, source: 'test', clock: () => now });
+    const b = createMemoryEventStore(counter(ns), { log, source: 'test', clock: () => now });
+    let observed: Promise<void> | undefined;
+    rival = async () => {
+      const { sequence } = await b.execute(owner, increment('b1'));
+      observed = a.observe(subject, sequence);
+    };
+    assert.deepEqual((await a.read(owner)).state.log, [], 'read before the rival append');
+    await observed;
+    assert.deepEqual((await a.read(owner)).state.log, ['+b1']);
+  });
+});
+
+describe('memory event store: onLoad', () => {
+  it('is told of each load from the stream, never of an answer from the cache', async () => {
+    const loaded: [string, number][] = [];
+    const log = new MemoryEventLog();
+    const a = createMemoryEventStore(counter(ns), { log, source: 'test', clock: () => now, onLoad: async (key, { sequence }) => void loaded.push([key, sequence]) });
+    await a.execute(owner, increment('a1'));
+    await a.read(owner);
+    await a.load(owner);
+    assert.deepEqual(loaded, [
+      [owner, 0],
+      [owner, 1],
+    ]);
+  });
+});
