@@ -73,6 +73,8 @@ export function namesFor(ns: string) {
       presence: `${ns}_presence`,
       /** Block lists by owner, mirrored by every gateway replica (projection of the blocklist events). */
       blocklists: `${ns}_blocklists`,
+      /** Snapshots of long rosters (roster-sync's event store): a cache, never the truth. */
+      rosterSnapshots: `${ns}_roster_snapshots`,
       /** XEP-0012: when each account's last session ended. */
       lastActivity: `${ns}_last_activity`,
       /** Full JID (subjectToken) → the id Gatehouse gave the legacy client known by it (the gateway names it at binding since catalog v2). */

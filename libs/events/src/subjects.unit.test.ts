@@ -55,6 +55,7 @@ describe('namesFor', () => {
       secrets: 't1_secrets',
       presence: 't1_presence',
       blocklists: 't1_blocklists',
+      rosterSnapshots: 't1_roster_snapshots',
       lastActivity: 't1_last_activity',
       legacyClients: 't1_legacy_clients',
       loginFailures: 't1_login_failures',

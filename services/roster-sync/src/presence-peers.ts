@@ -39,6 +39,42 @@ export function presencePeers(owner: string, domain: string, lookup: PeerLookup)
   return peers;
 }
 
+/** Loads what `presencePeers` reads of other accounts, which is no longer all in memory. */
+export interface PeerLoader {
+  roster(bareJid: string): Promise<RosterState>;
+  blocked(bareJid: string): Promise<readonly string[]>;
+}
+
+/** Loads in flight at once: a large roster's contacts are read a few at a time, not all together. */
+const PEER_LOADS = 16;
+
+/**
+ * The lookup `presencePeers` needs for `owner`, whose roster is `roster`: the owner's block
+ * list, each local contact's block list, and the roster of each contact whose presence the
+ * owner may receive (§4.3.2 asks that contact's own roster). Nothing else is loaded.
+ */
+export async function loadPeerLookup(owner: string, domain: string, roster: RosterState, loader: PeerLoader): Promise<PeerLookup> {
+  const rosters = new Map<string, RosterState>([[owner, roster]]);
+  const blocked = new Map<string, readonly string[]>();
+  const loads: (() => Promise<void>)[] = [async () => void blocked.set(owner, await loader.blocked(owner))];
+  for (const contact of roster.contacts.values()) {
+    if (!isLocalAccount(contact.jid, domain) || contact.jid === owner) continue;
+    loads.push(async () => void blocked.set(contact.jid, await loader.blocked(contact.jid)));
+    if (contact.onRoster && hasTo(contact.subscription)) loads.push(async () => void rosters.set(contact.jid, await loader.roster(contact.jid)));
+  }
+  const next = loads.values();
+  const worker = async () => {
+    for (const load of next) await load();
+  };
+  await Promise.all(Array.from({ length: Math.min(PEER_LOADS, loads.length) }, worker));
+  const loaded = <T>(map: Map<string, T>, jid: string): T => {
+    const value = map.get(jid);
+    if (value === undefined) throw new Error(`presence peers of ${owner}: ${jid} was not loaded`);
+    return value;
+  };
+  return { roster: (jid) => loaded(rosters, jid), blocked: (jid) => loaded(blocked, jid) };
+}
+
 /** Without server-to-server links, only accounts of our own domain have presence to exchange. */
 function isLocalAccount(jid: string, domain: string): boolean {
   const parsed = tryParseJid(jid);

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { presencePeers } from './presence-peers.ts';
+import { loadPeerLookup, presencePeers } from './presence-peers.ts';
 import { initialState, newContact, type Contact, type RosterState } from './roster/roster.ts';
 
 const rosterOf = (...contacts: Partial<Contact>[]): RosterState => ({
@@ -35,5 +35,23 @@ describe('presence peers (RFC 6121 §4.2, §4.3 with XEP-0191)', () => {
       probe: ['both@x', 'to@x'],
       pending: ['<presence type="subscribe"/>'],
     });
+  });
+
+  it('loads only the block lists of local contacts and the rosters of contacts it may probe, and answers the same', async () => {
+    const asked: string[] = [];
+    const loader = {
+      roster: async (jid: string) => (asked.push(`roster ${jid}`), lookup.roster(jid)),
+      blocked: async (jid: string) => (asked.push(`blocked ${jid}`), lookup.blocked(jid)),
+    };
+    const loaded = await loadPeerLookup('me@x', 'x', rosters['me@x']!, loader);
+    assert.deepEqual(presencePeers('me@x', 'x', loaded), presencePeers('me@x', 'x', lookup));
+    assert.deepEqual(
+      asked.sort(),
+      [
+        'blocked me@x',
+        ...['asker@x', 'blocked@x', 'blocker@x', 'both@x', 'from@x', 'stale@x', 'to@x'].map((jid) => `blocked ${jid}`),
+        ...['blocked@x', 'blocker@x', 'both@x', 'stale@x', 'to@x'].map((jid) => `roster ${jid}`),
+      ].sort(),
+    );
   });
 });

@@ -1,11 +1,12 @@
 import { followStream, openKv, pageBudget, startService, type DurableIntake, type Follower, type NatsConnection, type RunningService } from '@gatehouse/bus';
-import { isBlocklistEvent, isRosterEvent, namesFor, type EndpointOf } from '@gatehouse/events';
+import { createNatsEventStore } from '@gatehouse/event-store';
+import { namesFor, type EndpointOf } from '@gatehouse/events';
 import type { Logger } from '@gatehouse/telemetry';
 import { accountDeletionIntake } from './account/account-deletion.ts';
 import { LastActivity } from './activity/last-activity.ts';
-import { BlocklistProjection, type BlocklistEntry } from './blocklist/blocklist-projection.ts';
-import * as blocklist from './blocklist/blocklist.ts';
-import { decide as decideBlocklist, defaultBlocklistLimits, type BlocklistCommand, type BlocklistLimits } from './blocklist/decide.ts';
+import { BlocklistProjection } from './blocklist/blocklist-projection.ts';
+import { defaultBlocklistLimits, type BlocklistLimits } from './blocklist/decide.ts';
+import { blocklistAggregate } from './blocklist/store.ts';
 import type { EndpointContext } from './endpoints/context.ts';
 import { rosterEndpoints } from './endpoints/roster.ts';
 import { storageEndpoints } from './endpoints/storage.ts';
@@ -13,11 +14,13 @@ import { subscriptionEndpoints } from './endpoints/subscription.ts';
 import type { ExternalRosterSource } from './external/http-roster-source.ts';
 import { OfflineStore } from './offline/offline-store.ts';
 import { defaultRosterLimits, type RosterLimits } from './roster/bounds.ts';
-import { decide as decideRoster, type RosterCommand } from './roster/decide.ts';
-import * as roster from './roster/roster.ts';
-import { AggregateView } from './store/aggregate-view.ts';
-import { createCommandHandler } from './store/command-handler.ts';
-import { natsAggregateStream } from './store/event-stream.ts';
+import { rosterAggregate } from './roster/store.ts';
+
+/** CloudEvents `source` of everything this service writes. */
+export const rosterSyncSource = 'gatehouse/roster-sync';
+
+/** Events folded into a roster between two of its snapshots. */
+const ROSTER_SNAPSHOT_EVERY = 100;
 
 export interface RosterSyncServiceDeps {
   nc: NatsConnection;
@@ -37,10 +40,12 @@ export interface RosterSyncServiceDeps {
   offlineMaxMessages?: number;
   /** OFFLINE_MAX_BYTES, default 2 MiB. */
   offlineMaxBytes?: number;
+  /** ROSTER_CACHE_BYTES: rosters this replica keeps loaded, as JSON bytes; default 32 MiB (block lists get a quarter of it on top). */
+  cacheBytes?: number;
 }
 
 export interface RosterSyncService {
-  /** Resolves once every stored roster and block list is folded in and the endpoints answer. */
+  /** Resolves once the endpoints answer: nothing is read from the rosters stream before. */
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -49,17 +54,16 @@ export const rosterSyncServiceVersion = '0.1.0';
 
 /**
  * The roster-sync service: owner of the roster and blocklist aggregates, the offline
- * message store and last activity, all of which an account's deletion clears. Like the
- * token service, every replica keeps every roster in memory, folded from the rosters
- * stream, and writes with optimistic concurrency, so replicas never coordinate.
+ * message store and last activity, all of which an account's deletion clears. A roster or
+ * block list is loaded from its own subject when a request needs it (@gatehouse/event-store),
+ * kept in a bounded cache and appended with optimistic concurrency, so replicas never
+ * coordinate and none replays the stream to start.
  */
 export function createRosterSyncService(deps: RosterSyncServiceDeps): RosterSyncService {
-  const { nc, ns, domain, logger, external, clock = () => new Date(), offlineMaxMessages = 1_000, offlineMaxBytes = 2 * 1024 * 1024 } = deps;
+  const { nc, ns, domain, logger, external, clock = () => new Date(), offlineMaxMessages = 1_000, offlineMaxBytes = 2 * 1024 * 1024, cacheBytes = 32 * 1024 * 1024 } = deps;
   const rosterLimits = { ...defaultRosterLimits, ...deps.rosterLimits };
   const blocklistLimits = { ...defaultBlocklistLimits, ...deps.blocklistLimits };
   const names = namesFor(ns);
-  const rosters = new AggregateView(roster.initialState, roster.evolve);
-  const blocklists = new AggregateView(blocklist.initialState, blocklist.evolve);
   const activity = new LastActivity(nc, ns, names, logger);
   let follower: Follower | undefined;
   let deletions: DurableIntake | undefined;
@@ -69,35 +73,44 @@ export function createRosterSyncService(deps: RosterSyncServiceDeps): RosterSync
     async start() {
       const pageBytes = pageBudget(nc);
       const projection = new BlocklistProjection(await openKv(nc, names.buckets.blocklists, { history: 1 }), pageBytes, logger);
-      let live = false;
-      follower = followStream(nc, { stream: names.streams.rosters, deliver: 'all', logger }, async (event, seq) => {
-        if (isRosterEvent(event)) rosters.apply(event.data.owner, event, seq);
-        else if (isBlocklistEvent(event) && blocklists.apply(event.data.owner, event, seq) && live) {
-          // Appended by another replica: this one mirrors it too (the write is idempotent).
-          await projection.publish(event.data.owner, blocklists.get(event.data.owner).state.blocked, seq);
-        }
+      const common = { stream: names.streams.rosters, source: rosterSyncSource, clock, logger };
+      const rosters = await createNatsEventStore(nc, rosterAggregate(names.subjects.roster, rosterLimits), {
+        ...common,
+        cacheBytes,
+        snapshots: { bucket: names.buckets.rosterSnapshots, every: ROSTER_SNAPSHOT_EVERY },
       });
-      // Answering before the history is folded in would hand out empty rosters.
+      const blocklists = await createNatsEventStore(nc, blocklistAggregate(names.subjects.blocklist, blocklistLimits), {
+        ...common,
+        cacheBytes: Math.floor(cacheBytes / 4),
+        /**
+         * The mirror is written after each append, so it misses a change only when the
+         * appending replica died in between. Reconciling every list at start would need all
+         * of history; instead each list is checked whenever a replica loads it (a cache miss,
+         * or after another replica's change dropped the cached one), which the change's own
+         * owner and contacts cause at their next login at the latest.
+         */
+        onLoad: async (owner, { state, sequence }) => {
+          if (sequence === 0) return;
+          await projection.publish(owner, state.blocked, sequence).catch((error: unknown) => {
+            logger.warn({ err: error, owner }, 'block list mirror not checked; the next load checks it again');
+          });
+        },
+      });
+      // From now on, each append of another replica drops what this one cached of that
+      // roster or block list, so the next request reads it from the stream (roster.get and
+      // presence.peers answer from the cache). Every subject goes to both stores: each
+      // ignores the subjects it does not cache.
+      follower = followStream(nc, { stream: names.streams.rosters, deliver: 'new', logger }, async (event, seq) => {
+        await rosters.observe(event.subject, seq);
+        await blocklists.observe(event.subject, seq);
+      });
+      // Resolves once the follower knows where "now" is: no entry can be cached before that.
       await follower.caughtUp;
-      await projection.reconcile(nonEmptyBlocklists(blocklists));
-      live = true;
 
       const offline = new OfflineStore(nc, names, { maxMessages: offlineMaxMessages, maxBytes: offlineMaxBytes, pageBytes }, logger);
       await offline.ensure();
       await activity.start();
 
-      const executeRoster = createCommandHandler({
-        view: rosters,
-        stream: natsAggregateStream({ nc, stream: names.streams.rosters, subjectOf: names.subjects.roster, isFact: isRosterEvent, ...roster }),
-        decide: (command: RosterCommand, state) => decideRoster(command, state, { now: clock(), ...rosterLimits }),
-        keyOf: (command) => command.owner,
-      });
-      const blocklistHandler = createCommandHandler({
-        view: blocklists,
-        stream: natsAggregateStream({ nc, stream: names.streams.rosters, subjectOf: names.subjects.blocklist, isFact: isBlocklistEvent, ...blocklist }),
-        decide: (command: BlocklistCommand, state) => decideBlocklist(command, state, clock(), blocklistLimits),
-        keyOf: (command) => command.owner,
-      });
       const ctx: EndpointContext = {
         domain,
         external,
@@ -105,12 +118,12 @@ export function createRosterSyncService(deps: RosterSyncServiceDeps): RosterSync
         blocklists,
         rosterLimits,
         pageBytes,
-        executeRoster,
+        executeRoster: (command) => rosters.execute(command.owner, command),
         async executeBlocklist(command) {
-          const decided = await blocklistHandler(command);
+          const outcome = await blocklists.execute(command.owner, command);
           // Before answering, so the gateways' mirrors are updated by the time the client hears back.
-          if (decided.facts.length > 0) await projection.publish(command.owner, decided.after.blocked, blocklists.get(command.owner).sequence);
-          return decided;
+          if (outcome.events.length > 0) await projection.publish(command.owner, outcome.state.blocked, outcome.sequence);
+          return outcome;
         },
         offline,
         offlineLimit: offlineMaxMessages,
@@ -125,7 +138,7 @@ export function createRosterSyncService(deps: RosterSyncServiceDeps): RosterSync
         { ...rosterEndpoints(ctx), ...subscriptionEndpoints(ctx), ...storageEndpoints(ctx) } satisfies Record<EndpointOf<'roster-sync'>, unknown>,
         logger,
       );
-      logger.info({ external: external !== undefined }, 'rosters loaded');
+      logger.info({ external: external !== undefined }, 'serving rosters');
     },
     async stop() {
       await service?.stop();
@@ -133,13 +146,4 @@ export function createRosterSyncService(deps: RosterSyncServiceDeps): RosterSync
       await follower?.stop();
     },
   };
-}
-
-function nonEmptyBlocklists(view: AggregateView<blocklist.BlocklistState, blocklist.BlocklistFact>): Map<string, BlocklistEntry> {
-  const lists = new Map<string, BlocklistEntry>();
-  for (const owner of view.keys()) {
-    const { state, sequence } = view.get(owner);
-    if (state.blocked.length > 0) lists.set(owner, { jids: state.blocked, seq: sequence });
-  }
-  return lists;
 }

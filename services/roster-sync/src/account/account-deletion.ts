@@ -26,7 +26,8 @@ export interface AccountDeletionDeps extends Pick<EndpointContext, 'domain' | 'e
 }
 
 export async function forgetAccount(jid: string, deletedAt: string, deps: AccountDeletionDeps): Promise<void> {
-  const { state } = deps.rosters.get(jid);
+  // As stored, not as cached: the contacts to tell are the ones the roster holds now.
+  const { state } = await deps.rosters.load(jid);
   // The web app owns external rosters, subscriptions included.
   if (!deps.external && !changedSinceDeletion(state, deletedAt)) {
     for (const contact of state.contacts.values()) {

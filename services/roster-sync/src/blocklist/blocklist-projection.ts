@@ -2,11 +2,12 @@
  * Block lists as KV `<ns>_blocklists` (key: subjectToken of the owner, value: its
  * blocked JIDs and the stream sequence they reflect). Every gateway replica mirrors the
  * bucket through one watch, so deciding whether a stanza is blocked needs no request.
- * It is a projection of the blocklist events: written after each append, by the stream
- * follower for appends made elsewhere, and reconciled with the folded stream at start.
+ * It is a projection of the blocklist events: written after each append, and checked
+ * again whenever a replica loads the list from the stream (service.ts), which repairs what
+ * a replica dying between its append and this write left behind.
  */
 import { fillPage, type KV } from '@gatehouse/bus';
-import { fromSubjectToken, subjectToken } from '@gatehouse/events';
+import { subjectToken } from '@gatehouse/events';
 import type { Logger } from '@gatehouse/telemetry';
 
 export interface BlocklistEntry {
@@ -52,18 +53,5 @@ export class BlocklistProjection {
       this.logger.warn({ owner, blocked: jids.length, mirrored: items.length }, 'block list too large for one KV value; gateways enforce only its first part until it shrinks');
     }
     return items.length < jids.length ? items : jids;
-  }
-
-  /** Makes the bucket match the folded stream: after a crash between an append and its write. */
-  async reconcile(lists: Map<string, BlocklistEntry>): Promise<void> {
-    const stale: string[] = [];
-    for await (const key of await this.kv.keys()) {
-      // Gateways' mirror sync markers (`sync.<replica>`) are no owners: base64url has no dot.
-      if (key.includes('.')) continue;
-      const owner = fromSubjectToken(key);
-      if (!lists.has(owner)) stale.push(owner);
-    }
-    for (const owner of stale) await this.kv.delete(subjectToken(owner));
-    for (const [owner, entry] of lists) await this.publish(owner, entry.jids, entry.seq);
   }
 }

@@ -22,16 +22,16 @@ export function rosterEndpoints(ctx: EndpointContext) {
     'roster.get': async (request) => {
       const owner = account(ctx, request.jid);
       // Only the first page fetches: later ones continue the version the first one read.
-      if (request.cursor === undefined && ctx.external && (request.refresh || !ctx.rosters.get(owner).state.synced)) {
+      if (request.cursor === undefined && ctx.external && (request.refresh || !(await ctx.rosters.read(owner)).state.synced)) {
         try {
           await syncExternal(ctx, owner);
         } catch (error) {
           // Prosody would end the session; keeping the last good roster serves the user better.
-          if (!(error instanceof RosterFetchError) || !ctx.rosters.get(owner).state.synced) throw error;
+          if (!(error instanceof RosterFetchError) || !(await ctx.rosters.read(owner)).state.synced) throw error;
           ctx.logger.warn({ err: error, owner }, 'external roster fetch failed; serving the last good roster');
         }
       }
-      const { state } = ctx.rosters.get(owner);
+      const { state } = await ctx.rosters.read(owner);
       const page = pageOf(rosterItems(state), {
         version: state.version,
         cursor: request.cursor,
@@ -69,13 +69,13 @@ export async function syncExternal(ctx: EndpointContext, owner: string): Promise
   const items = await ctx.external!.fetch(owner.slice(0, owner.indexOf('@')));
   const problem = externalRosterProblem(items, ctx.rosterLimits);
   if (problem !== undefined) throw new RosterFetchError(`the web app's roster for ${owner} is over the limits: ${problem}`);
-  const { facts } = await ctx.executeRoster({ type: 'ApplyExternalRoster', owner, items });
+  const { events } = await ctx.executeRoster({ type: 'ApplyExternalRoster', owner, items });
   // A large difference is stored as several synced events (roster/event-chunks.ts).
   const changes: ExternalChanges = { set: [], removed: [] };
-  for (const fact of facts) {
-    if (fact.type !== 'gatehouse.roster.synced.v1') continue;
-    changes.set.push(...fact.data.set);
-    changes.removed.push(...fact.data.removed);
+  for (const { event } of events) {
+    if (event.type !== 'gatehouse.roster.synced.v1') continue;
+    changes.set.push(...event.data.set);
+    changes.removed.push(...event.data.removed);
   }
   return changes;
 }

@@ -10,18 +10,18 @@ const normalItems = (items: string[]) => items.map((item, i) => normalJid(item, 
 export function storageEndpoints(ctx: EndpointContext) {
   return catalogEndpoints('roster-sync', {
     'block.list': async (request) => {
-      const { state, sequence } = ctx.blocklists.get(account(ctx, request.jid));
+      const { state, sequence } = await ctx.blocklists.read(account(ctx, request.jid));
       return pageOf(state.blocked, { version: sequence, cursor: request.cursor, budget: ctx.pageBytes });
     },
     'block.add': async (request) => {
       const jids = normalItems(request.items);
-      const { facts } = await ctx.executeBlocklist({ type: 'BlockJids', owner: account(ctx, request.jid), jids });
-      return { added: facts.flatMap((fact) => fact.data.jids) };
+      const { events } = await ctx.executeBlocklist({ type: 'BlockJids', owner: account(ctx, request.jid), jids });
+      return { added: events.flatMap(({ event }) => event.data.jids) };
     },
     'block.remove': async (request) => {
       const jids = normalItems(request.items);
-      const { facts } = await ctx.executeBlocklist({ type: 'UnblockJids', owner: account(ctx, request.jid), jids });
-      return { removed: facts.flatMap((fact) => fact.data.jids) };
+      const { events } = await ctx.executeBlocklist({ type: 'UnblockJids', owner: account(ctx, request.jid), jids });
+      return { removed: events.flatMap(({ event }) => event.data.jids) };
     },
     'offline.store': async (request) => {
       await ctx.offline.store(account(ctx, request.jid), request.stanza);

@@ -10,7 +10,7 @@ import { ForbiddenError, RosterFetchError } from '../errors.ts';
 import { subscriptionStateOf } from '../roster/decide.ts';
 import type { RosterState } from '../roster/roster.ts';
 import { hasFrom, transition, type Direction, type SubscriptionPresence } from '../roster/subscription-states.ts';
-import { peersPage, presencePeers } from '../presence-peers.ts';
+import { loadPeerLookup, peersPage, presencePeers } from '../presence-peers.ts';
 import type { EndpointContext } from './context.ts';
 import { account, refuseExternal, syncExternal } from './roster.ts';
 import { normalBareJid } from './schemas.ts';
@@ -26,7 +26,7 @@ export function subscriptionEndpoints(ctx: EndpointContext) {
       direction === 'outbound'
         ? ({ type: 'SendSubscriptionPresence', owner: account(ctx, owner), contact, presence } as const)
         : ({ type: 'ReceiveSubscriptionPresence', owner: account(ctx, owner), contact, presence, ...(request === undefined ? {} : { request }) } as const);
-    const { before, after } = await ctx.executeRoster(command);
+    const { before, state: after } = await ctx.executeRoster(command);
     const outcome = transition(direction, presence, subscriptionStateOf(before.contacts.get(contact)));
     return { pass: outcome.pass, autoReply: outcome.autoReply, presence: presenceEffect(before, after, contact, outcome.autoReply !== undefined) };
   };
@@ -41,25 +41,26 @@ export function subscriptionEndpoints(ctx: EndpointContext) {
     },
     'presence.peers': async (request) => {
       const owner = account(ctx, request.jid);
-      if (request.cursor === undefined && ctx.external && !ctx.rosters.get(owner).state.synced) {
+      if (request.cursor === undefined && ctx.external && !(await ctx.rosters.read(owner)).state.synced) {
         await syncExternal(ctx, owner).catch((error: unknown) => {
           if (!(error instanceof RosterFetchError)) throw error;
           ctx.logger.warn({ err: error, owner }, 'external roster fetch failed; presence goes to the contacts known');
         });
       }
-      const peers = presencePeers(owner, ctx.domain, {
-        roster: (jid) => ctx.rosters.get(jid).state,
-        blocked: (jid) => ctx.blocklists.get(jid).state.blocked,
+      const { state, sequence } = await ctx.rosters.read(owner);
+      const lookup = await loadPeerLookup(owner, ctx.domain, state, {
+        roster: async (jid) => (await ctx.rosters.read(jid)).state,
+        blocked: async (jid) => (await ctx.blocklists.read(jid)).state.blocked,
       });
       // Paged: pending requests (up to 16 KiB each) and contacts of a roster stored over the
       // limits can outgrow one NATS message. The owner's roster sequence versions the pages.
-      return peersPage(peers, { version: ctx.rosters.get(owner).sequence, cursor: request.cursor, budget: ctx.pageBytes });
+      return peersPage(presencePeers(owner, ctx.domain, lookup), { version: sequence, cursor: request.cursor, budget: ctx.pageBytes });
     },
     'activity.last': async (request) => {
       const owner = normalBareJid(request.jid, 'jid');
       const requester = normalBareJid(request.requester, 'requester');
       // XEP-0012 §4: only who may see the account's presence may learn when it was last seen.
-      const contact = ctx.rosters.get(account(ctx, owner)).state.contacts.get(requester);
+      const contact = (await ctx.rosters.read(account(ctx, owner))).state.contacts.get(requester);
       if (requester !== owner && !(contact?.onRoster && hasFrom(contact.subscription))) {
         throw new ForbiddenError(`${requester} is not subscribed to the presence of ${owner}`);
       }
