@@ -138,6 +138,9 @@ export function createRosterSyncService(deps: RosterSyncServiceDeps): RosterSync
         { ...rosterEndpoints(ctx), ...subscriptionEndpoints(ctx), ...storageEndpoints(ctx) } satisfies Record<EndpointOf<'roster-sync'>, unknown>,
         logger,
       );
+      // The endpoints' subscriptions reach the server with the next flush: once it is done,
+      // a request from another connection finds this replica (start() promises answers).
+      await nc.flush();
       logger.info({ external: external !== undefined }, 'serving rosters');
     },
     async stop() {
