@@ -26,6 +26,11 @@ export class ByteLru<V> {
     return entry.value;
   }
 
+  /** The entry, its place in the order unchanged. */
+  peek(key: string): V | undefined {
+    return this.#entries.get(key)?.value;
+  }
+
   set(key: string, value: V, bytes: number): void {
     this.delete(key);
     if (bytes > this.maxBytes) return;

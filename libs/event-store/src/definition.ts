@@ -110,4 +110,12 @@ export interface EventStore<Key, Command, State, E> {
   read(key: Key): Promise<Known<State>>;
   /** The state as stored now: the subject's last sequence is looked up, and only events the cache lacks are read. */
   load(key: Key): Promise<Known<State>>;
+  /**
+   * Tells the store that `subject` has an event at stream sequence `sequence` (a follower of
+   * the stream from now on saw it): a cached entry older than that is dropped, so the next
+   * command or read loads it. For answers that must not come from a state another replica
+   * has since changed, and for decisions that are not confirmed against the stream. Runs
+   * after the aggregate's commands in flight.
+   */
+  observe(subject: string, sequence: number): Promise<void>;
 }

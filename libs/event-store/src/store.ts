@@ -122,6 +122,12 @@ export function createEventStore<Key, Command, State, E extends GatehouseEvent>(
       const subject = definition.subject(key);
       return queue.run(subject, async () => known(await load(subject)));
     },
+    observe(subject, sequence) {
+      // Queued behind the subject's commands: a load in flight may cache a state older than `sequence`.
+      return queue.run(subject, async () => {
+        if ((cache.peek(subject)?.sequence ?? sequence) < sequence) cache.delete(subject);
+      });
+    },
   };
 }
 

@@ -148,6 +148,29 @@ describe('memory event store: confirming answers decided on the cache', () => {
   });
 });
 
+describe('memory event store: observing the stream', () => {
+  it("drops a cached entry older than an observed event, so the next read loads another replica's append", async () => {
+    const { log, a, b } = replicas();
+    await a.execute(owner, increment('a1'));
+    const { sequence } = await b.execute(owner, increment('b1'));
+    assert.deepEqual((await a.read(owner)).state.log, ['+a1'], 'the cache alone does not know of b1');
+    await a.observe(namesFor(ns).subjects.blocklist(owner), sequence);
+    const loads = log.loads;
+    assert.deepEqual(await a.read(owner), { state: { count: 2, log: ['+a1', '+b1'] }, sequence });
+    assert.equal(log.loads - loads, 1);
+  });
+
+  it('keeps an entry that has the observed event already (its own append, delivered after)', async () => {
+    const { log, a } = replicas();
+    const { sequence } = await a.execute(owner, increment('a1'));
+    await a.observe(namesFor(ns).subjects.blocklist(owner), sequence);
+    await a.observe(namesFor(ns).subjects.blocklist('nobody@localhost'), 7);
+    const loads = log.loads;
+    await a.read(owner);
+    assert.equal(log.loads, loads, 'still cached');
+  });
+});
+
 describe('memory event store: cache bounded by bytes', () => {
   it('evicts the least recently used aggregate, which the next command loads again', async () => {
     // Each counter below is `{"count":1,"log":["+x1"]}` as JSON: 25 bytes; 60 hold two.
