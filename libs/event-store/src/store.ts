@@ -104,9 +104,16 @@ export function createEventStore<Key, Command, State, E extends GatehouseEvent>(
         for (const fact of facts) {
           const event = toEvent(fact, { subject, source, id: eventId?.(fact) });
           const { seq, duplicate } = await log.append(event, entry.sequence);
-          // Stored before (a redelivered command with a deterministic id) where the state decided on
-          // did not have it: as stale as a conflict, and handled the same way.
-          if (duplicate) throw new WrongExpectedSequenceError(subject, entry.sequence);
+          if (duplicate) {
+            // Stored before (a redelivered command with a deterministic id) where the state decided on
+            // did not have it: as stale as a conflict, and handled the same way.
+            if (!fresh) throw new WrongExpectedSequenceError(subject, entry.sequence);
+            // Decided again on the stream's own state: the aggregate has moved past that event (a
+            // command redelivered long after, e.g. its source read again from the start). It is in
+            // the stream already; storing it again is what the id exists to prevent.
+            logger.debug({ aggregate: definition.name, subject, eventId: event.id }, 'stored before: not appended again');
+            continue;
+          }
           stored.push({ event, sequence: seq });
           entry = await remember(subject, { state: definition.evolve(entry.state, asFact(event)), sequence: seq, eventId: event.id, sinceSnapshot: entry.sinceSnapshot + 1 });
         }

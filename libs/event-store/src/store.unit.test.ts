@@ -97,6 +97,19 @@ describe('memory event store: conflicts', () => {
     assert.deepEqual(outcome.state, { count: 1, log: ['+x1'] });
     assert.equal(log.stored.length, 1);
   });
+
+  it('stores nothing for a command redelivered after the aggregate moved past its event, and succeeds', async () => {
+    const { log, a } = replicas();
+    const eventId = () => '5d0c2a7e-3b1f-4c55-8a61-0e9f3d2c4b77';
+    await a.execute(owner, increment('x1'));
+    await a.execute(owner, { type: 'DecrementIfAny', owner, id: 'y1' }, { eventId });
+    await a.execute(owner, increment('x2'));
+    // Read again from the start, the source of y1 decides -y1 again on a counter at 1: its id is stored.
+    const outcome = await a.execute(owner, { type: 'DecrementIfAny', owner, id: 'y1' }, { eventId });
+    assert.deepEqual(outcome.events, []);
+    assert.deepEqual(outcome.state, { count: 1, log: ['+x1', '-y1', '+x2'] });
+    assert.equal(log.stored.length, 3);
+  });
 });
 
 describe('memory event store: confirming answers decided on the cache', () => {
@@ -145,6 +158,29 @@ describe('memory event store: confirming answers decided on the cache', () => {
     const loads = log.loads;
     await assert.rejects(a.execute(owner, decrement('a1')), CounterEmptyError);
     assert.equal(log.loads, loads);
+  });
+});
+
+describe('memory event store: observing the stream', () => {
+  it("drops a cached entry older than an observed event, so the next read loads another replica's append", async () => {
+    const { log, a, b } = replicas();
+    await a.execute(owner, increment('a1'));
+    const { sequence } = await b.execute(owner, increment('b1'));
+    assert.deepEqual((await a.read(owner)).state.log, ['+a1'], 'the cache alone does not know of b1');
+    await a.observe(namesFor(ns).subjects.blocklist(owner), sequence);
+    const loads = log.loads;
+    assert.deepEqual(await a.read(owner), { state: { count: 2, log: ['+a1', '+b1'] }, sequence });
+    assert.equal(log.loads - loads, 1);
+  });
+
+  it('keeps an entry that has the observed event already (its own append, delivered after)', async () => {
+    const { log, a } = replicas();
+    const { sequence } = await a.execute(owner, increment('a1'));
+    await a.observe(namesFor(ns).subjects.blocklist(owner), sequence);
+    await a.observe(namesFor(ns).subjects.blocklist('nobody@localhost'), 7);
+    const loads = log.loads;
+    await a.read(owner);
+    assert.equal(log.loads, loads, 'still cached');
   });
 });
 

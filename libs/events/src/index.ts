@@ -204,5 +204,6 @@ export {
   type ListRequestName,
   type RebuildProgress,
   type ClientListing,
+  type ClientLogins,
   type GrantListing,
 } from './requests.ts';

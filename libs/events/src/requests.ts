@@ -82,6 +82,22 @@ const clientListing = z
   })
   .describe('one client with access to the account (docs/client-management.md)');
 
+const clientLogins = z
+  .object({
+    clientId: z.string(),
+    lastSeen: z.string(),
+    passwordUsedAt: z.string().optional(),
+    fastUsedAt: z.string().optional(),
+    sessions: z.array(
+      z.object({
+        sessionId: z.string(),
+        fullJid: z.string().optional().describe('set once the session is bound'),
+        establishedAt: z.string().optional().describe('absent for a session known from history written before catalog v2'),
+      }),
+    ),
+  })
+  .describe("what one known client's logins changed: its live sessions, last sight, last password and FAST use");
+
 const rebuildProgress = z.object({
   applied: z.number().describe('messages applied since the rebuild began'),
   total: z.number().describe('messages in the stream when it began'),
@@ -215,6 +231,13 @@ export const requests = {
     request: z.object({ jid, cursor: pageCursor }).strict(),
     reply: page(clientListing),
     errors: ['jid-malformed', 'account-not-found', 'page-expired'],
+    paged: true,
+  }),
+  'projections.clients.logins': endpoint({
+    summary: 'every known client of the account, listed or not, with its live sessions and last uses (what client-registry decides revocations and the client limit on), by client id',
+    request: z.object({ jid, cursor: pageCursor }).strict(),
+    reply: page(clientLogins),
+    errors: ['jid-malformed', 'page-expired'],
     paged: true,
   }),
   'projections.activity.last': endpoint({
@@ -351,6 +374,7 @@ export type ListRequestName = { [Name in PagedRequestName]: ReplyOf<Name> extend
 export const rebuildProgressSchema = rebuildProgress;
 export type RebuildProgress = z.output<typeof rebuildProgress>;
 export type ClientListing = z.output<typeof clientListing>;
+export type ClientLogins = z.output<typeof clientLogins>;
 export type GrantListing = z.output<typeof grantListing>;
 
 /** `<namespace>.<service>.<endpoint>`: the service groups of namesFor(ns).services, and the endpoint. */

@@ -59,6 +59,8 @@ export function namesFor(ns: string) {
       /** One client of an account: its XEP-0388 id, or the id the registry gave a legacy client. */
       client: (bareJid: string, clientId: string) => `${ns}.client.${subjectToken(bareJid)}.${subjectToken(clientId)}`,
       clients: `${ns}.client.>`,
+      /** Every client of one account: one wildcard, so one filter subject (nats-server 2.9) reads them all. */
+      accountClients: (bareJid: string) => `${ns}.client.${subjectToken(bareJid)}.*`,
       /** Session-ending notices for one account (catalog v2). */
       control: (bareJid: string) => `${ns}.control.${subjectToken(bareJid)}`,
       controls: `${ns}.control.>`,

@@ -1,23 +1,21 @@
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { ensureStreams, readAggregate, request, ServiceError, type NatsConnection } from '@gatehouse/bus';
+import { readAggregate, request, ServiceError, type NatsConnection } from '@gatehouse/bus';
 import { isClientEvent, isControlEvent, namesFor, type ClientEvent } from '@gatehouse/events';
 import { createLogger } from '@gatehouse/telemetry';
-import { setupNats, type NatsTestContext } from '@gatehouse/testing';
-import { createTokenService, type TokenService } from '@gatehouse/token';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { createClientRegistryService, type ClientRegistryService } from './service.ts';
 import { testGateway } from './test-gateway.ts';
+import { startRegistryStack } from './test-stack.ts';
 
 const logger = createLogger('client-registry-test', process.env.LOG_LEVEL ?? 'silent');
 const alice = 'alice@localhost';
 
-describe('client registry on NATS, with the token service', { timeout: 120_000 }, () => {
-  let context: NatsTestContext;
+describe('client registry on NATS, with the token and projections services', { timeout: 120_000 }, () => {
+  let stack: Awaited<ReturnType<typeof startRegistryStack>>;
   let nc: NatsConnection;
   let ns: string;
-  let token: TokenService;
   let registry: ClientRegistryService;
   let gateway: ReturnType<typeof testGateway>;
 
@@ -43,19 +41,15 @@ describe('client registry on NATS, with the token service', { timeout: 120_000 }
     });
 
   before(async () => {
-    context = await setupNats();
-    ({ nc, ns } = context);
-    await ensureStreams(nc, ns);
-    token = createTokenService({ nc, ns, domain: 'localhost', logger });
-    await token.start();
+    stack = await startRegistryStack(logger);
+    ({ nc, ns } = stack);
     await start();
     gateway = testGateway(nc, ns);
     await gateway.token('account.create', { jid: alice, password: 'wonderland' });
   });
   after(async () => {
     await registry?.stop();
-    await token?.stop();
-    await context.cleanup();
+    await stack?.stop();
   });
 
   it('builds a SASL2 client from its first login, grant and token, user agent as first seen; a second login appends nothing', async () => {
@@ -171,7 +165,7 @@ describe('client registry on NATS, with the token service', { timeout: 120_000 }
     assert.deepEqual(await revoke('client/phone'), {});
   });
 
-  it('knows live sessions again after a restart: it folds the sessions stream', async () => {
+  it('knows live sessions after a restart: the projections service holds them, nothing is folded', async () => {
     const session = await gateway.login({ jid: alice, clientId: 'watch', method: 'fast' }, { bind: 'watch.1' });
     await settle();
     await registry.stop();

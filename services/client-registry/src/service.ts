@@ -1,5 +1,6 @@
 import {
   ServiceError,
+  callAll,
   durableIntake,
   legacyClientIds,
   ensureStreams,
@@ -15,23 +16,22 @@ import {
   type NatsConnection,
   type RunningService,
 } from '@gatehouse/bus';
-import { isClientEvent, namesFor } from '@gatehouse/events';
+import { createNatsEventStore, KeyedQueue } from '@gatehouse/event-store';
+import { namesFor } from '@gatehouse/events';
 import type { Logger } from '@gatehouse/telemetry';
-import type { ClientFact } from './client/client.ts';
-import { clientEndpoints } from './endpoints.ts';
-import { handleAccountEvent } from './intake/account-intake.ts';
-import { accountFactsFrom } from './intake/account-facts.ts';
-import type { IntakeDeps } from './intake/intake-deps.ts';
-import { KeyedQueue } from '@gatehouse/event-store';
-import { SessionIntake } from './intake/session-intake.ts';
-import { LoginView } from './logins/login-view.ts';
-import { SessionReader } from './logins/session-reader.ts';
-import { handleTokenEvent } from './intake/token-intake.ts';
+import { clientAggregate } from './client/aggregate.ts';
 import { ClientNotFoundError } from './client/decide.ts';
+import { clientEndpoints } from './endpoints.ts';
+import { accountFactsFrom } from './intake/account-facts.ts';
+import { handleAccountEvent } from './intake/account-intake.ts';
+import type { IntakeDeps } from './intake/intake-deps.ts';
+import { SessionIntake } from './intake/session-intake.ts';
+import { handleTokenEvent } from './intake/token-intake.ts';
+import { loginFactsFrom } from './logins/login-facts.ts';
+import { PreV2Sessions } from './logins/pre-v2-sessions.ts';
+import { SessionReader } from './logins/session-reader.ts';
 import { revokeClient, type RevokeDeps, type RevokeRequest } from './revoke/revoke.ts';
-import { natsClientStream, registrySource } from './store/client-stream.ts';
-import { ClientView } from './store/client-view.ts';
-import { createClientHandler } from './store/handler.ts';
+import { natsAccountClients, natsClientSubjectCount, registrySource, type ClientStore } from './store/clients.ts';
 
 export interface ClientRegistryServiceDeps {
   nc: NatsConnection;
@@ -47,10 +47,12 @@ export interface ClientRegistryServiceDeps {
   maxClientsPerAccount?: number;
   /** Delay before a failed event is handled again (ms); default 1 s. */
   retryDelayMs?: number;
+  /** Bytes of client state the cache of loaded clients may hold (@gatehouse/event-store); default 32 MiB. */
+  cacheBytes?: number;
 }
 
 export interface ClientRegistryService {
-  /** Resolves once the client aggregates are loaded, the intakes run and the endpoints answer. */
+  /** Resolves once the intakes run and the endpoints answer; nothing is read from history first. */
   start(): Promise<void>;
   stop(): Promise<void>;
   revoke(request: RevokeRequest): Promise<void>;
@@ -66,17 +68,19 @@ const CONSUMER = 'client-registry';
 
 /**
  * The client registry: owner of the client aggregates (mod_client_management's records).
- * It keeps them in memory, folded from the clients stream, and keeps them current from
- * what the gateways (sessions stream) and the token service (tokens stream) report and
- * from account changes; it answers `client.revoke`.
+ * It keeps them current from what the gateways (sessions stream) and the token service
+ * (tokens stream) report and from account changes, and answers `client.revoke`.
  *
- * Since catalog v2 a login is stored once, as session.established, and the registry
- * appends a client event only when a login changes the client. What every login changes
- * (live sessions, last seen, last password and FAST use) it keeps in a login view in
- * memory, and rebuilds that at start by folding the sessions stream, as it folds the
- * clients stream: restart-safe without a write per login. The sessions stream ages out
- * (STREAM_SESSIONS_MAX_AGE_S, 90 days by default); a use older than that is still in the
- * record, as of the client event that last restated it.
+ * It holds only what it serves: a client is loaded from its own subject when a command
+ * needs it (@gatehouse/event-store), kept in a bounded cache, and appended with the
+ * expected last subject sequence; "every client of an account" is one wildcard read of
+ * that account's subjects. Nothing is replayed at start. Since catalog v2 a login is
+ * stored once, as session.established, and a client event only when a login changes the
+ * client; what every login changes (live sessions, last sight, last password and FAST
+ * use) is the projections service's (`projections.clients.logins`), fetched when a
+ * revocation or the client limit needs it. Replicas share the durable intakes and the
+ * requests; each follows the clients stream from now on to drop what another replica
+ * changed from its cache (clientAggregate says which decisions rely on it).
  */
 export function createClientRegistryService({
   nc,
@@ -87,14 +91,15 @@ export function createClientRegistryService({
   enforceClientIds = false,
   maxClientsPerAccount = 64,
   retryDelayMs,
+  cacheBytes,
 }: ClientRegistryServiceDeps): ClientRegistryService {
   const names = namesFor(ns);
-  const logins = new LoginView();
-  const view = new ClientView(logins);
-  const stream = natsClientStream(nc, ns);
-  const execute = createClientHandler({ view, stream, clock });
   const token = serviceCaller(nc, ns, 'token');
+  const clientsOf = natsAccountClients(nc, names);
+  const preV2 = new PreV2Sessions();
+  const loginsOf = async (jid: string) => preV2.addTo(jid, loginFactsFrom((await callAll(nc, ns, 'projections.clients.logins', { jid })).items));
   const intakes: DurableIntake[] = [];
+  let clients: ClientStore | undefined;
   let follower: Follower | undefined;
   let api: RunningService | undefined;
 
@@ -104,15 +109,11 @@ export function createClientRegistryService({
     return results.every(Boolean);
   };
 
-  const revokeDeps: RevokeDeps = {
-    view,
-    execute,
+  const revokeDeps = (store: ClientStore): RevokeDeps => ({
+    clients: store,
+    clientsOf,
+    loginsOf,
     clock,
-    async refresh(key) {
-      // One read of the last sequence; the whole history only when the view lags it.
-      if ((await stream.lastSequence(key)) !== view.get(key).sequence) view.replace(key, await stream.load(key));
-      return view.state(key);
-    },
     async revokeGrant({ jid, clientId }, reason) {
       await token('grant.revoke', { jid, clientId, reason }).catch((error: unknown) => {
         if (!(error instanceof ServiceError && error.code === 'grant-not-found')) throw error;
@@ -120,61 +121,54 @@ export function createClientRegistryService({
     },
     publishAccessCut: (notice) => publishAccessCut(nc, ns, notice, registrySource),
     accountExists: async (jid) => (await token('account.exists', { jid })).exists,
-  };
+  });
 
   const revoke = async (revocation: RevokeRequest) => {
+    if (!clients) throw new Error('the client registry is not started');
+    const deps = revokeDeps(clients);
     try {
-      return await revokeClient(revokeDeps, revocation);
+      return await revokeClient(deps, revocation);
     } catch (error) {
       // The listing reads logins straight from the sessions stream (catalog v2), so a user may
-      // revoke a client this registry has not read yet: read what was stored, then decide again.
+      // revoke a client the registry has not recorded yet: handle what was stored, then decide again.
       if (!(error instanceof ClientNotFoundError) || !(await settled(REVOKE_CATCH_UP_MS))) throw error;
-      return revokeClient(revokeDeps, revocation);
+      return revokeClient(deps, revocation);
     }
-  };
-
-  /**
-   * The login view as of every session event stored now. The sessions intake then resumes
-   * where its acks reached, which may be before: the view skips what it has folded, the
-   * decisions are taken again (and store nothing twice).
-   */
-  const foldLogins = async (legacyIds: ReturnType<typeof legacyClientIds>) => {
-    const reader = new SessionReader({ logins, legacyIds, enforceClientIds, nameLegacyClients: false });
-    const fold = followStream(nc, { stream: names.streams.sessions, deliver: 'all', logger }, async (event, seq) => {
-      logins.apply(await reader.read(event), seq);
-    });
-    await fold.caughtUp;
-    await fold.stop();
   };
 
   return {
     async start() {
       await ensureStreams(nc, ns);
-      const legacyIds = legacyClientIds(await openKv(nc, names.buckets.legacyClients));
-      follower = followStream(nc, { stream: names.streams.clients, deliver: 'all', logger }, (event, seq) => {
-        if (isClientEvent(event)) view.apply(event as ClientFact, seq);
+      const store = await createNatsEventStore(nc, clientAggregate(names), {
+        stream: names.streams.clients,
+        source: registrySource,
+        clock,
+        logger,
+        ...(cacheBytes === undefined ? {} : { cacheBytes }),
       });
-      // Deciding on a half-loaded view would re-create clients that already exist.
+      // From now on only: what another replica appends evicts this replica's stale copy.
+      follower = followStream(nc, { stream: names.streams.clients, deliver: 'new', logger }, (event, seq) => store.observe(event.subject, seq));
       await follower.caughtUp;
-      await foldLogins(legacyIds);
+      clients = store;
       const deps: IntakeDeps = {
-        execute,
-        view,
+        clients: store,
+        clientsOf,
+        clientCount: natsClientSubjectCount(nc, names),
+        loginsOf,
         maxClientsPerAccount,
         lock: new KeyedQueue(),
         accountFacts: async (jid) => accountFactsFrom((await readAggregate(nc, names.streams.accounts, names.subjects.account(jid))).events),
       };
       const reader = new SessionReader({
-        logins,
-        legacyIds,
+        legacyIds: legacyClientIds(await openKv(nc, names.buckets.legacyClients)),
         enforceClientIds,
-        nameLegacyClients: true,
+        preV2,
         sessionHistory: async (sessionId) => (await readAggregate(nc, names.streams.sessions, names.subjects.session(sessionId))).events,
       });
-      const sessions = new SessionIntake(deps, logins, reader);
+      const sessions = new SessionIntake(deps, reader);
       const options = { nc, name: CONSUMER, logger, ...(retryDelayMs === undefined ? {} : { retryDelayMs }) };
       intakes.push(
-        durableIntake({ ...options, stream: names.streams.sessions, handle: (event, seq) => sessions.handle(event, seq) }),
+        durableIntake({ ...options, stream: names.streams.sessions, handle: (event) => sessions.handle(event) }),
         durableIntake({ ...options, stream: names.streams.tokens, handle: (event) => handleTokenEvent(event, deps) }),
         durableIntake({ ...options, stream: names.streams.accounts, handle: (event) => handleAccountEvent(event, deps) }),
       );

@@ -1,5 +1,5 @@
 import { catalogEndpoints, fillPage, pageBudget, pageOf, type Page, type NatsConnection } from '@gatehouse/bus';
-import { bareJidSchema } from '@gatehouse/events';
+import { bareJidSchema, type ClientLogins } from '@gatehouse/events';
 import type { Logger } from '@gatehouse/telemetry';
 import type { AccountRange } from './account-listing/queries.ts';
 import type { ClientListing } from './client-listing/listing.ts';
@@ -30,6 +30,7 @@ export interface EndpointDeps {
   nc: NatsConnection;
   listAccounts(domain?: string, range?: AccountRange): Promise<string[]>;
   listClients(jid: string): Promise<ClientListing[]>;
+  clientLogins(jid: string): Promise<ClientLogins[]>;
   lastActivity(jid: string): Promise<{ lastLogout?: string; status?: string }>;
   rebuild(name: string, onProgress: (progress: RebuildProgress) => void): Promise<RebuildProgress>;
   logger: Logger;
@@ -44,7 +45,7 @@ const LOG_EVERY = 1_000;
 const PROGRESS_STEPS = 100;
 
 /** The `projections` service API (docs/architecture.md): requests and replies are JSON. */
-export function projectionEndpoints({ nc, listAccounts, listClients, lastActivity, rebuild, logger }: EndpointDeps) {
+export function projectionEndpoints({ nc, listAccounts, listClients, clientLogins, lastActivity, rebuild, logger }: EndpointDeps) {
   return catalogEndpoints('projections', {
     'accounts.list': async (request) => {
       const { domain, cursor } = request ?? {};
@@ -59,6 +60,10 @@ export function projectionEndpoints({ nc, listAccounts, listClients, lastActivit
       const clients = await listClients(accountJid(jid));
       // Paged (@gatehouse/bus): an account's clients can outgrow one NATS message. The listing
       // has no version; its size stands in, so a client added or removed between pages restarts.
+      return pageOf(clients, { version: clients.length, cursor, budget: pageBudget(nc) });
+    },
+    'clients.logins': async ({ jid, cursor }) => {
+      const clients = await clientLogins(accountJid(jid));
       return pageOf(clients, { version: clients.length, cursor, budget: pageBudget(nc) });
     },
     'activity.last': async ({ jid }) => lastActivity(accountJid(jid)),

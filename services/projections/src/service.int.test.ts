@@ -51,6 +51,41 @@ describe('projections service API over NATS', () => {
     await assert.rejects(ask('activity.last', { jid: 'kim@localhost/phone' }), (error: unknown) => error instanceof ServiceError && error.code === 'jid-malformed');
   });
 
+  it('clients.logins answers with every known client, listed or not, its live sessions and last uses, as of the request', async () => {
+    const { session, client } = eventWriters(fixture);
+    const jid = 'lee@localhost';
+    const at = (minute: number) => `2025-03-01T10:${String(minute).padStart(2, '0')}:00.000Z`;
+    const established = (n: number, clientId: string, mechanism: string, method: 'password' | 'fast', minute: number) =>
+      session(
+        'gatehouse.session.established.v1',
+        { sessionId: sid(n), replica: 'gw-1', jid: `${jid}/${clientId}`, transport: 'tls', clientIp: '192.0.2.7', openedAt: at(minute), mechanism, method, clientId, legacy: false },
+        at(minute),
+      );
+    await client('gatehouse.client.seen.v1', { jid, clientId: 'laptop', sessionId: sid(10), change: 'first-seen', legacy: false, mechanism: 'SCRAM-SHA-256', method: 'password' }, at(0));
+    await established(10, 'laptop', 'SCRAM-SHA-256', 'password', 0);
+    await client('gatehouse.client.seen.v1', { jid, clientId: 'phone', sessionId: sid(11), change: 'first-seen', legacy: false, mechanism: 'HT-SHA-256-NONE', method: 'fast' }, at(1));
+    await established(11, 'phone', 'HT-SHA-256-NONE', 'fast', 1);
+    await session('gatehouse.session.ended.v1', { sessionId: sid(10), jid: `${jid}/laptop`, reason: 'closed-by-client', clientId: 'laptop' }, at(2));
+    // A password change ends the laptop's access: not listed any more, still a known client.
+    await client('gatehouse.client.password-changed.v1', { jid, clientId: 'laptop' }, at(3));
+    await established(12, 'phone', 'HT-SHA-256-NONE', 'fast', 4);
+    const { items } = await callAll(fixture.nc, fixture.ns, 'projections.clients.logins', { jid: 'Lee@localhost' });
+    assert.deepEqual(items, [
+      { clientId: 'laptop', lastSeen: at(2), passwordUsedAt: at(0), sessions: [] },
+      {
+        clientId: 'phone',
+        lastSeen: at(4),
+        fastUsedAt: at(4),
+        sessions: [
+          { sessionId: sid(11), fullJid: `${jid}/phone`, establishedAt: at(1) },
+          { sessionId: sid(12), fullJid: `${jid}/phone`, establishedAt: at(4) },
+        ],
+      },
+    ]);
+    assert.deepEqual(await callAll(fixture.nc, fixture.ns, 'projections.clients.logins', { jid: 'nobody@localhost' }), { items: [] });
+    await assert.rejects(ask('clients.logins', { jid: 'lee@localhost/phone' }), (error: unknown) => error instanceof ServiceError && error.code === 'jid-malformed');
+  });
+
   it('refuses malformed requests and unknown projections with codes', async () => {
     await assert.rejects(request(fixture.nc, `${fixture.names.services.projections}.accounts.list`, { domain: 42 }), (error: unknown) => error instanceof ServiceError && error.code === 'bad-request');
     await assert.rejects(ask('rebuild', { name: 'nope' }), (error: unknown) => error instanceof ServiceError && error.code === 'unknown-projection');

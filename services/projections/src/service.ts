@@ -2,12 +2,13 @@ import { ensureStreams, managerOf, startService, type RunningService } from '@ga
 import { namesFor } from '@gatehouse/events';
 import type { Logger } from '@gatehouse/telemetry';
 import type { NatsConnection } from '@nats-io/transport-node';
+import type { ClientLogins } from '@gatehouse/events';
 import type { Kysely } from 'kysely';
 import { accountListing } from './account-listing/projection.ts';
 import { listAccounts, type AccountRange } from './account-listing/queries.ts';
 import { clientActivity } from './client-listing/activity.ts';
 import { clientListing } from './client-listing/projection.ts';
-import { accountExists, lastActivity, listClients } from './client-listing/queries.ts';
+import { accountExists, clientLogins, lastActivity, listClients } from './client-listing/queries.ts';
 import type { ClientListing } from './client-listing/listing.ts';
 import type { Database } from './database.ts';
 import { projectionEndpoints } from './endpoints.ts';
@@ -67,6 +68,12 @@ export interface ProjectionsService {
    * their streams as of this call.
    */
   listClients(jid: string): Promise<ClientListing[]>;
+  /**
+   * Every known client of the account (deleted or not), listed or not, with its live
+   * sessions and last uses: what client-registry decides on, after the client listing has
+   * caught up with its streams as of this call.
+   */
+  clientLogins(jid: string): Promise<ClientLogins[]>;
   /** XEP-0012: the account's last session end and its status, after the client listing has caught up with its streams. */
   lastActivity(jid: string): Promise<{ lastLogout?: string; status?: string }>;
   /** Replays a projection, and with it every projection sharing its rows (client-listing and client-activity). */
@@ -115,6 +122,7 @@ export function createProjectionsService(deps: ProjectionsServiceDeps): Projecti
           nc,
           listAccounts: (domain, range) => service.listAccounts(domain, range),
           listClients: (jid) => service.listClients(jid),
+          clientLogins: (jid) => service.clientLogins(jid),
           lastActivity: (jid) => service.lastActivity(jid),
           rebuild: (name, onProgress) => service.rebuild(name, onProgress),
           logger,
@@ -135,6 +143,10 @@ export function createProjectionsService(deps: ProjectionsServiceDeps): Projecti
       await Promise.all([...groupOf(clientListing.name).map(catchUp), catchUp(runnerNamed(accountListing.name))]);
       if (!(await accountExists(db, jid))) throw new AccountNotFoundError(jid);
       return listClients(db, jid, clock());
+    },
+    async clientLogins(jid) {
+      await Promise.all(groupOf(clientListing.name).map(catchUp));
+      return clientLogins(db, jid);
     },
     async lastActivity(jid) {
       await Promise.all(groupOf(clientListing.name).map(catchUp));

@@ -1,6 +1,8 @@
 import type { ClientSeenData, UserAgent } from '@gatehouse/events';
+import type { LoginFacts } from '../logins/login-facts.ts';
 import { isActive } from './access.ts';
 import type { ClientFact, ClientState } from './client.ts';
+import { withLogins } from './with-logins.ts';
 
 /**
  * The account's history as of now (its own subject on the accounts stream), fetched by the
@@ -82,6 +84,11 @@ export interface RevokeClient {
   reason: string;
   /** The grant revoked with it; default: the client's own. */
   grantId?: string;
+  /**
+   * What the client's logins changed (live sessions, last password use), fetched for the
+   * decision (with-logins.ts); `{ sessions: {} }` when none is known. Absent: the record alone.
+   */
+  logins?: LoginFacts;
 }
 
 export type ClientCommand =
@@ -181,12 +188,13 @@ export function decide(command: ClientCommand, state: ClientState, now: Date): C
       if (!known) return [];
       return [{ type: 'gatehouse.client.forgotten.v1', time: command.at, data: { jid, clientId, reason: command.reason } }];
     case 'RevokeClient': {
+      const client = command.logins ? withLogins(state, command.logins) : state;
       // A record without access is "not found", not a crash.
-      if (!known || !isActive(known, now)) throw new ClientNotFoundError(jid, clientId);
-      const grantId = command.grantId ?? known.grant?.grantId;
-      const fullJids = new Set(Object.values(known.sessions).flatMap((session) => (session.fullJid ? [session.fullJid] : [])));
+      if (client.status === 'unknown' || !isActive(client, now)) throw new ClientNotFoundError(jid, clientId);
+      const grantId = command.grantId ?? client.grant?.grantId;
+      const fullJids = new Set(Object.values(client.sessions).flatMap((session) => (session.fullJid ? [session.fullJid] : [])));
       // A legacy client is its full JID: a session there the registry has not heard of yet is still it.
-      if (known.legacy && known.lastFullJid) fullJids.add(known.lastFullJid);
+      if (client.legacy && client.lastFullJid) fullJids.add(client.lastFullJid);
       return [
         {
           type: 'gatehouse.client.revoked.v1',

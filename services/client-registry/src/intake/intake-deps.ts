@@ -1,21 +1,26 @@
+import type { KeyedQueue } from '@gatehouse/event-store';
 import type { GatehouseEvent, UserAgent } from '@gatehouse/events';
 import type { ClientKey } from '../client/client.ts';
 import type { AccountFacts, ClientCommand } from '../client/decide.ts';
-import type { ClientView } from '../store/client-view.ts';
-import type { ClientHandler } from '../store/handler.ts';
+import type { AccountLogins } from '../logins/login-facts.ts';
+import type { AccountClients, ClientStore } from '../store/clients.ts';
 import { derivedEventId } from './event-id.ts';
-import type { KeyedQueue } from '@gatehouse/event-store';
 
-/** What turning other services' events into client commands needs; fakes in unit tests. */
+/** What turning other services' events into client commands needs; in-memory stand-ins in unit tests. */
 export interface IntakeDeps {
-  execute: ClientHandler;
-  view: Pick<ClientView, 'get' | 'state' | 'clientsOf'>;
+  clients: ClientStore;
+  /** Every client of the account with a history, read from the stream when asked. */
+  clientsOf: AccountClients;
+  /** How many clients of the account have a history (forgotten ones too): a bound on the known ones, cheaper than reading them. */
+  clientCount(jid: string): Promise<number>;
+  /** What the account's clients' logins changed (projections.clients.logins). */
+  loginsOf(jid: string): Promise<AccountLogins>;
   /** The account's own events folded (accounts stream): read only when a client would be created. */
   accountFacts(jid: string): Promise<AccountFacts>;
   /**
-   * Per account, one command at a time: the sessions, tokens and accounts streams are read
-   * by three consumers at once, and interleaved commands could create a client from history
-   * fetched just before a password change was told to the clients the view knew of.
+   * Per account, one command at a time on this replica: the sessions, tokens and accounts
+   * streams are read by three consumers at once. Another replica's commands are not held
+   * back by it: new-client.ts closes the race it leaves.
    */
   lock: KeyedQueue;
   /** CLIENT_REGISTRY_MAX_CLIENTS_PER_ACCOUNT: past it, idle clients are forgotten (client-limit.ts). */
@@ -24,12 +29,14 @@ export interface IntakeDeps {
 
 /** Executes a command on behalf of `source`, so handling that event again stores nothing twice. */
 export function recordFor(deps: IntakeDeps, source: Pick<GatehouseEvent, 'id'>) {
-  return (command: ClientCommand) => deps.execute(command, { eventId: (fact) => derivedEventId(source.id, fact) });
+  return (command: ClientCommand) => deps.clients.execute(command, command, { eventId: (fact) => derivedEventId(source.id, fact) });
 }
+
+export type Recorder = ReturnType<typeof recordFor>;
 
 /** The account's facts, fetched only when the client is not known yet. */
 export async function factsIfNew(deps: IntakeDeps, key: ClientKey): Promise<{ account?: AccountFacts }> {
-  return deps.view.get(key).state.status === 'unknown' ? { account: await deps.accountFacts(key.jid) } : {};
+  return (await deps.clients.read(key)).state.status === 'unknown' ? { account: await deps.accountFacts(key.jid) } : {};
 }
 
 /** XEP-0388 children the client left empty are not worth keeping. */

@@ -55,7 +55,7 @@ const ended = (resource = 'balcony', sessionId = sid) =>
 const closed = (sessionId = sid) => sourceEvent('gatehouse.session.stream-closed.v1', { sessionId, reason: 'closed-by-client' }, t(4));
 
 describe('session intake: catalog v2 (session.established, session.ended)', () => {
-  it('appends client.seen at a first login, and keeps the session and its full JID in the login view', async () => {
+  it('appends client.seen at a first login, and the session and its full JID reach the logins it is decided on', async () => {
     const { sessions, facts, view } = testIntake();
     await sessions.handle(established({ userAgent: { software: 'Conversations', device: '', uri: ' ' } }));
     assert.deepEqual(facts().map((fact) => [fact.type, fact.time, fact.data.clientId, (fact.data as { change?: string }).change]), [['gatehouse.client.seen.v1', t(2), 'phone', 'first-seen']]);
@@ -95,9 +95,9 @@ describe('session intake: catalog v2 (session.established, session.ended)', () =
   });
 
   it('appends client.seen change=returned for a login after the client was revoked, and none for one before', async () => {
-    const { sessions, facts, deps } = testIntake();
+    const { sessions, facts, execute } = testIntake();
     await sessions.handle(established({ second: 1 }));
-    await deps.execute({ type: 'RevokeClient', ...key('phone'), reason: 'revoked-by-user' });
+    await execute({ type: 'RevokeClient', ...key('phone'), reason: 'revoked-by-user' });
     // Revoked at the handler's clock, 12:00: a login read late from before that is no return.
     await sessions.handle(established({ sessionId: 'BBBBBBBBBBBBBBBBBBBBBB', second: 30 }));
     const back = sourceEvent('gatehouse.session.established.v1', { ...(established().data as Established), sessionId: 'CCCCCCCCCCCCCCCCCCCCCC' }, '2025-03-01T12:05:00.000Z');
@@ -113,8 +113,8 @@ describe('session intake: catalog v2 (session.established, session.ended)', () =
   });
 
   it('makes a client first seen on a session when it was known by its grant alone', async () => {
-    const { sessions, facts, deps } = testIntake();
-    await deps.execute({ type: 'RecordGrant', ...key('phone'), at: t(1), grantId: 'GGGGGGGGGGGGGGGGGGGGGG', authenticatedBy: 'password' });
+    const { sessions, facts, execute } = testIntake();
+    await execute({ type: 'RecordGrant', ...key('phone'), at: t(1), grantId: 'GGGGGGGGGGGGGGGGGGGGGG', authenticatedBy: 'password' });
     await sessions.handle(established());
     await sessions.handle(established({ sessionId: 'BBBBBBBBBBBBBBBBBBBBBB', second: 5 }));
     assert.deepEqual(facts().map((fact) => fact.type), ['gatehouse.client.granted.v1', 'gatehouse.client.seen.v1']);
@@ -126,7 +126,7 @@ describe('session intake: catalog v2 (session.established, session.ended)', () =
     assert.deepEqual(facts().map((fact) => [fact.data.clientId, (fact.data as { legacy?: boolean }).legacy]), [['Lg4cyId0xYz1', true]]);
     const state = view.state(key('Lg4cyId0xYz1'));
     assert.ok(state.status === 'known');
-    assert.equal(state.lastFullJid, `${jid}/balcony`);
+    assert.deepEqual(state.sessions, { [sid]: { fullJid: `${jid}/balcony` } }, 'its session, by the full JID that names it');
   });
 
   it('makes no legacy client under ENFORCE_CLIENT_IDS', async () => {

@@ -1,6 +1,7 @@
 import type { GatehouseEvent } from '@gatehouse/events';
 import { forgetBeyondLimit } from './client-limit.ts';
-import { cleanUserAgent, factsIfNew, recordFor, type IntakeDeps } from './intake-deps.ts';
+import { cleanUserAgent, recordFor, type IntakeDeps } from './intake-deps.ts';
+import { recordMaybeNew } from './new-client.ts';
 
 /**
  * Grant and FAST token events (tokens stream) as client facts: whether the client holds
@@ -16,8 +17,7 @@ export async function handleTokenEvent(event: GatehouseEvent, deps: IntakeDeps):
       const { jid, clientId, grantId, authenticatedBy } = event.data;
       const userAgent = cleanUserAgent(event.data.userAgent);
       return deps.lock.run(jid, async () => {
-        const facts = await factsIfNew(deps, { jid, clientId });
-        await record({ type: 'RecordGrant', jid, clientId, at, grantId, authenticatedBy, ...(userAgent ? { userAgent } : {}), ...facts });
+        await recordMaybeNew(deps, event.id, { type: 'RecordGrant', jid, clientId, at, grantId, authenticatedBy, ...(userAgent ? { userAgent } : {}) });
         await forgetBeyondLimit(deps, record, { jid, keep: clientId, at });
       });
     }

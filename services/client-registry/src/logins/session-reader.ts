@@ -2,7 +2,7 @@ import type { LegacyClientIds } from '@gatehouse/bus';
 import type { GatehouseEvent, SessionAuthenticationSucceeded } from '@gatehouse/events';
 import type { ClientKey } from '../client/client.ts';
 import { cleanUserAgent } from '../intake/intake-deps.ts';
-import type { LoginView } from './login-view.ts';
+import type { PreV2Sessions } from './pre-v2-sessions.ts';
 import type { SessionFact } from './session-fact.ts';
 
 /** Legacy logins (before v2) waiting for their resource; the oldest go first past this many (they are re-read if needed). */
@@ -12,14 +12,13 @@ const MAX_PENDING = 10_000;
 type OldLogin = SessionAuthenticationSucceeded['data'] & { at: string; sourceId: string };
 
 export interface SessionReaderDeps {
-  logins: Pick<LoginView, 'clientOfSession'>;
   legacyIds: LegacyClientIds;
   /** ENFORCE_CLIENT_IDS: a login without a client id makes no legacy client. */
   enforceClientIds: boolean;
-  /** Every event of one session, oldest first; absent while folding at start, where the login came just before. */
-  sessionHistory?(sessionId: string): Promise<GatehouseEvent[]>;
-  /** False while folding at start: only ids the registry gave before are looked up, none made. */
-  nameLegacyClients: boolean;
+  /** Every event of one session, oldest first. */
+  sessionHistory(sessionId: string): Promise<GatehouseEvent[]>;
+  /** Where the pre-v2 sessions read are kept: a binding, end or close names only the session. */
+  preV2: PreV2Sessions;
 }
 
 export const bareOf = (fullJid: string): string => fullJid.slice(0, fullJid.indexOf('/'));
@@ -30,7 +29,7 @@ export const bareOf = (fullJid: string): string => fullJid.slice(0, fullJid.inde
  * it its id at binding), and `session.ended` mostly does. History written before v2 is
  * read as it was: a SASL2 client is named at authentication, a client without
  * `<user-agent id>` at binding by its full JID, and bindings, ends and closes name only
- * the session, so the login view, or the session's own history, finds its client.
+ * the session, so the logins read before, or the session's own history, find its client.
  */
 export class SessionReader {
   readonly #pending = new Map<string, OldLogin>();
@@ -49,8 +48,7 @@ export class SessionReader {
       case 'gatehouse.session.ended.v1': {
         const { sessionId, jid: fullJid, clientId } = event.data;
         this.#pending.delete(sessionId);
-        const key =
-          this.deps.logins.clientOfSession(sessionId) ?? (clientId === undefined ? await this.#fromHistory(sessionId, fullJid) : { jid: bareOf(fullJid), clientId });
+        const key = this.deps.preV2.end(sessionId) ?? (clientId === undefined ? await this.#fromHistory(sessionId, fullJid) : { jid: bareOf(fullJid), clientId });
         return key && { kind: 'ended', key, sessionId, at: event.time };
       }
       case 'gatehouse.session.authentication-succeeded.v1':
@@ -61,7 +59,7 @@ export class SessionReader {
         const { sessionId } = event.data;
         this.#pending.delete(sessionId);
         // A bound session ended with session.ended; this only clears one that authenticated and never bound.
-        const key = this.deps.logins.clientOfSession(sessionId);
+        const key = this.deps.preV2.end(sessionId);
         return key && { kind: 'ended', key, sessionId, at: event.time };
       }
       default:
@@ -70,7 +68,11 @@ export class SessionReader {
   }
 
   #authenticated(login: OldLogin): SessionFact | undefined {
-    if (login.clientId !== undefined) return loginFact({ jid: login.jid, clientId: login.clientId }, login, false);
+    if (login.clientId !== undefined) {
+      const key = { jid: login.jid, clientId: login.clientId };
+      this.deps.preV2.login(login.sessionId, key, login.at);
+      return loginFact(key, login, false);
+    }
     if (this.deps.enforceClientIds) return undefined;
     this.#pending.set(login.sessionId, login);
     if (this.#pending.size > MAX_PENDING) this.#pending.delete(this.#pending.keys().next().value as string);
@@ -78,23 +80,20 @@ export class SessionReader {
   }
 
   async #bound(sessionId: string, fullJid: string, at: string): Promise<SessionFact | undefined> {
-    const known = this.deps.logins.clientOfSession(sessionId);
+    const known = this.deps.preV2.bound(sessionId, fullJid);
     if (known) return { kind: 'bound', key: known, sessionId, fullJid, at };
     const login = this.#pending.get(sessionId) ?? (await this.#loginOf(sessionId));
     this.#pending.delete(sessionId);
     if (!login) return undefined;
-    const clientId = login.clientId ?? (this.deps.enforceClientIds ? undefined : await this.#legacyId(fullJid));
+    const clientId = login.clientId ?? (this.deps.enforceClientIds ? undefined : await this.deps.legacyIds.idFor(fullJid));
     const key = clientId === undefined ? undefined : { jid: login.jid, clientId };
+    if (key) this.deps.preV2.login(sessionId, key, login.at, fullJid);
     // The login as of its own event (its id, its time), bound at once.
     return key && { ...loginFact(key, login, login.clientId === undefined), fullJid };
   }
 
-  async #legacyId(fullJid: string): Promise<string | undefined> {
-    return this.deps.nameLegacyClients ? this.deps.legacyIds.idFor(fullJid) : this.deps.legacyIds.find(fullJid);
-  }
-
   async #loginOf(sessionId: string): Promise<OldLogin | undefined> {
-    const history = (await this.deps.sessionHistory?.(sessionId)) ?? [];
+    const history = await this.deps.sessionHistory(sessionId);
     const login = history.find((event) => event.type === 'gatehouse.session.authentication-succeeded.v1');
     return login?.type === 'gatehouse.session.authentication-succeeded.v1' ? { ...login.data, at: login.time, sourceId: login.id } : undefined;
   }

@@ -2,16 +2,19 @@ import type { ControlAccessCutData } from '@gatehouse/events';
 import { clientAccess, activeClients, isActive } from '../client/access.ts';
 import type { ClientKey, ClientState, Revocation } from '../client/client.ts';
 import { ClientNotFoundError } from '../client/decide.ts';
+import { withLogins } from '../client/with-logins.ts';
 import { AccountNotFoundError, PasswordResetRequiredError } from '../errors.ts';
-import type { ClientView } from '../store/client-view.ts';
-import type { ClientHandler } from '../store/handler.ts';
+import type { AccountLogins } from '../logins/login-facts.ts';
+import type { AccountClients, ClientStore } from '../store/clients.ts';
 import { parseSelector, softwareMatches, type Selector } from './selector.ts';
 
 export interface RevokeDeps {
-  view: Pick<ClientView, 'statesOf'>;
-  execute: ClientHandler;
-  /** The aggregate re-read from the stream (and put in the view), with its logins: a revocation acts on the latest state. */
-  refresh(key: ClientKey): Promise<ClientState>;
+  /** A revocation acts on the latest state: the aggregate is loaded (`load`, not the cache alone) before deciding. */
+  clients: Pick<ClientStore, 'execute' | 'load'>;
+  /** Every client of the account, read when a grant or software names the client. */
+  clientsOf: AccountClients;
+  /** What the account's clients' logins changed: the live sessions a revocation names, the password use it reports. */
+  loginsOf(jid: string): Promise<AccountLogins>;
   /** Publishes `control.access-cut` (Nats-Msg-Id from its cause): every gateway replica closes the client's sessions. */
   publishAccessCut(notice: ControlAccessCutData): Promise<void>;
   /** token service `grant.revoke`: the grant and every FAST token of the client; none left is fine. */
@@ -47,9 +50,12 @@ export interface RevokeRequest {
  */
 export async function revokeClient(deps: RevokeDeps, { jid, id, reason }: RevokeRequest): Promise<void> {
   const selector = parseSelector(id);
-  const key = selector && resolve(deps, jid, selector);
-  if (!selector || !key) throw await notFound(deps, jid, id);
-  const state = await deps.refresh(key);
+  if (!selector) throw await notFound(deps, jid, id);
+  const accountLogins = await deps.loginsOf(jid);
+  const key = await resolve(deps, jid, selector, accountLogins);
+  if (!key) throw await notFound(deps, jid, id);
+  const logins = accountLogins.get(key.clientId) ?? { sessions: {} };
+  const state = withLogins((await deps.clients.load(key)).state, logins);
   const now = deps.clock();
   if (state.status === 'revoked' && state.revocation) {
     await cut(deps, key, reason, state.revocation);
@@ -61,8 +67,8 @@ export async function revokeClient(deps: RevokeDeps, { jid, id, reason }: Revoke
   if (selector.kind === 'grant' && state.grant?.grantId !== selector.grantId) throw new ClientNotFoundError(jid, key.clientId);
   const access = clientAccess(state, now);
   const grantId = state.grant?.grantId;
-  const { facts } = await deps.execute({ type: 'RevokeClient', ...key, reason, ...(grantId ? { grantId } : {}) });
-  const revoked = facts.find((fact) => fact.type === 'gatehouse.client.revoked.v1');
+  const { events } = await deps.clients.execute(key, { type: 'RevokeClient', ...key, reason, logins, ...(grantId ? { grantId } : {}) });
+  const revoked = events.map(({ event }) => event).find((event) => event.type === 'gatehouse.client.revoked.v1');
   if (revoked?.type !== 'gatehouse.client.revoked.v1') throw new Error('a revocation stored no client.revoked');
   await cut(deps, key, reason, { id: revoked.id, fullJids: revoked.data.fullJids });
   if (selector.kind !== 'grant' && access.password) throw new PasswordResetRequiredError(jid, key.clientId);
@@ -79,17 +85,18 @@ async function cut(deps: RevokeDeps, key: ClientKey, reason: string, revocation:
   });
 }
 
-function resolve(deps: RevokeDeps, jid: string, selector: Selector): ClientKey | undefined {
+async function resolve(deps: RevokeDeps, jid: string, selector: Selector, logins: AccountLogins): Promise<ClientKey | undefined> {
   switch (selector.kind) {
     case 'client':
       return { jid, clientId: selector.clientId };
     case 'grant': {
-      const found = deps.view.statesOf(jid).find(([, state]) => state.status !== 'unknown' && state.grant?.grantId === selector.grantId);
+      const found = [...(await deps.clientsOf(jid))].find(([, state]) => state.status !== 'unknown' && state.grant?.grantId === selector.grantId);
       return found && { jid, clientId: found[0] };
     }
     case 'software': {
+      const states = [...(await deps.clientsOf(jid))].map(([clientId, state]) => [clientId, withLogins(state, logins.get(clientId))] satisfies [string, ClientState]);
       // As mod_client_management does: the first match in listing order, one client only.
-      const found = activeClients(jid, deps.view.statesOf(jid), deps.clock()).find((entry) => softwareMatches(selector.software, entry.record.userAgent));
+      const found = activeClients(jid, states, deps.clock()).find((entry) => softwareMatches(selector.software, entry.record.userAgent));
       return found && { jid, clientId: found.clientId };
     }
     default: {

@@ -1,12 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ControlAccessCutData } from '@gatehouse/events';
+import { createMemoryEventStore, MemoryEventLog } from '@gatehouse/event-store';
+import { createEvent, namesFor } from '@gatehouse/events';
+import { clientAggregate } from '../client/aggregate.ts';
 import type { ClientFact, ClientKey } from '../client/client.ts';
 import { ClientNotFoundError } from '../client/decide.ts';
 import { AccountNotFoundError, PasswordResetRequiredError } from '../errors.ts';
-import { ClientView } from '../store/client-view.ts';
-import { createClientHandler } from '../store/handler.ts';
-import { MemoryClientStream } from '../store/memory-client-stream.ts';
+import { accountEvents } from '../intake/test-intake.ts';
+import type { LoginFacts } from '../logins/login-facts.ts';
+import { foldClients, registrySource } from '../store/clients.ts';
 import { revokeClient } from './revoke.ts';
 import { parseSelector } from './selector.ts';
 
@@ -32,30 +35,35 @@ const token = (clientId: string): ClientFact => ({
   data: { jid, clientId, tokenId: 'TTTTTTTTTTTTTTTTTTTTTT', expiresAt: '2025-03-20T00:00:00.000Z' },
 });
 
+const names = namesFor('unit');
+
 function setup(history: ClientFact[], accounts = [jid]) {
-  const stream = new MemoryClientStream();
-  const view = new ClientView();
+  const log = new MemoryEventLog();
   for (const fact of history) {
-    const sequence = stream.stored.length + 1;
-    stream.stored.push({ fact, sequence });
-    view.apply(fact, sequence);
+    const subject = names.subjects.client(fact.data.jid, fact.data.clientId);
+    log.stored.push({ event: createEvent(fact.type, { subject, source: registrySource, time: fact.time, data: fact.data as never }), sequence: log.stored.length + 1 });
   }
-  const execute = createClientHandler({ view, stream, clock: () => now });
+  const clients = createMemoryEventStore(clientAggregate(names), { log, source: registrySource, clock: () => now, retryJitterMs: 0 });
   const grantsRevoked: ClientKey[] = [];
   const notices: ControlAccessCutData[] = [];
   /** What happened, in order: the revocation stored, the grant revoked, the notice published. */
   const steps: string[] = [];
-  const stored = () => stream.stored.filter(({ fact }) => fact.type === 'gatehouse.client.revoked.v1').length;
+  const revokedEvents = () => log.stored.flatMap(({ event }) => (event.type === 'gatehouse.client.revoked.v1' ? [event] : []));
   const deps = {
-    view,
-    execute,
+    clients,
+    clientsOf: async (account: string) => foldClients(accountEvents(log, account)),
+    // What the projections service projects from these (pre-v2) client events: the record's sessions and uses.
+    loginsOf: async (account: string) =>
+      new Map(
+        [...foldClients(accountEvents(log, account))].flatMap(([clientId, state]): [string, LoginFacts][] =>
+          state.status === 'unknown'
+            ? []
+            : [[clientId, { sessions: state.sessions, lastSeen: state.lastSeen, ...(state.passwordUsedAt ? { passwordUsedAt: state.passwordUsedAt } : {}), ...(state.fastUsedAt ? { fastUsedAt: state.fastUsedAt } : {}) }]],
+        ),
+      ),
     clock: () => now,
-    async refresh(key: ClientKey) {
-      view.replace(key, await stream.load(key));
-      return view.get(key).state;
-    },
     async revokeGrant(key: ClientKey) {
-      steps.push(`grant revoked (${stored()} client.revoked stored)`);
+      steps.push(`grant revoked (${revokedEvents().length} client.revoked stored)`);
       grantsRevoked.push(key);
     },
     async publishAccessCut(notice: ControlAccessCutData) {
@@ -64,9 +72,8 @@ function setup(history: ClientFact[], accounts = [jid]) {
     },
     accountExists: async (account: string) => accounts.includes(account),
   };
-  const revoked = () =>
-    stream.stored.flatMap(({ fact }) => (fact.type === 'gatehouse.client.revoked.v1' ? [fact.data] : []));
-  const revokedIds = () => stream.stored.flatMap(({ fact, id }) => (fact.type === 'gatehouse.client.revoked.v1' ? [id] : []));
+  const revoked = () => revokedEvents().map((event) => event.data);
+  const revokedIds = () => revokedEvents().map((event) => event.id);
   return { deps, revoked, revokedIds, grantsRevoked, notices, steps };
 }
 
