@@ -45,9 +45,13 @@ export function namesFor(ns: string) {
       /** One grant per account and XEP-0388 client id: two subject tokens. */
       grant: (bareJid: string, clientId: string) => `${ns}.grant.${subjectToken(bareJid)}.${subjectToken(clientId)}`,
       grants: `${ns}.grant.>`,
+      /** Every grant of one account: one wildcard filter, for reading them on demand. */
+      grantsOf: (bareJid: string) => `${ns}.grant.${subjectToken(bareJid)}.*`,
       /** The FAST token slots of one account and client id, beside its grant. */
       fastToken: (bareJid: string, clientId: string) => `${ns}.fast-token.${subjectToken(bareJid)}.${subjectToken(clientId)}`,
       fastTokens: `${ns}.fast-token.>`,
+      /** The FAST token slots of every client of one account. */
+      fastTokensOf: (bareJid: string) => `${ns}.fast-token.${subjectToken(bareJid)}.*`,
       /** @param bareJid the roster owner */
       roster: (bareJid: string) => `${ns}.roster.${subjectToken(bareJid)}`,
       rosters: `${ns}.roster.>`,
