@@ -6,12 +6,31 @@ import { fileURLToPath } from 'node:url';
 import { call, ensureStreams, request } from '@gatehouse/bus';
 import { namesFor } from '@gatehouse/events';
 import { createLogger } from '@gatehouse/telemetry';
-import { natsUrl, setupNats, type NatsTestContext } from '@gatehouse/testing';
+import { createTestDatabase, natsUrl, setupNats, startServiceProcess, type NatsTestContext, type ServiceProcess, type TestDatabase } from '@gatehouse/testing';
 import { createTokenService, type TokenService } from '@gatehouse/token';
 import { deriveScramCredential } from '@gatehouse/xmpp';
 
 const bin = fileURLToPath(new URL('../bin/gatehouse.js', import.meta.url));
 const linkedBin = fileURLToPath(new URL('../../node_modules/.bin/gatehouse', import.meta.url));
+const projectionsMain = fileURLToPath(new URL('../../services/projections/src/main.ts', import.meta.url));
+
+/** `user list` reads the account listing: the projections service over a database of its own. */
+async function startProjections(ns: string): Promise<{ stop(): Promise<void> }> {
+  const database: TestDatabase = await createTestDatabase();
+  let projections: ServiceProcess;
+  try {
+    projections = await startServiceProcess(projectionsMain, { NATS_URL: natsUrl(), GATEHOUSE_NAMESPACE: ns, XMPP_DOMAIN: 'localhost', LOG_LEVEL: 'warn', DATABASE_URL: database.url });
+  } catch (error) {
+    await database.cleanup();
+    throw error;
+  }
+  return {
+    async stop() {
+      await projections.stop();
+      await database.cleanup();
+    },
+  };
+}
 
 interface Run {
   code: number | null;
@@ -50,6 +69,7 @@ async function closedPort(): Promise<number> {
 describe('gatehouse user (e2e: the real bin against a token service on NATS)', { timeout: 180_000 }, () => {
   let context: NatsTestContext;
   let service: TokenService;
+  let projections: { stop(): Promise<void> };
   let env: Record<string, string>;
 
   const user = (args: string[], input?: string) => gatehouse(['user', ...args], { env, ...(input === undefined ? {} : { input }) });
@@ -65,10 +85,12 @@ describe('gatehouse user (e2e: the real bin against a token service on NATS)', {
     await ensureStreams(context.nc, context.ns);
     service = createTokenService({ nc: context.nc, ns: context.ns, domain: 'localhost', logger: createLogger('token', 'silent') });
     await service.start();
+    projections = await startProjections(context.ns);
     env = { NATS_URL: natsUrl(), GATEHOUSE_NAMESPACE: context.ns };
   });
 
   after(async () => {
+    await projections?.stop();
     await service.stop();
     await context.cleanup();
   });
@@ -164,6 +186,7 @@ describe('gatehouse user (e2e: the real bin against a token service on NATS)', {
 describe('gatehouse user list (e2e: more accounts than one NATS message holds)', { timeout: 120_000 }, () => {
   let context: NatsTestContext;
   let service: TokenService;
+  let projections: { stop(): Promise<void> };
 
   before(async () => {
     context = await setupNats();
@@ -171,9 +194,11 @@ describe('gatehouse user list (e2e: more accounts than one NATS message holds)',
     // One PBKDF2 round: the test is about the listing, not about deriving 3,000 credentials.
     service = createTokenService({ nc: context.nc, ns: context.ns, domain: 'localhost', iterations: 1, logger: createLogger('token', 'silent') });
     await service.start();
+    projections = await startProjections(context.ns);
   });
 
   after(async () => {
+    await projections?.stop();
     await service.stop();
     await context.cleanup();
   });

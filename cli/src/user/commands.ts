@@ -3,12 +3,16 @@ import type { RequestOf } from '@gatehouse/events';
 import { bareJid, JidMalformedError, parseJid } from '@gatehouse/xmpp';
 
 /** Endpoints of the token service the user commands call (docs/architecture.md). */
-export type TokenEndpoint = 'account.create' | 'account.password' | 'account.delete' | 'account.list';
+export type TokenEndpoint = 'account.create' | 'account.password' | 'account.delete';
 
-/** The token service, with its paged `account.list` read to the last page (requestAll); injected so the commands run against a fake in unit tests. */
+/**
+ * The token service, and the account listing of the projections service (no token replica
+ * holds every account) read to its last page; injected so the commands run against a fake
+ * in unit tests.
+ */
 export interface TokenClient {
-  request<Endpoint extends Exclude<TokenEndpoint, 'account.list'>>(endpoint: Endpoint, payload: RequestOf<`token.${Endpoint}`>): Promise<unknown>;
-  requestAll(endpoint: 'account.list', payload: PagedPayload<'token.account.list'>): Promise<{ items: string[] }>;
+  request<Endpoint extends TokenEndpoint>(endpoint: Endpoint, payload: RequestOf<`token.${Endpoint}`>): Promise<unknown>;
+  listAccounts(payload: PagedPayload<'projections.accounts.list'>): Promise<{ items: string[] }>;
 }
 
 /** A user command whose password, if any, has been read. */
@@ -18,7 +22,7 @@ export type ResolvedUserCommand =
   | { action: 'list'; domain?: string };
 
 /** Runs one command; returns the lines for stdout. Failures are thrown for describeFailure(). */
-export async function runUserCommand(command: ResolvedUserCommand, { request, requestAll }: TokenClient): Promise<string[]> {
+export async function runUserCommand(command: ResolvedUserCommand, { request, listAccounts }: TokenClient): Promise<string[]> {
   switch (command.action) {
     case 'create': {
       const jid = checkedJid(command.jid);
@@ -36,7 +40,7 @@ export async function runUserCommand(command: ResolvedUserCommand, { request, re
       return [`deleted user ${jid}`];
     }
     case 'list': {
-      return (await requestAll('account.list', command.domain === undefined ? {} : { domain: command.domain })).items;
+      return (await listAccounts(command.domain === undefined ? {} : { domain: command.domain })).items;
     }
     default: {
       const unexpected: never = command;

@@ -6,15 +6,15 @@ import { runUserCommand, type TokenEndpoint } from './commands.ts';
 
 /** Records what the command asks and answers with `reply`. */
 function fakeToken(reply: unknown = {}) {
-  const calls: { endpoint: TokenEndpoint; payload: Record<string, unknown> }[] = [];
+  const calls: { endpoint: TokenEndpoint | 'projections.accounts.list'; payload: Record<string, unknown> }[] = [];
   return {
     calls,
     request: async (endpoint: TokenEndpoint, payload: Record<string, unknown>) => {
       calls.push({ endpoint, payload });
       return reply;
     },
-    requestAll: async (endpoint: 'account.list', payload: Record<string, unknown>) => {
-      calls.push({ endpoint, payload });
+    listAccounts: async (payload: Record<string, unknown>) => {
+      calls.push({ endpoint: 'projections.accounts.list', payload });
       return reply as Page<string>;
     },
   };

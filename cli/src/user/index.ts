@@ -89,7 +89,7 @@ function tokenClient(url: string, ns: string): TokenClient & { close(): Promise<
   const options = { timeoutMs: requestTimeoutMs };
   return {
     request: async (endpoint, payload) => serviceCaller(await bus.connection(), ns, 'token', options)(endpoint, payload),
-    requestAll: async (endpoint, payload) => callAll(await bus.connection(), ns, `token.${endpoint}`, payload, options),
+    listAccounts: async (payload) => callAll(await bus.connection(), ns, 'projections.accounts.list', payload, options),
     close: () => bus.close(),
   };
 }

@@ -17,7 +17,8 @@ export function describeFailure(error: unknown, { natsUrl, command }: FailureCon
     return `cannot reach NATS at ${natsUrl}: start the stack with \`npm start\` or set NATS_URL`;
   }
   if (error instanceof ServiceUnavailableError) {
-    return 'the token service is not answering: is `npm start` running?';
+    // Accounts are listed from the account listing (PostgreSQL), not by the token service.
+    return `the ${command.action === 'list' ? 'projections' : 'token'} service is not answering: is \`npm start\` running?`;
   }
   if (error instanceof UsageError) return error.message;
   const code = error instanceof Error && 'code' in error ? error.code : undefined;

@@ -19,7 +19,14 @@ describe('catalog endpoints over the bus', () => {
         { name: `token_${ctx.ns}`, version: '1.0.0', description: 'catalog test', group: names.services.token },
         catalogEndpoints('token', {
           'account.exists': async ({ jid }) => ({ exists: jid === 'alice@localhost' }),
-          'account.list': async (listing) => (listing?.cursor === undefined ? { items: ['a@localhost'], next: '1' } : { items: ['b@localhost'] }),
+        }),
+        log.logger,
+      ),
+      await startService(
+        ctx.nc,
+        { name: `projections_listing_${ctx.ns}`, version: '1.0.0', description: 'catalog test', group: names.services.projections },
+        catalogEndpoints('projections', {
+          'accounts.list': async (listing) => (listing?.cursor === undefined ? { items: ['a@localhost'], next: 'a@localhost' } : { items: ['b@localhost'] }),
         }),
         log.logger,
       ),
@@ -40,7 +47,7 @@ describe('catalog endpoints over the bus', () => {
   it('answers a typed call on the subject the services API serves', async () => {
     assert.deepEqual(await call(ctx.nc, ctx.ns, 'token.account.exists', { jid: 'alice@localhost' }), { exists: true });
     assert.deepEqual(await request(ctx.nc, `${namesFor(ctx.ns).services.token}.account.exists`, { jid: 'bob@localhost' }), { exists: false });
-    assert.deepEqual(await callAll(ctx.nc, ctx.ns, 'token.account.list', {}), { items: ['a@localhost', 'b@localhost'] });
+    assert.deepEqual(await callAll(ctx.nc, ctx.ns, 'projections.accounts.list', {}), { items: ['a@localhost', 'b@localhost'] });
   });
 
   it('answers a malformed request with bad-request, naming the field', async () => {

@@ -138,13 +138,6 @@ export const requests = {
     reply: jidReply,
     errors: [...accountErrors, 'account-not-found'],
   }),
-  'token.account.list': endpoint({
-    summary: 'the accounts, sorted; an account created or deleted between two pages answers page-expired',
-    request: z.object({ domain: z.string().min(1).max(1023).optional(), cursor: pageCursor }).optional(),
-    reply: page(z.string()),
-    errors: ['page-expired'],
-    paged: true,
-  }),
   'token.account.exists': endpoint({
     summary: 'whether the account exists and is not deleted',
     request: z.object({ jid }),

@@ -87,6 +87,8 @@ export function namesFor(ns: string) {
       legacyClients: `${ns}_legacy_clients`,
       /** Failed logins per client address and per account, shared by every gateway replica (max age = the throttle window). */
       loginFailures: `${ns}_login_failures`,
+      /** Snapshots of long FAST token aggregates (@gatehouse/event-store): a cache, never the truth. */
+      fastTokenSnapshots: `${ns}_fast_token_snapshots`,
     },
     services: {
       token: `${ns}.token`,

@@ -1,28 +1,27 @@
-import type { UserAgent } from '@gatehouse/events';
-import type { AccountsView } from './account/accounts-view.ts';
+import type { Stored } from '@gatehouse/event-store';
+import { namesFor, type GrantEvent, type UserAgent } from '@gatehouse/events';
 import { AccountNotFoundError } from './account/decide.ts';
-import type { ClientHandler } from './aggregate/client-handler.ts';
-import type { ClientKey, ClientView } from './aggregate/client-view.ts';
-import type { FastTokenCommand, FastTokenFacts } from './fast/decide.ts';
-import type { FastTokenFact, FastTokenState } from './fast/fast-token.ts';
-import { GrantNotFoundError, type GrantCommand } from './grant/decide.ts';
-import { liveGrant, type AuthenticatedBy, type GrantFact, type GrantState } from './grant/grant.ts';
-import type { GrantUses } from './grant/uses.ts';
+import { clientStates } from './account-clients.ts';
+import { fastTokenAggregate, grantAggregate } from './aggregates.ts';
+import type { ClientKey } from './client-key.ts';
+import type { FastTokenFacts } from './fast/decide.ts';
+import type { FastTokenState } from './fast/fast-token.ts';
+import { GrantNotFoundError } from './grant/decide.ts';
+import { liveGrant, type AuthenticatedBy, type GrantState } from './grant/grant.ts';
+import { GrantUses } from './grant/uses.ts';
 import { randomId } from './random-id.ts';
+import type { TokenStores } from './stores.ts';
 
-/** Everything the grant and FAST endpoints work with: views, handlers, key, policy. */
-export interface Access {
+/** Everything the account, grant and FAST endpoints work with: stores, key, policy. */
+export interface Access extends TokenStores {
   /** The XMPP domain served. */
   domain: string;
-  accounts: AccountsView;
-  grants: ClientView<GrantState, GrantFact>;
-  tokens: ClientView<FastTokenState, FastTokenFact>;
+  /** The grant of each client of the account, read from the stream now (one wildcard read). */
+  grantsOf(jid: string): Promise<Map<string, GrantState>>;
+  /** Likewise the FAST token slots of each client of the account. */
+  tokensOf(jid: string): Promise<Map<string, FastTokenState>>;
   /** Uses of grants this replica served, in memory (catalog v2: none is stored). */
   uses: GrantUses;
-  executeGrant: ClientHandler<GrantCommand, GrantFact, GrantState>;
-  /** Re-reads one grant from its stream: this replica's view may not have seen it made elsewhere. */
-  refreshGrant: (key: ClientKey) => Promise<void>;
-  executeToken: ClientHandler<FastTokenCommand, FastTokenFact, FastTokenState>;
   /** The key FAST tokens are derived with (token-crypto.ts). */
   tokenKey: Uint8Array;
   clock: () => Date;
@@ -34,28 +33,56 @@ export interface Access {
   maxClientsPerAccount: number;
 }
 
+export interface AccessOptions {
+  /** GATEHOUSE_NAMESPACE: names the subjects read. */
+  ns: string;
+  domain: string;
+  tokenKey: Uint8Array;
+  clock: () => Date;
+  lifetimeMs: number;
+  rotateAfterMs: number;
+  maxClientsPerAccount: number;
+  /** Grant uses remembered (an LRU); default GrantUses' own. */
+  maxGrantUses?: number;
+}
+
+export function createAccess(stores: TokenStores, { ns, maxGrantUses, ...options }: AccessOptions): Access {
+  const { subjects } = namesFor(ns);
+  const grant = grantAggregate(ns);
+  const fastToken = fastTokenAggregate(ns);
+  return {
+    ...stores,
+    ...options,
+    grantsOf: async (jid) => clientStates(await stores.readTokens(subjects.grantsOf(jid)), grant),
+    tokensOf: async (jid) => clientStates(await stores.readTokens(subjects.fastTokensOf(jid)), fastToken),
+    uses: new GrantUses(maxGrantUses),
+  };
+}
+
 /** The account's last password change (creation counts), or undefined when it is not active. */
-export function passwordChangedAt(access: Access, jid: string): string | undefined {
-  const { state } = access.accounts.get(jid);
+export async function passwordChangedAt(access: Access, jid: string): Promise<string | undefined> {
+  const { state } = await access.accounts.read(jid);
   return state.status === 'active' ? state.passwordChangedAt : undefined;
 }
 
-export function requireAccount(access: Access, jid: string): string {
-  const changedAt = passwordChangedAt(access, jid);
+export async function requireAccount(access: Access, jid: string): Promise<string> {
+  const changedAt = await passwordChangedAt(access, jid);
   if (changedAt === undefined) throw new AccountNotFoundError(jid);
   return changedAt;
 }
 
 /** When the client's live grant was last used, as far as this replica knows; undefined when it has none. */
-export function grantLastUsedAt(access: Access, key: ClientKey): string | undefined {
-  const grant = liveGrant(access.grants.get(key).state, passwordChangedAt(access, key.jid));
+export async function grantLastUsedAt(access: Access, key: ClientKey): Promise<string | undefined> {
+  const changedAt = await passwordChangedAt(access, key.jid);
+  if (changedAt === undefined) return undefined;
+  const grant = liveGrant((await access.grants.read(key)).state, changedAt);
   return grant && access.uses.lastUse(key.jid, key.clientId, grant).lastUsedAt;
 }
 
 /** What a client's tokens depend on outside their aggregate. */
-export function tokenFacts(access: Access, key: ClientKey): FastTokenFacts {
-  const changedAt = passwordChangedAt(access, key.jid);
-  const grantId = liveGrant(access.grants.get(key).state, changedAt)?.grantId;
+export async function tokenFacts(access: Access, key: ClientKey): Promise<FastTokenFacts> {
+  const changedAt = await passwordChangedAt(access, key.jid);
+  const grantId = changedAt === undefined ? undefined : liveGrant((await access.grants.read(key)).state, changedAt)?.grantId;
   return { ...(changedAt === undefined ? {} : { passwordChangedAt: changedAt }), ...(grantId === undefined ? {} : { grantId }) };
 }
 
@@ -66,9 +93,9 @@ export async function recordGrant(
   authenticatedBy: AuthenticatedBy,
   userAgent?: UserAgent,
 ): Promise<{ grantId: string; created: boolean }> {
-  const changedAt = requireAccount(access, key.jid);
-  if (!liveGrant(access.grants.get(key).state, changedAt)) await makeRoomForClient(access, key, changedAt);
-  const { facts, state } = await access.executeGrant({
+  const changedAt = await requireAccount(access, key.jid);
+  if (!liveGrant((await access.grants.read(key)).state, changedAt)) await makeRoomForClient(access, key, changedAt);
+  const { events, state } = await access.grants.execute(key, {
     type: 'RecordGrant',
     ...key,
     grantId: randomId(),
@@ -78,7 +105,7 @@ export async function recordGrant(
   });
   if (state.status !== 'active') throw new Error(`grant of ${key.jid} is ${state.status} right after it was recorded`);
   access.uses.note(key.jid, key.clientId, state.grantId, authenticatedBy, access.clock());
-  return { grantId: state.grantId, created: facts.some((fact) => fact.type === 'gatehouse.grant.created.v1') };
+  return { grantId: state.grantId, created: events.some(({ event }: Stored<GrantEvent>) => event.type === 'gatehouse.grant.created.v1') };
 }
 
 /**
@@ -87,13 +114,13 @@ export async function recordGrant(
  * revoked with reason `client-limit`, FAST tokens void) rather than the login refused:
  * the login has already succeeded with the password, and a client still in use simply
  * logs in with its password again. Prosody's mod_tokenauth keeps grants unbounded.
+ * The account's grants are read from the stream, not from a per-replica index of them.
  */
 async function makeRoomForClient(access: Access, key: ClientKey, changedAt: string): Promise<void> {
-  const live = access.grants
-    .clientsOf(key.jid)
-    .filter((clientId) => clientId !== key.clientId)
-    .flatMap((clientId) => {
-      const grant = liveGrant(access.grants.get({ jid: key.jid, clientId }).state, changedAt);
+  const live = [...(await access.grantsOf(key.jid))]
+    .filter(([clientId]) => clientId !== key.clientId)
+    .flatMap(([clientId, state]) => {
+      const grant = liveGrant(state, changedAt);
       return grant ? [{ clientId, lastUsedAt: access.uses.lastUse(key.jid, clientId, grant).lastUsedAt }] : [];
     })
     .sort((a, b) => a.lastUsedAt.localeCompare(b.lastUsedAt) || a.clientId.localeCompare(b.clientId));
@@ -104,8 +131,8 @@ async function makeRoomForClient(access: Access, key: ClientKey, changedAt: stri
 
 /** Revokes a client's grant and invalidates its tokens. */
 export async function revokeClient(access: Access, key: ClientKey, reason: string): Promise<void> {
-  await access.executeGrant({ type: 'RevokeGrant', ...key, reason });
-  await access.executeToken({ type: 'InvalidateFastTokens', ...key, reason: 'grant-revoked' });
+  await access.grants.execute(key, { type: 'RevokeGrant', ...key, reason });
+  await access.tokens.execute(key, { type: 'InvalidateFastTokens', ...key, reason: 'grant-revoked' });
 }
 
 /**
@@ -119,12 +146,14 @@ export async function revokeAccountAccess(
   reason: 'password-changed' | 'account-deleted',
   at: string,
 ): Promise<void> {
-  const clients = new Set([...access.grants.clientsOf(jid), ...access.tokens.clientsOf(jid)]);
-  for (const clientId of clients) {
-    await access.executeGrant({ type: 'RevokeGrant', jid, clientId, reason, createdNotAfter: at }).catch((error: unknown) => {
+  const [grants, tokens] = await Promise.all([access.grantsOf(jid), access.tokensOf(jid)]);
+  for (const clientId of new Set([...grants.keys(), ...tokens.keys()])) {
+    const key = { jid, clientId };
+    await access.grants.execute(key, { type: 'RevokeGrant', ...key, reason, createdNotAfter: at }).catch((error: unknown) => {
       // Tokens without a grant cannot be issued, but history may hold them: carry on to the tokens.
       if (!(error instanceof GrantNotFoundError)) throw error;
     });
-    await access.executeToken({ type: 'InvalidateFastTokens', jid, clientId, reason, issuedNotAfter: at });
+    await access.tokens.execute(key, { type: 'InvalidateFastTokens', ...key, reason, issuedNotAfter: at });
   }
 }
+

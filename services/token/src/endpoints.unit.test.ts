@@ -1,43 +1,22 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Page } from '@gatehouse/bus';
 import type { ScramCredential } from '@gatehouse/events';
 import { deriveScramCredential } from '@gatehouse/xmpp';
-import { evolve, initialState, type AccountFact } from './account/account.ts';
-import { AccountsView } from './account/accounts-view.ts';
-import { createCommandHandler, type AccountsStream } from './account/command-handler.ts';
+import { createMemoryEventStore } from '@gatehouse/event-store';
+import { accountAggregate } from './aggregates.ts';
 import { accountEndpoints, type AccessCause } from './endpoints.ts';
-
-/** Per-account event lists standing in for the accounts stream. */
-function memoryStream(): AccountsStream {
-  const subjects = new Map<string, AccountFact[]>();
-  return {
-    async append(fact, expected) {
-      const stored = subjects.get(fact.data.jid) ?? [];
-      assert.equal(expected, stored.length, 'expected sequence');
-      stored.push(fact);
-      subjects.set(fact.data.jid, stored);
-      return stored.length;
-    },
-    async load(jid) {
-      const stored = subjects.get(jid) ?? [];
-      return { state: stored.reduce(evolve, initialState()), sequence: stored.length };
-    },
-  };
-}
 
 type Revocation = [jid: string, reason: string, cause: AccessCause];
 
 const grantUses = new Map<string, string>([['alice@localhost\u0000conversations', '2026-12-07T10:00:00.000Z']]);
 
-function setup(secret = new Uint8Array(32).fill(7), revocations: Revocation[] = [], pageBytes = 64 * 1024) {
-  const view = new AccountsView();
-  const execute = createCommandHandler({ view, stream: memoryStream(), clock: () => new Date() });
+function setup(secret = new Uint8Array(32).fill(7), revocations: Revocation[] = []) {
+  const accounts = createMemoryEventStore(accountAggregate('unit'), { source: 'test', clock: () => new Date() });
   const revokeAccess = async (...revocation: Revocation) => {
     revocations.push(revocation);
   };
-  const grantUsedAt = (jid: string, clientId: string) => grantUses.get(`${jid}\u0000${clientId}`);
-  return accountEndpoints({ domain: 'localhost', iterations: 4096, view, execute, fakeSecret: secret, revokeAccess, pageBytes, grantUsedAt });
+  const grantUsedAt = async (jid: string, clientId: string) => grantUses.get(`${jid}\u0000${clientId}`);
+  return accountEndpoints({ domain: 'localhost', iterations: 4096, accounts, fakeSecret: secret, revokeAccess, grantUsedAt });
 }
 
 type CredentialsReply = { exists: boolean; credential: ScramCredential; grantUsedAt?: string };
@@ -107,32 +86,12 @@ describe('account endpoints', () => {
     assert.equal(revocations.length, 2, 'nothing revoked for a refused change');
   });
 
-  it('deletes, lists sorted and by domain', async () => {
+  it('deletes', async () => {
     const endpoints = setup();
     for (const jid of ['carol@localhost', 'alice@localhost', 'bob@localhost']) await endpoints['account.create']!({ jid, password: 'pw' });
     assert.deepEqual(await endpoints['account.delete']!({ jid: 'bob@localhost' }), { jid: 'bob@localhost' });
-    assert.deepEqual(await endpoints['account.list']!({}), { items: ['alice@localhost', 'carol@localhost'] });
-    assert.deepEqual(await endpoints['account.list']!(undefined), { items: ['alice@localhost', 'carol@localhost'] });
-    assert.deepEqual(await endpoints['account.list']!({ domain: 'LOCALHOST' }), { items: ['alice@localhost', 'carol@localhost'] });
-    assert.deepEqual(await endpoints['account.list']!({ domain: 'example.org' }), { items: [] });
     assert.deepEqual(await endpoints['account.exists']!({ jid: 'bob@localhost' }), { exists: false });
-  });
-
-  it('lists in pages, and a listing changed between pages expires', async () => {
-    const endpoints = setup(undefined, [], 40);
-    for (const jid of ['carol@localhost', 'alice@localhost', 'bob@localhost']) await endpoints['account.create']!({ jid, password: 'pw' });
-    const listed: string[] = [];
-    let page: Page<string> = { items: [], next: '' };
-    for (let cursor: string | undefined; page.next !== undefined; cursor = page.next) {
-      page = (await endpoints['account.list']!(cursor === undefined ? {} : { cursor })) as Page<string>;
-      assert.ok(page.items.length > 0);
-      listed.push(...page.items);
-    }
-    assert.deepEqual(listed, ['alice@localhost', 'bob@localhost', 'carol@localhost']);
-
-    const first = (await endpoints['account.list']!({})) as Page<string>;
-    await endpoints['account.delete']!({ jid: 'carol@localhost' });
-    await rejectsWithCode(endpoints['account.list']!({ cursor: first.next }), 'page-expired');
+    assert.deepEqual(await endpoints['account.exists']!({ jid: 'carol@localhost' }), { exists: true });
   });
 
   it('answers credentials for unknown accounts with a stable fake of the real shape', async () => {
@@ -192,7 +151,6 @@ describe('account endpoints', () => {
     await rejectsWithCode(endpoints['account.create']!({ jid: 'alice@localhost', password: '' }), 'bad-request');
     await rejectsWithCode(endpoints['account.create']!(undefined), 'bad-request');
     await rejectsWithCode(endpoints['account.delete']!({ jid: 42 }), 'bad-request');
-    await rejectsWithCode(endpoints['account.list']!({ domain: 3 }), 'bad-request');
     await rejectsWithCode(endpoints['auth.credentials']!({ jid: 'alice@localhost', mechanism: 'PLAIN' }), 'bad-request');
     await rejectsWithCode(endpoints['account.create']!({ jid: 'alice@localhost', password: 'bell\u0007secret' }), 'bad-request', (message) =>
       assert.doesNotMatch(message, /secret/),

@@ -1,15 +1,15 @@
-import { followStream, pageBudget, publishAccessCut, startService, type Follower, type NatsConnection, type RunningService } from '@gatehouse/bus';
-import { isAccountEvent, namesFor, type EndpointOf } from '@gatehouse/events';
+import { publishAccessCut, startService, type Follower, type NatsConnection, type RunningService } from '@gatehouse/bus';
+import type { EndpointOf } from '@gatehouse/events';
+import { namesFor } from '@gatehouse/events';
 import type { Logger } from '@gatehouse/telemetry';
-import { grantLastUsedAt, revokeAccountAccess } from './access.ts';
-import { natsAccountsStream, tokenSource } from './account/accounts-stream.ts';
-import { AccountsView } from './account/accounts-view.ts';
-import { createCommandHandler } from './account/command-handler.ts';
+import { createAccess, grantLastUsedAt, revokeAccountAccess } from './access.ts';
+import { tokenSource } from './aggregates.ts';
+import { followForCoherence } from './coherence.ts';
 import { accountEndpoints, type AccessCause } from './endpoints.ts';
 import { fastEndpoints } from './fast/endpoints.ts';
 import { grantEndpoints } from './grant/endpoints.ts';
 import { loadSharedSecret } from './shared-secret.ts';
-import { applyTokenEvent, createAccess, natsTokenStreams } from './tokens.ts';
+import { natsTokenStores } from './stores.ts';
 
 export interface TokenServiceDeps {
   nc: NatsConnection;
@@ -27,22 +27,26 @@ export interface TokenServiceDeps {
   fastTokenRotateAfterS?: number;
   /** TOKEN_MAX_CLIENTS_PER_ACCOUNT: live grants per account; the least recently used go first; default 64. */
   maxClientsPerAccount?: number;
+  /** TOKEN_CACHE_MB in bytes: state each of the three aggregate caches keeps; default 32 MiB. */
+  cacheBytes?: number;
 }
 
 export interface TokenService {
-  /** Resolves once every stored event is folded in and the endpoints answer. */
+  /** Resolves once the endpoints answer: nothing is read from the streams first. */
   start(): Promise<void>;
   stop(): Promise<void>;
 }
 
-export const tokenServiceVersion = '0.2.0';
+export const tokenServiceVersion = '0.3.0';
 
 const DAY_S = 86_400;
 
 /**
- * The token service: owner of the account, grant and FAST token aggregates. Every replica
- * keeps all of them in memory, rebuilt from the streams at start and kept current by
- * following them; writes go through optimistic concurrency, so replicas never coordinate.
+ * The token service: owner of the account, grant and FAST token aggregates. Each is loaded
+ * from its own subject when a request needs it, kept in a bounded cache, and appended with
+ * optimistic concurrency (@gatehouse/event-store), so replicas never coordinate and none
+ * holds what nobody asks for. Both streams are followed from now only to drop cached
+ * entries another replica has changed (coherence.ts).
  */
 export function createTokenService({
   nc,
@@ -54,36 +58,31 @@ export function createTokenService({
   fastTokenLifetimeS = 21 * DAY_S,
   fastTokenRotateAfterS = DAY_S,
   maxClientsPerAccount = 64,
+  cacheBytes = 32 * 1024 * 1024,
 }: TokenServiceDeps): TokenService {
   const names = namesFor(ns);
-  const view = new AccountsView();
   const followers: Follower[] = [];
   let service: RunningService | undefined;
 
   return {
     async start() {
-      const [fakeSecret, tokenKey] = await Promise.all([
+      const [fakeSecret, tokenKey, stores] = await Promise.all([
         loadSharedSecret(nc, ns, 'scram-fake-salt'),
         loadSharedSecret(nc, ns, 'fast-token-key'),
+        natsTokenStores(nc, ns, { clock, logger, cacheBytes }),
       ]);
-      const access = createAccess(natsTokenStreams(nc, ns), {
+      const access = createAccess(stores, {
+        ns,
         domain,
-        accounts: view,
         tokenKey,
         clock,
         lifetimeMs: fastTokenLifetimeS * 1000,
         rotateAfterMs: fastTokenRotateAfterS * 1000,
         maxClientsPerAccount,
       });
-      followers.push(
-        followStream(nc, { stream: names.streams.accounts, filterSubject: names.subjects.accounts, deliver: 'all', logger }, (event, seq) => {
-          if (isAccountEvent(event)) view.apply(event, seq);
-        }),
-        followStream(nc, { stream: names.streams.tokens, deliver: 'all', logger }, (event, seq) => applyTokenEvent(access, event, seq)),
-      );
-      // Answering before the history is folded in would report existing accounts and tokens as unknown.
+      followers.push(...followForCoherence(nc, ns, stores, logger));
+      // Following from now: resolves once each follower knows where "now" is, with nothing to replay.
       await Promise.all(followers.map((follower) => follower.caughtUp));
-      const execute = createCommandHandler({ view, stream: natsAccountsStream(nc, ns), clock });
       // Grants and FAST tokens first, then the notice every gateway closes the account's sessions on.
       const revokeAccess = async (jid: string, reason: 'password-changed' | 'account-deleted', cause: AccessCause) => {
         await revokeAccountAccess(access, jid, reason, cause.at);
@@ -98,13 +97,12 @@ export function createTokenService({
           group: names.services.token,
         },
         {
-          ...accountEndpoints({ domain, iterations, view, execute, fakeSecret, revokeAccess, pageBytes: pageBudget(nc), grantUsedAt: (jid, clientId) => grantLastUsedAt(access, { jid, clientId }) }),
+          ...accountEndpoints({ domain, iterations, accounts: stores.accounts, fakeSecret, revokeAccess, grantUsedAt: (jid, clientId) => grantLastUsedAt(access, { jid, clientId }) }),
           ...grantEndpoints(access),
           ...fastEndpoints(access),
         } satisfies Record<EndpointOf<'token'>, unknown>,
         logger,
       );
-      logger.info({ accounts: view.list().length }, 'accounts loaded');
     },
     async stop() {
       await service?.stop();

@@ -1,65 +1,100 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Endpoints } from '@gatehouse/bus';
-import type { ScramCredentials } from '@gatehouse/events';
-import { revokeAccountAccess, type Access } from './access.ts';
-import { AccountsView } from './account/accounts-view.ts';
-import { MemoryClientStream } from './aggregate/memory-client-stream.ts';
+import { createMemoryEventStore, MemoryEventLog } from '@gatehouse/event-store';
+import { isFastTokenEvent, isGrantEvent, type GatehouseEvent, type ScramCredentials } from '@gatehouse/events';
+import { createAccess, revokeAccountAccess, type Access } from './access.ts';
+import type { AccountCommand } from './account/decide.ts';
+import { accountAggregate, fastTokenAggregate, grantAggregate, tokenSource } from './aggregates.ts';
 import { fastEndpoints } from './fast/endpoints.ts';
-import { evolve as evolveFastToken, initialState as noFastToken, type FastTokenFact, type FastTokenState } from './fast/fast-token.ts';
 import { grantEndpoints } from './grant/endpoints.ts';
-import { evolve as evolveGrant, initialState as noGrant, type GrantFact, type GrantState } from './grant/grant.ts';
-import { createAccess } from './tokens.ts';
+import type { TokenStores } from './stores.ts';
 
+const ns = 'unit';
 const credential = { salt: 'AAAA', iterations: 4096, storedKey: 'AAAA', serverKey: 'AAAA' };
-const credentials: ScramCredentials = { 'SCRAM-SHA-1': credential, 'SCRAM-SHA-256': credential };
+export const credentials: ScramCredentials = { 'SCRAM-SHA-1': credential, 'SCRAM-SHA-256': credential };
 export const DAY_MS = 86_400_000;
 
+/** A NATS subject filter matched as JetStream does: `*` one token, `>` the rest. */
+function matches(filter: string, subject: string): boolean {
+  const [want, have] = [filter.split('.'), subject.split('.')];
+  for (const [i, token] of want.entries()) {
+    if (token === '>') return have.length > i;
+    if (i >= have.length || (token !== '*' && token !== have[i])) return false;
+  }
+  return want.length === have.length;
+}
+
+/** The three stores of one replica over `log`, one memory "stream" for every subject. */
+export function memoryTokenStores(log: MemoryEventLog, clock: () => Date): TokenStores {
+  const options = { log, source: tokenSource, clock, retryJitterMs: 0 };
+  return {
+    accounts: createMemoryEventStore(accountAggregate(ns), options),
+    grants: createMemoryEventStore(grantAggregate(ns), options),
+    tokens: createMemoryEventStore(fastTokenAggregate(ns), options),
+    readTokens: async (filter) => log.stored.map(({ event }) => event).filter((event) => matches(filter, event.subject)),
+  };
+}
+
+const asFact = ({ type, time, data }: GatehouseEvent) => ({ type, time, data });
+
 /**
- * The grant and FAST endpoints over in-memory streams with a fake clock, for unit tests.
- * Accounts are folded straight into the view, as the accounts follower would.
+ * The grant and FAST endpoints over an in-memory stream with a fake clock, for unit tests.
+ * Account changes are made through the first replica's store and observed by every other,
+ * as the followers of coherence.ts would.
  */
 export function testAccess({ lifetimeMs = 21 * DAY_MS, rotateAfterMs = DAY_MS, maxClientsPerAccount = 64 } = {}) {
   let now = new Date('2025-03-01T00:00:00.000Z');
-  let sequence = 0;
-  const accounts = new AccountsView();
-  const streams = {
-    grants: new MemoryClientStream<GrantFact, GrantState>(evolveGrant, noGrant),
-    tokens: new MemoryClientStream<FastTokenFact, FastTokenState>(evolveFastToken, noFastToken),
-  };
+  const clock = () => now;
+  const log = new MemoryEventLog();
   const tokenKey = randomBytes(32);
-  const replicaAccess = () => createAccess(streams, { domain: 'localhost', accounts, tokenKey, clock: () => now, lifetimeMs, rotateAfterMs, maxClientsPerAccount });
+  const replicas: Access[] = [];
+  const replicaAccess = () => {
+    const made = createAccess(memoryTokenStores(log, clock), { ns, domain: 'localhost', tokenKey, clock, lifetimeMs, rotateAfterMs, maxClientsPerAccount });
+    replicas.push(made);
+    return made;
+  };
   const endpointsOf = (of: Access): Endpoints => ({ ...grantEndpoints(of), ...fastEndpoints(of) });
   const access = replicaAccess();
   const endpoints = endpointsOf(access);
-  const time = () => now.toISOString();
+  const account = async (command: AccountCommand) => {
+    const { events } = await access.accounts.execute(command.jid, command);
+    for (const { event, sequence } of events) for (const replica of replicas) await replica.accounts.observe(event.subject, sequence);
+    return events[0]!.event.time;
+  };
+  const stored = () => log.stored.map(({ event }) => event);
   return {
     access,
-    streams,
+    log,
+    /** What was appended to the grant and FAST token aggregates, in order. */
+    streams: {
+      grants: { get appended() { return stored().filter(isGrantEvent); } },
+      tokens: { get appended() { return stored().filter(isFastTokenEvent); } },
+    },
     tokenKey,
     now: () => now,
     advance(ms: number) {
       now = new Date(now.getTime() + ms);
     },
     call: <T = unknown>(endpoint: string, payload: unknown) => endpoints[endpoint]!(payload) as Promise<T>,
-    /** The endpoints of another replica over the same streams, whose views have read nothing yet. */
+    /** The endpoints of another replica over the same stream, whose caches have read nothing yet. */
     replica() {
       const other = endpointsOf(replicaAccess());
       return <T = unknown>(endpoint: string, payload: unknown) => other[endpoint]!(payload) as Promise<T>;
     },
+    /** Not awaited by every test: the account's next read queues behind it in the same store. */
     createAccount(jid: string) {
-      accounts.apply({ type: 'gatehouse.account.created.v1', time: time(), data: { jid, credentials } }, (sequence += 1));
+      return account({ type: 'CreateAccount', jid, credentials });
     },
     /** `revoke: false` plays a service that stored the change and died before revoking. */
     async changePassword(jid: string, { revoke = true } = {}) {
-      accounts.apply({ type: 'gatehouse.account.password-changed.v1', time: time(), data: { jid, credentials } }, (sequence += 1));
-      if (revoke) await revokeAccountAccess(access, jid, 'password-changed', time());
+      const at = await account({ type: 'ChangePassword', jid, credentials });
+      if (revoke) await revokeAccountAccess(access, jid, 'password-changed', at);
     },
     async deleteAccount(jid: string) {
-      accounts.apply({ type: 'gatehouse.account.deleted.v1', time: time(), data: { jid } }, (sequence += 1));
-      await revokeAccountAccess(access, jid, 'account-deleted', time());
+      await revokeAccountAccess(access, jid, 'account-deleted', await account({ type: 'DeleteAccount', jid }));
     },
-    /** Everything appended to the grant and token streams, as JSON. */
-    written: () => JSON.stringify([...streams.grants.appended, ...streams.tokens.appended]),
+    /** Everything appended to the grant and token aggregates, as JSON. */
+    written: () => JSON.stringify(stored().filter((event) => isGrantEvent(event) || isFastTokenEvent(event)).map(asFact)),
   };
 }
 

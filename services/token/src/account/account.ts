@@ -1,5 +1,5 @@
 import type { AccountEvent, ScramCredentials } from '@gatehouse/events';
-import type { Fact } from '../aggregate/fact.ts';
+import type { Fact } from '@gatehouse/event-store';
 
 export type AccountFact = Fact<AccountEvent>;
 

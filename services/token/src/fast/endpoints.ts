@@ -36,20 +36,20 @@ export function fastEndpoints(access: Access) {
       const proof = Buffer.from(request.initiatorProof, 'base64');
       if (proof.length !== PROOF_BYTES) throw new BadRequestError(`initiatorProof: an HMAC-SHA-256 is ${PROOF_BYTES} bytes`);
       const cbData = channelBinding(request);
-      const use = () =>
-        access.executeToken({
+      const use = async () =>
+        access.tokens.execute(key, {
           type: 'UseFastToken',
           ...key,
           mechanism: request.mechanism,
           ...(request.count === undefined ? {} : { count: request.count }),
           matches: (tokenId) => sameProof(htProof(fastTokenFor(tokenKey, tokenId), 'Initiator', cbData), proof),
-          facts: tokenFacts(access, key),
+          facts: await tokenFacts(access, key),
         });
       // A token issued on another replica a moment ago comes with a grant this replica's
-      // view may not have yet: its token read from the stream would look revoked.
+      // cache may not have yet: its token read from the stream would look revoked.
       const { state } = await use().catch(async (error: unknown) => {
         if (!(error instanceof FastCredentialsExpiredError && error.voidedBy === 'grant-revoked')) throw error;
-        await access.refreshGrant(key);
+        await access.grants.load(key);
         return use();
       });
       const token = [state.current, state.next].find((slot) => slot?.tokenId === state.lastUsedTokenId);
@@ -63,13 +63,13 @@ export function fastEndpoints(access: Access) {
     },
     'fast.issue': async (request) => {
       const key = { jid: accountJid(request.jid, domain), clientId: request.clientId };
-      const changedAt = requireAccount(access, key.jid);
+      const changedAt = await requireAccount(access, key.jid);
       // The gateway records the grant first; if it has not, the token still needs one.
       const grantId =
-        liveGrant(access.grants.get(key).state, changedAt)?.grantId ?? (await recordGrant(access, key, request.authenticatedBy)).grantId;
+        liveGrant((await access.grants.read(key)).state, changedAt)?.grantId ?? (await recordGrant(access, key, request.authenticatedBy)).grantId;
       const tokenId = newTokenId();
       const token = fastTokenFor(tokenKey, tokenId);
-      const { facts } = await access.executeToken({
+      const { events } = await access.tokens.execute(key, {
         type: 'IssueFastToken',
         ...key,
         tokenId,
@@ -78,14 +78,15 @@ export function fastEndpoints(access: Access) {
         lifetimeMs: access.lifetimeMs,
         facts: { passwordChangedAt: changedAt, grantId },
       });
-      const made = facts.find((fact) => fact.type === 'gatehouse.fast-token.issued.v1' || fact.type === 'gatehouse.fast-token.rotated.v1');
+      const made = events.map(({ event }) => event).find((event) => event.type === 'gatehouse.fast-token.issued.v1' || event.type === 'gatehouse.fast-token.rotated.v1');
       if (!made || !('expiresAt' in made.data)) throw new Error('issuing a FAST token stored no token');
       return { token, expiry: made.data.expiresAt };
     },
     // Only the token of the last successful FAST login, not both slots: a token the same
     // <authenticate> requested may already be in `next`, and must survive (XEP-0484 §3.6).
     'fast.invalidate': async (request) => {
-      await access.executeToken({ type: 'InvalidateUsedFastToken', jid: accountJid(request.jid, domain), clientId: request.clientId });
+      const key = { jid: accountJid(request.jid, domain), clientId: request.clientId };
+      await access.tokens.execute(key, { type: 'InvalidateUsedFastToken', ...key });
       return {};
     },
   });

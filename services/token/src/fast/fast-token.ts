@@ -1,5 +1,5 @@
 import type { FastTokenEvent, FastTokenInvalidationReason } from '@gatehouse/events';
-import type { Fact } from '../aggregate/fact.ts';
+import type { Fact } from '@gatehouse/event-store';
 
 export type FastTokenFact = Fact<FastTokenEvent>;
 

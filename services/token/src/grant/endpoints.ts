@@ -1,6 +1,6 @@
 import { catalogEndpoints } from '@gatehouse/bus';
 import type { GrantListing } from '@gatehouse/events';
-import { passwordChangedAt, recordGrant, revokeClient, tokenFacts, type Access } from '../access.ts';
+import { passwordChangedAt, recordGrant, revokeClient, type Access } from '../access.ts';
 import { voidReason } from '../fast/decide.ts';
 import type { FastTokenSlot } from '../fast/fast-token.ts';
 import { accountJid } from '@gatehouse/xmpp';
@@ -16,15 +16,15 @@ export function grantEndpoints(access: Access) {
     },
     'grant.list': async (request) => {
       const account = accountJid(request.jid, domain);
-      const changedAt = passwordChangedAt(access, account);
+      // The account's grants and tokens as stored now, each one wildcard read of the stream.
+      const [changedAt, grantStates, tokenStates] = await Promise.all([passwordChangedAt(access, account), access.grantsOf(account), access.tokensOf(account)]);
       const now = access.clock();
       const grants: GrantListing[] = [];
-      for (const clientId of access.grants.clientsOf(account)) {
-        const key = { jid: account, clientId };
-        const grant = liveGrant(access.grants.get(key).state, changedAt);
+      for (const [clientId, state] of grantStates) {
+        const grant = liveGrant(state, changedAt);
         if (!grant) continue;
-        const facts = tokenFacts(access, key);
-        const { current, next } = access.tokens.get(key).state;
+        const facts = { ...(changedAt === undefined ? {} : { passwordChangedAt: changedAt }), grantId: grant.grantId };
+        const { current, next } = tokenStates.get(clientId) ?? { current: undefined, next: undefined };
         const fastTokens = [current, next]
           .filter((slot): slot is FastTokenSlot => slot !== undefined && voidReason(slot, facts, now) === undefined)
           .map(({ tokenId, mechanism, issuedAt, expiresAt }) => ({ tokenId, mechanism, issuedAt, expiresAt }));

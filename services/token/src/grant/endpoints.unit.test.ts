@@ -39,17 +39,17 @@ describe('grant.record', () => {
   it("gives the live grant's last use to the credential lookup, and nothing once it is revoked or the password changed", async () => {
     const t = setup();
     const lastUse = (clientId: string) => grantLastUsedAt(t.access, { jid, clientId });
-    assert.equal(lastUse('phone'), undefined);
+    assert.equal(await lastUse('phone'), undefined);
     await t.record('phone');
     const recordedAt = t.now().toISOString();
-    assert.equal(lastUse('phone'), recordedAt);
+    assert.equal(await lastUse('phone'), recordedAt);
     t.advance(60_000);
     await t.record('laptop');
     await t.call('grant.revoke', { jid, clientId: 'laptop', reason: 'revoked-by-user' });
-    assert.equal(lastUse('laptop'), undefined);
+    assert.equal(await lastUse('laptop'), undefined);
     t.advance(60_000);
     await t.changePassword(jid);
-    assert.equal(lastUse('phone'), undefined);
+    assert.equal(await lastUse('phone'), undefined);
   });
 
   it('refuses a login for an account that does not exist, and malformed requests', async () => {

@@ -1,5 +1,5 @@
 import type { GrantCreatedData, GrantEvent, UserAgent } from '@gatehouse/events';
-import type { Fact } from '../aggregate/fact.ts';
+import type { Fact } from '@gatehouse/event-store';
 
 export type GrantFact = Fact<GrantEvent>;
 export type AuthenticatedBy = GrantCreatedData['authenticatedBy'];
