@@ -35,6 +35,8 @@ describe('namesFor', () => {
     assert.equal(names.subjects.fastToken('juliet@capulet.lit', 'conversations.im/6b1e'), `t1.fast-token.${grantTokens}`);
     assert.equal(names.subjects.grants, 't1.grant.>');
     assert.equal(names.subjects.fastTokens, 't1.fast-token.>');
+    assert.equal(names.subjects.grantsOf('juliet@capulet.lit'), `t1.grant.${subjectToken('juliet@capulet.lit')}.*`);
+    assert.equal(names.subjects.fastTokensOf('juliet@capulet.lit'), `t1.fast-token.${subjectToken('juliet@capulet.lit')}.*`);
     assert.equal(names.subjects.account('juliet@capulet.lit'), `t1.account.${subjectToken('juliet@capulet.lit')}`);
     assert.equal(names.subjects.accounts, 't1.account.>');
     assert.equal(names.subjects.session('AAAAAAAAAAAAAAAAAAAAAA'), 't1.session.AAAAAAAAAAAAAAAAAAAAAA');
@@ -59,6 +61,7 @@ describe('namesFor', () => {
       lastActivity: 't1_last_activity',
       legacyClients: 't1_legacy_clients',
       loginFailures: 't1_login_failures',
+      fastTokenSnapshots: 't1_fast_token_snapshots',
     });
     assert.deepEqual(names.services, { token: 't1.token', projections: 't1.projections', rosterSync: 't1.roster-sync', clientRegistry: 't1.clients' });
   });
