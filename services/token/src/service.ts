@@ -1,6 +1,5 @@
 import { publishAccessCut, startService, type Follower, type NatsConnection, type RunningService } from '@gatehouse/bus';
-import type { EndpointOf } from '@gatehouse/events';
-import { namesFor } from '@gatehouse/events';
+import { namesFor, type EndpointOf } from '@gatehouse/events';
 import type { Logger } from '@gatehouse/telemetry';
 import { createAccess, grantLastUsedAt, revokeAccountAccess } from './access.ts';
 import { tokenSource } from './aggregates.ts';
