@@ -11,7 +11,8 @@ import type { TokenStores } from './stores.ts';
  * are followed from now (`deliver: 'new'`, nothing replayed: start time does not grow with
  * history), and each event drops the cached entry of its subject if that is older; the
  * next request loads it again. An event reaches this replica within the consumer's
- * delivery latency, as it reached the views of every replica before.
+ * delivery latency (milliseconds); a consumer recreated after a reconnect resumes after
+ * the last event it delivered, so none is missed.
  */
 export function followForCoherence(nc: NatsConnection, ns: string, stores: TokenStores, logger: Logger): Follower[] {
   const names = namesFor(ns);
