@@ -81,14 +81,14 @@ export function namesFor(ns: string) {
       blocklists: `${ns}_blocklists`,
       /** Snapshots of long rosters (roster-sync's event store): a cache, never the truth. */
       rosterSnapshots: `${ns}_roster_snapshots`,
+      /** Snapshots of long FAST token aggregates (@gatehouse/event-store): a cache, never the truth. */
+      fastTokenSnapshots: `${ns}_fast_token_snapshots`,
       /** XEP-0012: when each account's last session ended. */
       lastActivity: `${ns}_last_activity`,
       /** Full JID (subjectToken) → the id Gatehouse gave the legacy client known by it (the gateway names it at binding since catalog v2). */
       legacyClients: `${ns}_legacy_clients`,
       /** Failed logins per client address and per account, shared by every gateway replica (max age = the throttle window). */
       loginFailures: `${ns}_login_failures`,
-      /** Snapshots of long FAST token aggregates (@gatehouse/event-store): a cache, never the truth. */
-      fastTokenSnapshots: `${ns}_fast_token_snapshots`,
     },
     services: {
       token: `${ns}.token`,

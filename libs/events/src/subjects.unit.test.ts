@@ -58,10 +58,10 @@ describe('namesFor', () => {
       presence: 't1_presence',
       blocklists: 't1_blocklists',
       rosterSnapshots: 't1_roster_snapshots',
+      fastTokenSnapshots: 't1_fast_token_snapshots',
       lastActivity: 't1_last_activity',
       legacyClients: 't1_legacy_clients',
       loginFailures: 't1_login_failures',
-      fastTokenSnapshots: 't1_fast_token_snapshots',
     });
     assert.deepEqual(names.services, { token: 't1.token', projections: 't1.projections', rosterSync: 't1.roster-sync', clientRegistry: 't1.clients' });
   });
