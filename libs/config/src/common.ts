@@ -7,6 +7,20 @@ export const booleanFromEnv = (fallback: boolean) =>
     .optional()
     .transform((value) => (value === undefined || value === '' ? fallback : /^(1|true|yes|on)$/i.test(value)));
 
+/**
+ * MiB of loaded aggregates a service replica keeps (the event store's cache, measured as
+ * the states' JSON), 1–4096: what is used least recently is read from its stream again
+ * when next needed. Returned in bytes.
+ */
+export const cacheMegabytes = (fallback = 32) =>
+  z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(4096)
+    .default(fallback)
+    .transform((megabytes) => megabytes * 1024 * 1024);
+
 /** Variables every Gatehouse process reads. */
 export const commonEnv = {
   /** NATS server with JetStream. */

@@ -1,2 +1,2 @@
 export { loadConfig, ConfigError } from './load.ts';
-export { commonEnv, booleanFromEnv } from './common.ts';
+export { commonEnv, booleanFromEnv, cacheMegabytes } from './common.ts';

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { z } from 'zod';
-import { ConfigError, booleanFromEnv, commonEnv, loadConfig } from './index.ts';
+import { ConfigError, booleanFromEnv, cacheMegabytes, commonEnv, loadConfig } from './index.ts';
 
 describe('loadConfig', () => {
   const schema = z.object({ ...commonEnv, FLAG: booleanFromEnv(false), PORT: z.coerce.number().int().default(5222) });
@@ -27,5 +27,18 @@ describe('loadConfig', () => {
       () => loadConfig(schema, { GATEHOUSE_NAMESPACE: 'Bad.Name', PORT: 'many' }),
       (error: unknown) => error instanceof ConfigError && error.problems.length === 2 && /GATEHOUSE_NAMESPACE/.test(error.message) && /PORT/.test(error.message),
     );
+  });
+});
+
+describe('cacheMegabytes', () => {
+  const schema = z.object({ CACHE_MB: cacheMegabytes() });
+
+  it('reads MiB and gives bytes, 32 MiB by default', () => {
+    assert.equal(loadConfig(schema, {}).CACHE_MB, 32 * 1024 * 1024);
+    assert.equal(loadConfig(schema, { CACHE_MB: '4096' }).CACHE_MB, 4096 * 1024 * 1024);
+  });
+
+  it('refuses nothing, fractions and more than 4 GiB, naming the variable', () => {
+    for (const value of ['0', '1.5', '4097', 'lots']) assert.throws(() => loadConfig(schema, { CACHE_MB: value }), (error: Error) => error instanceof ConfigError && /CACHE_MB/.test(error.message));
   });
 });

@@ -1,4 +1,4 @@
-import { booleanFromEnv, commonEnv } from '@gatehouse/config';
+import { booleanFromEnv, cacheMegabytes, commonEnv } from '@gatehouse/config';
 import { z } from 'zod';
 
 export const clientRegistryConfigSchema = z.object({
@@ -14,6 +14,8 @@ export const clientRegistryConfigSchema = z.object({
    * Past it, the client seen least recently without a live session or grant is forgotten.
    */
   CLIENT_REGISTRY_MAX_CLIENTS_PER_ACCOUNT: z.coerce.number().int().min(1).max(10_000).default(64),
+  /** Client records one replica keeps loaded (cacheMegabytes). */
+  CLIENT_REGISTRY_CACHE_MB: cacheMegabytes(),
 });
 
 export type ClientRegistryConfig = z.output<typeof clientRegistryConfigSchema>;

@@ -16,6 +16,7 @@ const service = createClientRegistryService({
   logger,
   enforceClientIds: config.ENFORCE_CLIENT_IDS,
   maxClientsPerAccount: config.CLIENT_REGISTRY_MAX_CLIENTS_PER_ACCOUNT,
+  cacheBytes: config.CLIENT_REGISTRY_CACHE_MB,
 });
 await service.start();
 signalReady({ service: 'client-registry' });

@@ -1,4 +1,4 @@
-import { commonEnv } from '@gatehouse/config';
+import { cacheMegabytes, commonEnv } from '@gatehouse/config';
 import { z } from 'zod';
 
 const positive = (fallback: number, max: number) => z.coerce.number().int().positive().max(max).default(fallback);
@@ -41,12 +41,8 @@ export const rosterSyncConfigSchema = z.object({
   BLOCKLIST_MAX_ITEMS: positive(1_000, 100_000),
   /** Most bytes of one block list as JSON; at most 768 KiB, as it is one KV value the gateways mirror. */
   BLOCKLIST_MAX_BYTES: positive(256 * 1024, 768 * 1024),
-  /**
-   * Bytes of rosters one replica keeps loaded (their state as JSON; the objects take more):
-   * the least recently used go past it and are read from the stream again when needed.
-   * Block lists get a quarter of it on top.
-   */
-  ROSTER_CACHE_BYTES: positive(32 * 1024 * 1024, 4 * 1024 * 1024 * 1024),
+  /** Rosters one replica keeps loaded (cacheMegabytes); block lists get a quarter of it on top. */
+  ROSTER_CACHE_MB: cacheMegabytes(),
   /** Most bytes of offline messages kept for one account (XEP-0160); more are refused. */
   OFFLINE_MAX_BYTES: positive(2 * 1024 * 1024, 1024 * 1024 * 1024),
 });

@@ -33,7 +33,7 @@ const service = createRosterSyncService({
   blocklistLimits: { maxItems: config.BLOCKLIST_MAX_ITEMS, maxBytes: config.BLOCKLIST_MAX_BYTES },
   offlineMaxMessages: config.OFFLINE_MAX_MESSAGES,
   offlineMaxBytes: config.OFFLINE_MAX_BYTES,
-  cacheBytes: config.ROSTER_CACHE_BYTES,
+  cacheBytes: config.ROSTER_CACHE_MB,
 });
 await service.start();
 signalReady({ service: 'roster-sync' });

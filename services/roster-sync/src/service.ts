@@ -40,7 +40,7 @@ export interface RosterSyncServiceDeps {
   offlineMaxMessages?: number;
   /** OFFLINE_MAX_BYTES, default 2 MiB. */
   offlineMaxBytes?: number;
-  /** ROSTER_CACHE_BYTES: rosters this replica keeps loaded, as JSON bytes; default 32 MiB (block lists get a quarter of it on top). */
+  /** ROSTER_CACHE_MB in bytes: rosters this replica keeps loaded, as JSON; default 32 MiB (block lists get a quarter of it on top). */
   cacheBytes?: number;
 }
 

@@ -1,4 +1,4 @@
-import { commonEnv } from '@gatehouse/config';
+import { cacheMegabytes, commonEnv } from '@gatehouse/config';
 import { z } from 'zod';
 
 const DAY_S = 86_400;
@@ -28,12 +28,8 @@ export const tokenConfigSchema = z
      * 1 to 10000.
      */
     TOKEN_MAX_CLIENTS_PER_ACCOUNT: z.coerce.number().int().min(1).max(10_000).default(64),
-    /**
-     * MiB of loaded aggregates each of the three caches (accounts, grants, FAST tokens)
-     * keeps, measured as their state's JSON; the least recently used go first and are
-     * loaded again when next needed. The objects take a few times that in memory.
-     */
-    TOKEN_CACHE_MB: z.coerce.number().int().min(1).max(4096).default(32),
+    /** Each of the three caches (accounts, grants, FAST tokens), cacheMegabytes; the objects take a few times that in memory. */
+    TOKEN_CACHE_MB: cacheMegabytes(),
   })
   .refine((config) => config.FAST_TOKEN_ROTATE_AFTER_S < config.FAST_TOKEN_LIFETIME_S, {
     path: ['FAST_TOKEN_ROTATE_AFTER_S'],

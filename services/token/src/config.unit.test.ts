@@ -44,8 +44,8 @@ describe('FAST token lifetimes', () => {
 
 describe('token caches', () => {
   it('default to 32 MiB each, within 1 to 4096', () => {
-    assert.equal(loadConfig(tokenConfigSchema, {}).TOKEN_CACHE_MB, 32);
-    assert.equal(loadConfig(tokenConfigSchema, { TOKEN_CACHE_MB: '256' }).TOKEN_CACHE_MB, 256);
+    assert.equal(loadConfig(tokenConfigSchema, {}).TOKEN_CACHE_MB, 32 * 1024 * 1024);
+    assert.equal(loadConfig(tokenConfigSchema, { TOKEN_CACHE_MB: '256' }).TOKEN_CACHE_MB, 256 * 1024 * 1024);
     assert.throws(() => loadConfig(tokenConfigSchema, { TOKEN_CACHE_MB: '0' }), /TOKEN_CACHE_MB/);
   });
 });

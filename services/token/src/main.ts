@@ -18,7 +18,7 @@ const service = createTokenService({
   fastTokenLifetimeS: config.FAST_TOKEN_LIFETIME_S,
   fastTokenRotateAfterS: config.FAST_TOKEN_ROTATE_AFTER_S,
   maxClientsPerAccount: config.TOKEN_MAX_CLIENTS_PER_ACCOUNT,
-  cacheBytes: config.TOKEN_CACHE_MB * 1024 * 1024,
+  cacheBytes: config.TOKEN_CACHE_MB,
 });
 await service.start();
 signalReady({ service: 'token' });
