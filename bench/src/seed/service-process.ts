@@ -7,7 +7,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { sleep } from '../concurrency.ts';
+import { bound } from '../concurrency.ts';
 import { repoRoot } from '../servers/gatehouse.ts';
 
 const tsxLoader = import.meta.resolve('tsx');
@@ -56,7 +56,7 @@ export function forkService(name: string, service: string, env: NodeJS.ProcessEn
     tail: () => output,
     async stop(graceMs = 15_000) {
       if (!gone()) child.kill('SIGTERM');
-      const forced = await Promise.race([exited.then(() => false), sleep(graceMs).then(() => true)]);
+      const forced = await Promise.race([exited.then(() => false), bound(graceMs).then(() => true)]);
       if (forced && !gone()) child.kill('SIGKILL');
       await exited;
     },

@@ -4,7 +4,7 @@
  * its resident memory (VmRSS of the service's Node process; tsx's esbuild helper left out).
  * A start that misses `readyTimeoutMs`, or a process that exits first, is a result too.
  */
-import { sleep } from '../concurrency.ts';
+import { bound } from '../concurrency.ts';
 import type { TrackedProcess } from '../proc/meter.ts';
 import { descendants, readPeakRssKb, readRssKb, readStat } from '../proc/proc.ts';
 import { steadyRssKb, waitQuiet } from './quiet.ts';
@@ -57,7 +57,7 @@ export async function measureStart(request: StartRequest): Promise<StartFigure> 
     const outcome = await Promise.race([
       proc.ready.then((at) => ({ kind: 'ready' as const, at })),
       proc.exited.then((code) => ({ kind: 'exited' as const, code })),
-      sleep(request.readyTimeoutMs).then(() => ({ kind: 'not-ready' as const })),
+      bound(request.readyTimeoutMs).then(() => ({ kind: 'not-ready' as const })),
     ]);
     if (outcome.kind === 'exited') {
       const note = `exited (${outcome.code}) before it was ready: ${proc.tail().slice(-600)}`;

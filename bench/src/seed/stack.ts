@@ -8,7 +8,7 @@
 import type { Endpoint } from '../client/connection.ts';
 import type { TrackedProcess } from '../proc/meter.ts';
 import { descendants } from '../proc/proc.ts';
-import { sleep } from '../concurrency.ts';
+import { bound } from '../concurrency.ts';
 import type { BenchDatabase } from '../servers/database.ts';
 import { startGatehouse } from '../servers/gatehouse.ts';
 import { ServerStartError } from '../servers/server.ts';
@@ -45,7 +45,8 @@ export async function startSeededStack(request: StackRequest): Promise<SeededSta
     return { how: 'gatehouse start', readyMs: performance.now() - started, endpoints: [...server.endpoints], processes: () => server.processes().filter(({ role }) => role !== 'nats'), stop: () => server.stop() };
   } catch (error) {
     if (!(error instanceof ServerStartError)) throw error;
-    const launcherFailure = error.message.split('\n').filter((line) => /ready|exited|gatehouse:/.test(line)).slice(0, 4).join(' | ').slice(0, 600);
+    // The lines that say what failed; the launcher's other notes name this machine's paths.
+    const launcherFailure = error.message.split('\n').filter((line) => /ready|exited/.test(line)).slice(0, 4).join(' | ').slice(0, 600);
     log(`gatehouse start did not serve (${launcherFailure}); forking the services with a ${request.readyTimeoutMs / 1000} s bound instead`);
     return { ...(await forkStack(request)), launcherFailure };
   }
@@ -61,7 +62,7 @@ async function forkStack({ env, readyTimeoutMs }: StackRequest): Promise<SeededS
   const launch = async (name: string, service: Parameters<typeof serviceEnv>[1], replica = 0) => {
     const proc = forkService(name, service, serviceEnv(env, service, replica));
     running.push(proc);
-    const outcome = await Promise.race([proc.ready.then(() => 'ready'), proc.exited.then((code) => `exited (${code})`), sleep(readyTimeoutMs).then(() => 'not-ready')]);
+    const outcome = await Promise.race([proc.ready.then(() => 'ready'), proc.exited.then((code) => `exited (${code})`), bound(readyTimeoutMs).then(() => 'not-ready')]);
     if (outcome !== 'ready') throw new ServerStartError(`${name} ${outcome === 'not-ready' ? `not ready within ${readyTimeoutMs / 1000} s` : outcome}: ${proc.tail().slice(-600)}`);
   };
   try {
