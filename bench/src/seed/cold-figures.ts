@@ -18,7 +18,7 @@ import { SEED_PASSWORD } from './credentials.ts';
 import { clientIdOf } from './ids.ts';
 import { userOf, type SeedCounts } from './layout.ts';
 
-export type Latency = ReturnType<typeof latencySummary>;
+type Latency = ReturnType<typeof latencySummary>;
 
 export interface ColdFigures {
   coldLogin?: Latency & { failures: number };

@@ -3,11 +3,9 @@
  * every producer does) on the subjects namesFor gives, with the sources and shapes the
  * services themselves write (compared with what a stack stores for one first login).
  */
-import { createEvent, namesFor, type GatehouseEvent, type RosterItem, type ScramCredentials } from '@gatehouse/events';
+import { createEvent, type GatehouseEvent, type Names, type RosterItem, type ScramCredentials } from '@gatehouse/events';
 import { clientIdOf, eventId, grantIdOf, sessionIdOf } from './ids.ts';
 import { clientOwner, contactsOf, jidOf, type SeedCounts } from './layout.ts';
-
-export type Names = ReturnType<typeof namesFor>;
 
 export interface SeedContext {
   names: Names;

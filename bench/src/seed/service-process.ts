@@ -5,7 +5,7 @@
  * from the launcher so its pid is known from the first instant: memory is sampled while
  * it replays, and a start that never ends can still be read before it is stopped.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { join } from 'node:path';
 import { bound } from '../concurrency.ts';
 import { repoRoot } from '../servers/gatehouse.ts';
@@ -15,7 +15,6 @@ const TAIL_CHARS = 4_000;
 
 export interface ServiceProcess {
   readonly name: string;
-  readonly child: ChildProcess;
   readonly pid: number;
   /** performance.now() when it was forked. */
   readonly forkedAt: number;
@@ -29,7 +28,7 @@ export interface ServiceProcess {
   stop(graceMs?: number): Promise<void>;
 }
 
-export const serviceEntry = (service: string) => join(repoRoot, 'services', service, 'src', 'main.ts');
+const serviceEntry = (service: string) => join(repoRoot, 'services', service, 'src', 'main.ts');
 
 export function forkService(name: string, service: string, env: NodeJS.ProcessEnv): ServiceProcess {
   const forkedAt = performance.now();
@@ -48,7 +47,6 @@ export function forkService(name: string, service: string, env: NodeJS.ProcessEn
   const gone = () => child.exitCode !== null || child.signalCode !== null;
   return {
     name,
-    child,
     pid: child.pid,
     forkedAt,
     ready,

@@ -12,7 +12,7 @@ function table(header: string[], rows: string[][]): string {
   return [line(header), ...rows.map(line)].join('\n');
 }
 
-export function startRow(figure: StartFigure): string[] {
+function startRow(figure: StartFigure): string[] {
   const ready = figure.outcome === 'ready' ? seconds(figure.readyMs) : figure.outcome === 'not-ready' ? 'NOT READY' : 'EXITED';
   return [figure.service, figure.data, figure.start, ready, seconds(figure.cpuMs), seconds(figure.quietAfterMs), mb(figure.rssKb), mb(figure.peakRssKb)];
 }
