@@ -13,3 +13,6 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, task: (
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** A time bound raced against what it bounds: unref'd, so once the race is decided it no longer keeps the process alive. */
+export const bound = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());

@@ -31,19 +31,23 @@ export interface BenchResults {
   summary: MetricSummary[];
 }
 
-/** `<dir>/<YYYY-MM-DD>.json`; a second run on one day gets `-2`, `-3`, ... */
-export async function writeResults(dir: string, results: BenchResults): Promise<string> {
+/** `<dir>/<stem>.json`; when that exists, `<stem>-2.json`, `-3`, ... Returns the file written. */
+export async function writeNumbered(dir: string, stem: string, value: unknown): Promise<string> {
   await mkdir(dir, { recursive: true });
-  const day = results.startedAt.slice(0, 10);
   for (let n = 1; ; n++) {
-    const file = join(dir, n === 1 ? `${day}.json` : `${day}-${n}.json`);
+    const file = join(dir, n === 1 ? `${stem}.json` : `${stem}-${n}.json`);
     try {
-      await writeFile(file, `${JSON.stringify(results, null, 2)}\n`, { flag: 'wx' });
+      await writeFile(file, `${JSON.stringify(value, null, 2)}\n`, { flag: 'wx' });
       return file;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
   }
+}
+
+/** `<dir>/<YYYY-MM-DD>.json`; a second run on one day gets `-2`, `-3`, ... */
+export function writeResults(dir: string, results: BenchResults): Promise<string> {
+  return writeNumbered(dir, results.startedAt.slice(0, 10), results);
 }
 
 export async function readResults(file: string): Promise<BenchResults> {

@@ -41,14 +41,20 @@ export function parseStat(pid: number, text: string): ProcStat {
   return { pid, ppid: Number(fields[1]), comm, cpuMs: (ticks * 1000) / CLOCK_TICKS_PER_S };
 }
 
-export function readRssKb(pid: number): number {
+/** A size field of /proc/<pid>/status in kB (VmRSS, VmHWM ...); 0 when the process is gone. */
+function readStatusKb(pid: number, field: string): number {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'latin1');
-    return Number(/^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1] ?? 0);
+    return Number(new RegExp(`^${field}:\\s+(\\d+)\\s+kB`, 'm').exec(status)?.[1] ?? 0);
   } catch {
     return 0;
   }
 }
+
+export const readRssKb = (pid: number) => readStatusKb(pid, 'VmRSS');
+
+/** VmHWM: the most the process has held resident since it started. */
+export const readPeakRssKb = (pid: number) => readStatusKb(pid, 'VmHWM');
 
 export function readCmdline(pid: number): string {
   try {

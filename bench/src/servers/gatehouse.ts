@@ -16,7 +16,7 @@ import { cleanupNamespace } from '@gatehouse/testing';
 import { mapLimit, sleep } from '../concurrency.ts';
 import type { TrackedProcess } from '../proc/meter.ts';
 import { descendants, pidsByName, readCmdline } from '../proc/proc.ts';
-import { createBenchDatabase } from './database.ts';
+import { createBenchDatabase, type BenchDatabase } from './database.ts';
 import { gatehouseClientHooks, type GatehouseClientHooks } from './gatehouse-clients.ts';
 import { ServerStartError, type BenchServer } from './server.ts';
 
@@ -36,6 +36,10 @@ export interface GatehouseOptions {
   /** Folder for `--cpu-prof` profiles of every Node process of the stack; unset: no profiling. */
   cpuProfDir?: string;
   gateways?: number;
+  /** Run on this namespace's existing streams (seeded data) instead of a fresh one; they are left as found. */
+  namespace?: string;
+  /** Use this database (its read models) instead of a fresh one; its owner drops it. */
+  database?: BenchDatabase;
 }
 
 export interface GatehouseServer extends BenchServer {
@@ -53,24 +57,31 @@ function roleOf(pid: number): string {
   return service ?? 'launcher';
 }
 
-export async function startGatehouse(options: GatehouseOptions): Promise<GatehouseServer> {
-  const gateways = options.gateways ?? 2;
-  const ns = `bench${randomBytes(4).toString('hex')}`;
-  const dataDir = await mkdtemp(join(tmpdir(), 'gatehouse-bench-'));
-  const database = await createBenchDatabase();
-  const natsUrl = options.natsPort ? `nats://127.0.0.1:${options.natsPort}` : (options.sharedNatsUrl ?? 'nats://127.0.0.1:4222');
-  const env: NodeJS.ProcessEnv = {
+export interface StackEnvInput {
+  natsUrl: string;
+  ns: string;
+  dataDir: string;
+  databaseUrl: string;
+  /** Replica 0's c2s port; its direct TLS is +1, HTTP +58, admin HTTP +59. */
+  base: number;
+  logLevel: string;
+  cpuProfDir?: string;
+}
+
+/** The environment of every process of a bench stack: what `gatehouse start` is given, and passes on to each service. */
+export function stackEnv(input: StackEnvInput): NodeJS.ProcessEnv {
+  return {
     ...process.env,
-    NATS_URL: natsUrl,
-    GATEHOUSE_NAMESPACE: ns,
-    GATEHOUSE_DATA_DIR: dataDir,
-    DATABASE_URL: database.url,
+    NATS_URL: input.natsUrl,
+    GATEHOUSE_NAMESPACE: input.ns,
+    GATEHOUSE_DATA_DIR: input.dataDir,
+    DATABASE_URL: input.databaseUrl,
     XMPP_DOMAIN: DOMAIN,
     GATEWAY_BIND_ADDRESS: '127.0.0.1',
-    C2S_PORT: String(options.base),
-    C2S_TLS_PORT: String(options.base + 1),
-    HTTP_PORT: String(options.base + 58),
-    ADMIN_HTTP_PORT: String(options.base + 59),
+    C2S_PORT: String(input.base),
+    C2S_TLS_PORT: String(input.base + 1),
+    HTTP_PORT: String(input.base + 58),
+    ADMIN_HTTP_PORT: String(input.base + 59),
     // Every bench client connects from 127.0.0.1: per-address protections meant for the
     // internet would count the whole load generator as one abusive client.
     C2S_MAX_CONCURRENT_AUTH_PER_IP: '1000',
@@ -86,10 +97,19 @@ export async function startGatehouse(options: GatehouseOptions): Promise<Gatehou
     // the per-connection read rate on a fast machine and measure the shaper instead.
     C2S_READ_RATE_BYTES_PER_S: String(1024 ** 3),
     C2S_READ_BURST_BYTES: String(1024 ** 3),
-    LOG_LEVEL: options.logLevel,
+    LOG_LEVEL: input.logLevel,
     OTEL_SDK_DISABLED: 'true',
-    ...(options.cpuProfDir ? { NODE_OPTIONS: `--import ${profilerPreload}`, GATEHOUSE_BENCH_PROFILE_DIR: options.cpuProfDir } : {}),
+    ...(input.cpuProfDir ? { NODE_OPTIONS: `--import ${profilerPreload}`, GATEHOUSE_BENCH_PROFILE_DIR: input.cpuProfDir } : {}),
   };
+}
+
+export async function startGatehouse(options: GatehouseOptions): Promise<GatehouseServer> {
+  const gateways = options.gateways ?? 2;
+  const ns = options.namespace ?? `bench${randomBytes(4).toString('hex')}`;
+  const dataDir = await mkdtemp(join(tmpdir(), 'gatehouse-bench-'));
+  const database = options.database ?? (await createBenchDatabase());
+  const natsUrl = options.natsPort ? `nats://127.0.0.1:${options.natsPort}` : (options.sharedNatsUrl ?? 'nats://127.0.0.1:4222');
+  const env = stackEnv({ natsUrl, ns, dataDir, databaseUrl: database.url, base: options.base, logLevel: options.logLevel, cpuProfDir: options.cpuProfDir });
   const launcher = spawn(process.execPath, [cliBin, 'start', '--gateways', String(gateways)], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const collect = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-8_000));
@@ -102,9 +122,9 @@ export async function startGatehouse(options: GatehouseOptions): Promise<Gatehou
   const cleanup = async () => {
     await clients?.close();
     await stopLauncher(launcher, exited);
-    if (nc && !options.natsPort) await cleanupNamespace(nc, ns).catch(() => undefined);
+    if (nc && !options.natsPort && !options.namespace) await cleanupNamespace(nc, ns).catch(() => undefined);
     await nc?.close().catch(() => undefined);
-    await database.drop().catch(() => undefined);
+    if (!options.database) await database.drop().catch(() => undefined);
     await rm(dataDir, { recursive: true, force: true });
   };
   try {
