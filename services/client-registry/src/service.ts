@@ -24,6 +24,7 @@ import { ClientNotFoundError } from './client/decide.ts';
 import { clientEndpoints } from './endpoints.ts';
 import { accountFactsFrom } from './intake/account-facts.ts';
 import { handleAccountEvent } from './intake/account-intake.ts';
+import { OverLimitAccounts } from './intake/client-limit.ts';
 import type { IntakeDeps } from './intake/intake-deps.ts';
 import { SessionIntake } from './intake/session-intake.ts';
 import { handleTokenEvent } from './intake/token-intake.ts';
@@ -156,6 +157,7 @@ export function createClientRegistryService({
         clientCount: natsClientSubjectCount(nc, names),
         loginsOf,
         maxClientsPerAccount,
+        overLimit: new OverLimitAccounts(),
         lock: new KeyedQueue(),
         accountFacts: async (jid) => accountFactsFrom((await readAggregate(nc, names.streams.accounts, names.subjects.account(jid))).events),
       };

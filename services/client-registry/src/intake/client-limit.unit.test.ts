@@ -43,4 +43,30 @@ describe('client records per account (CLIENT_REGISTRY_MAX_CLIENTS_PER_ACCOUNT)',
     await intake.handle(bound(6));
     assert.equal(view.statesOf(jid).filter(([, state]) => state.status !== 'unknown').length, 2);
   });
+
+  it('brings an account it left over the bound back within it as its clients go idle', async () => {
+    const { view, sessions: intake } = testIntake({ maxClientsPerAccount: 2 });
+    for (let n = 1; n <= 3; n++) {
+      await intake.handle(legacyLogin(n));
+      await intake.handle(bound(n));
+    }
+    assert.equal(view.statesOf(jid).filter(([, state]) => state.status !== 'unknown').length, 3);
+    for (let n = 1; n <= 3; n++) await intake.handle(ended(n));
+    assert.equal(view.statesOf(jid).filter(([, state]) => state.status !== 'unknown').length, 2);
+  });
+
+  it('asks the stream for the count only when a client is made known, or the account was left over the bound', async () => {
+    const { deps, sessions: intake } = testIntake({ maxClientsPerAccount: 3 });
+    let counted = 0;
+    const count = deps.clientCount;
+    deps.clientCount = async (account) => {
+      counted += 1;
+      return count(account);
+    };
+    await intake.handle(login('phone', 1));
+    await intake.handle(ended(1));
+    await intake.handle(login('phone', 2));
+    await intake.handle(ended(2));
+    assert.equal(counted, 1, 'the first login made the client known; the rest changed no count');
+  });
 });

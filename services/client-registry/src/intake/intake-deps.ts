@@ -4,6 +4,7 @@ import type { ClientKey } from '../client/client.ts';
 import type { AccountFacts, ClientCommand } from '../client/decide.ts';
 import type { AccountLogins } from '../logins/login-facts.ts';
 import type { AccountClients, ClientStore } from '../store/clients.ts';
+import type { OverLimitAccounts } from './client-limit.ts';
 import { derivedEventId } from './event-id.ts';
 
 /** What turning other services' events into client commands needs; in-memory stand-ins in unit tests. */
@@ -25,6 +26,7 @@ export interface IntakeDeps {
   lock: KeyedQueue;
   /** CLIENT_REGISTRY_MAX_CLIENTS_PER_ACCOUNT: past it, idle clients are forgotten (client-limit.ts). */
   maxClientsPerAccount: number;
+  overLimit: OverLimitAccounts;
 }
 
 /** Executes a command on behalf of `source`, so handling that event again stores nothing twice. */

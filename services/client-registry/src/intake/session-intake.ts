@@ -1,7 +1,7 @@
 import type { GatehouseEvent } from '@gatehouse/events';
 import type { SessionFact } from '../logins/session-fact.ts';
 import type { SessionReader } from '../logins/session-reader.ts';
-import { forgetBeyondLimit } from './client-limit.ts';
+import { keepWithinLimit, madeKnown } from './client-limit.ts';
 import { recordFor, type IntakeDeps } from './intake-deps.ts';
 import { recordMaybeNew } from './new-client.ts';
 
@@ -25,10 +25,10 @@ export class SessionIntake {
     await this.deps.lock.run(jid, async () => {
       if (fact.kind === 'login') {
         // Recorded on behalf of the login's own event: the same fact whichever event told it.
-        await recordMaybeNew(this.deps, fact.sourceId, authentication(fact));
-        await forgetBeyondLimit(this.deps, recordFor(this.deps, { id: fact.sourceId }), { jid, keep: clientId, at: fact.at });
+        const outcome = await recordMaybeNew(this.deps, fact.sourceId, authentication(fact));
+        await keepWithinLimit(this.deps, recordFor(this.deps, { id: fact.sourceId }), { jid, keep: clientId, at: fact.at, added: madeKnown(outcome) });
       } else {
-        await forgetBeyondLimit(this.deps, recordFor(this.deps, event), { jid, at: fact.at });
+        await keepWithinLimit(this.deps, recordFor(this.deps, event), { jid, at: fact.at, added: false });
       }
     });
   }

@@ -8,6 +8,7 @@ import { withLogins } from '../client/with-logins.ts';
 import { PreV2Sessions } from '../logins/pre-v2-sessions.ts';
 import { SessionReader } from '../logins/session-reader.ts';
 import { TestLogins } from '../logins/test-logins.ts';
+import { OverLimitAccounts } from './client-limit.ts';
 import { foldClients, registrySource } from '../store/clients.ts';
 import type { IntakeDeps } from './intake-deps.ts';
 import { SessionIntake } from './session-intake.ts';
@@ -58,6 +59,7 @@ export function testIntake(options: { enforceClientIds?: boolean; account?: Acco
     loginsOf: async (jid) => loginsOf(jid),
     accountFacts: async () => options.account ?? {},
     maxClientsPerAccount: options.maxClientsPerAccount ?? 64,
+    overLimit: new OverLimitAccounts(),
     lock: new KeyedQueue(),
   };
   const readerDeps = { legacyIds, enforceClientIds: options.enforceClientIds ?? false, sessionHistory: async (sessionId: string) => histories.get(sessionId) ?? [] };

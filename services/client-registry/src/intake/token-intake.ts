@@ -1,5 +1,5 @@
 import type { GatehouseEvent } from '@gatehouse/events';
-import { forgetBeyondLimit } from './client-limit.ts';
+import { keepWithinLimit, madeKnown } from './client-limit.ts';
 import { cleanUserAgent, recordFor, type IntakeDeps } from './intake-deps.ts';
 import { recordMaybeNew } from './new-client.ts';
 
@@ -17,15 +17,15 @@ export async function handleTokenEvent(event: GatehouseEvent, deps: IntakeDeps):
       const { jid, clientId, grantId, authenticatedBy } = event.data;
       const userAgent = cleanUserAgent(event.data.userAgent);
       return deps.lock.run(jid, async () => {
-        await recordMaybeNew(deps, event.id, { type: 'RecordGrant', jid, clientId, at, grantId, authenticatedBy, ...(userAgent ? { userAgent } : {}) });
-        await forgetBeyondLimit(deps, record, { jid, keep: clientId, at });
+        const outcome = await recordMaybeNew(deps, event.id, { type: 'RecordGrant', jid, clientId, at, grantId, authenticatedBy, ...(userAgent ? { userAgent } : {}) });
+        await keepWithinLimit(deps, record, { jid, keep: clientId, at, added: madeKnown(outcome) });
       });
     }
     case 'gatehouse.grant.revoked.v1': {
       const { jid, clientId, grantId, reason } = event.data;
       return deps.lock.run(jid, async () => {
         await record({ type: 'RecordGrantRevocation', jid, clientId, at, grantId, reason });
-        await forgetBeyondLimit(deps, record, { jid, at });
+        await keepWithinLimit(deps, record, { jid, at, added: false });
       });
     }
     case 'gatehouse.fast-token.issued.v1':
