@@ -193,6 +193,7 @@ export {
   requestSubject,
   isRequestName,
   rebuildProgressSchema,
+  storedRosterItemSchema,
   type EndpointSpec,
   type RequestName,
   type RequestOf,

@@ -106,8 +106,8 @@ const rebuildProgress = z.object({
 const subscriptionPresence = z.enum(['subscribe', 'subscribed', 'unsubscribe', 'unsubscribed']);
 const presenceEffect = z.enum(['available', 'unavailable']).optional().describe("what the owner's contact must now see");
 
-/** Replies carry roster items as stored: shapes, not today's bounds. */
-const rosterItemReply = z.object({
+/** Roster items as stored: shapes, not today's bounds (replies, and roster-sync's snapshots). */
+export const storedRosterItemSchema = z.object({
   jid: z.string(),
   name: z.string().optional(),
   groups: z.array(z.string()),
@@ -254,7 +254,7 @@ export const requests = {
   'roster-sync.roster.get': endpoint({
     summary: "the owner's roster (RFC 6121 §2.1.3) at `version`; in external mode the first page may fetch it from the web app",
     request: z.object({ jid: anyJid, refresh: z.boolean().optional(), cursor: pageCursor }),
-    reply: page(rosterItemReply).extend({ version: z.number() }),
+    reply: page(storedRosterItemSchema).extend({ version: z.number() }),
     errors: ['roster-fetch-failed', 'page-expired'],
     paged: true,
   }),
@@ -277,7 +277,7 @@ export const requests = {
   'roster-sync.external.refresh': endpoint({
     summary: "fetches the owner's roster from the web app (mod_http_roster_admin) and stores the differences",
     request: z.object({ jid: anyJid }),
-    reply: z.object({ set: z.array(rosterItemReply), removed: z.array(z.string()) }),
+    reply: z.object({ set: z.array(storedRosterItemSchema), removed: z.array(z.string()) }),
     errors: ['not-allowed', 'roster-fetch-failed'],
   }),
   'roster-sync.subscription.outbound': endpoint({

@@ -3,7 +3,7 @@
  * request needs it, cached, appended with the expected last subject sequence. Rosters can
  * be long (thousands of changes, large synced and cleared events), so they are snapshotted.
  */
-import { isRosterEvent, subscriptionSchema, type RosterEvent } from '@gatehouse/events';
+import { isRosterEvent, storedRosterItemSchema, type RosterEvent } from '@gatehouse/events';
 import type { AggregateDefinition, EventStore, StateJson } from '@gatehouse/event-store';
 import { z } from 'zod';
 import type { RosterLimits } from './bounds.ts';
@@ -16,13 +16,7 @@ export type RosterStore = EventStore<string, RosterCommand, RosterState, RosterE
  * A contact as a snapshot holds it. No length limits: a roster stored over the limits by an
  * older version (docs/rosters.md, Limits) must still be read back from its snapshot.
  */
-const storedContact = z.object({
-  jid: z.string(),
-  name: z.string().optional(),
-  groups: z.array(z.string()),
-  subscription: subscriptionSchema,
-  ask: z.boolean(),
-  approved: z.boolean(),
+const storedContact = storedRosterItemSchema.extend({
   onRoster: z.boolean(),
   pendingIn: z.boolean(),
   request: z.string().optional(),
