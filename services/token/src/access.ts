@@ -71,18 +71,22 @@ export async function requireAccount(access: Access, jid: string): Promise<strin
   return changedAt;
 }
 
+/** The client's live grant, undefined when it has none or the account is not active (`changedAt`: its password change, if already read). */
+export async function liveGrantOf(access: Access, key: ClientKey, changedAt?: string) {
+  const since = changedAt ?? (await passwordChangedAt(access, key.jid));
+  return since === undefined ? undefined : liveGrant((await access.grants.read(key)).state, since);
+}
+
 /** When the client's live grant was last used, as far as this replica knows; undefined when it has none. */
 export async function grantLastUsedAt(access: Access, key: ClientKey): Promise<string | undefined> {
-  const changedAt = await passwordChangedAt(access, key.jid);
-  if (changedAt === undefined) return undefined;
-  const grant = liveGrant((await access.grants.read(key)).state, changedAt);
+  const grant = await liveGrantOf(access, key);
   return grant && access.uses.lastUse(key.jid, key.clientId, grant).lastUsedAt;
 }
 
 /** What a client's tokens depend on outside their aggregate. */
 export async function tokenFacts(access: Access, key: ClientKey): Promise<FastTokenFacts> {
   const changedAt = await passwordChangedAt(access, key.jid);
-  const grantId = changedAt === undefined ? undefined : liveGrant((await access.grants.read(key)).state, changedAt)?.grantId;
+  const grantId = (await liveGrantOf(access, key, changedAt))?.grantId;
   return { ...(changedAt === undefined ? {} : { passwordChangedAt: changedAt }), ...(grantId === undefined ? {} : { grantId }) };
 }
 
@@ -94,7 +98,7 @@ export async function recordGrant(
   userAgent?: UserAgent,
 ): Promise<{ grantId: string; created: boolean }> {
   const changedAt = await requireAccount(access, key.jid);
-  if (!liveGrant((await access.grants.read(key)).state, changedAt)) await makeRoomForClient(access, key, changedAt);
+  if (!(await liveGrantOf(access, key, changedAt))) await makeRoomForClient(access, key, changedAt);
   const { events, state } = await access.grants.execute(key, {
     type: 'RecordGrant',
     ...key,

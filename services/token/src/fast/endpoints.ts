@@ -4,12 +4,10 @@
  * draft-schmaus-kitten-sasl-ht the gateway offers: HT-SHA-256-NONE, and -ENDP where it
  * has tls-server-end-point channel binding (RFC 5929 §4).
  */
-import { catalogEndpoints } from '@gatehouse/bus';
+import { BadRequestError, catalogEndpoints } from '@gatehouse/bus';
 import type { ParsedRequestOf } from '@gatehouse/events';
-import { recordGrant, requireAccount, tokenFacts, type Access } from '../access.ts';
+import { liveGrantOf, recordGrant, requireAccount, tokenFacts, type Access } from '../access.ts';
 import { FastCredentialsExpiredError } from './errors.ts';
-import { BadRequestError } from '@gatehouse/bus';
-import { liveGrant } from '../grant/grant.ts';
 import { accountJid } from '@gatehouse/xmpp';
 import { fastTokenFor, fastTokenHash, htProof, newTokenId, sameProof } from './token-crypto.ts';
 
@@ -66,7 +64,7 @@ export function fastEndpoints(access: Access) {
       const changedAt = await requireAccount(access, key.jid);
       // The gateway records the grant first; if it has not, the token still needs one.
       const grantId =
-        liveGrant((await access.grants.read(key)).state, changedAt)?.grantId ?? (await recordGrant(access, key, request.authenticatedBy)).grantId;
+        (await liveGrantOf(access, key, changedAt))?.grantId ?? (await recordGrant(access, key, request.authenticatedBy)).grantId;
       const tokenId = newTokenId();
       const token = fastTokenFor(tokenKey, tokenId);
       const { events } = await access.tokens.execute(key, {
